@@ -1,0 +1,52 @@
+# One-command set-up on a fresh machine: `make lab` (the main job), `make test` (the suite).
+# Every target creates or updates .venv first; all are idempotent.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS := test,fit
+
+.PHONY: lab demo test test-fast lint typecheck bench notebooks clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[$(EXTRAS)]"
+	@touch $(STAMP)
+
+## lab: create the environment and open JupyterLab on the notebooks
+lab: $(STAMP)
+	$(BIN)/workbench lab --dir notebooks
+
+## demo: headless demo (summary, design rules, simulated retention of a template)
+demo: $(STAMP)
+	$(BIN)/workbench demo
+
+## test: the whole suite (unit, property, CLI, exports with a real LRS, notebooks with nbval)
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+## test-fast: unit and property tests only (no notebooks)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -p no:nbval tests
+
+## lint / typecheck: ruff and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## bench: benchmarks (ratios against references measured in the same run)
+bench: $(STAMP)
+	$(BIN)/python -m pytest -p no:nbval benchmarks --benchmark-only -q
+
+## notebooks: execute the notebooks in place, storing the outputs nbval compares
+notebooks: $(STAMP)
+	for nb in notebooks/*.ipynb; do $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb"; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""Base of every frozen, validated value, and the translation of pydantic's errors.
+
+Values raise :class:`~workbench.errors.JourneyError` (a ``ValueError``) listing every problem,
+each as ``field.path: what is wrong (got X)``, so the CLI and the widgets can show them as
+they are.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Strict, ValidationError
+from pydantic._internal._model_construction import ModelMetaclass  # the public BaseModel's metaclass
+from pydantic_core import ErrorDetails
+
+from workbench.errors import JourneyError
+
+__all__ = ["Value", "StrictFloat", "StrictBool", "Identifier", "format_location", "describe_errors"]
+
+#: Numbers in spec files must be numbers: "5" is not a duration.
+StrictFloat = Annotated[float, Strict()]
+StrictBool = Annotated[bool, Strict()]
+#: Ids are short, stable and safe in IRIs, file names and XML ids.
+IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,79}$"
+Identifier = str
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic error location as a path: ``activities[3].duration_min``.
+
+    Examples
+    --------
+    >>> format_location(("activities", 3, "duration_min"))
+    'activities[3].duration_min'
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-", "tagged-union")):
+            continue  # pydantic's internal validator names mean nothing to a designer
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _got(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(error: ErrorDetails) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    got = error.get("input")
+    if kind == "missing":
+        return "is required (add it)"
+    if kind == "extra_forbidden":
+        return "unknown key (remove it or check its spelling)"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
+        bound = next(iter(ctx.values()))
+        shown = f"{bound:g}" if isinstance(bound, float) else str(bound)
+        return f"must be {sign} {shown} (got {_got(got)})"
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected', '')} (got {_got(got)})"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"must start with a letter or _ and hold only letters, digits, '_', '-' or '.'; "
+            f"at most 80 characters (got {_got(got)})"
+        )
+    if kind in ("string_too_short",):
+        return f"must not be empty (got {_got(got)})"
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
+        return f"must be a number (got {_got(got)})"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false (got {_got(got)})"
+    if kind == "string_type":
+        return f"must be text (got {_got(got)})"
+    if kind in ("list_type", "tuple_type"):
+        return f"must be a list (got {_got(got)})"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping of keys to values (got {_got(got)})"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_got(got)})"
+
+
+def describe_errors(exc: ValidationError, prefix: str = "") -> list[str]:
+    """One line per problem: ``path: what is wrong (got X)``."""
+    lines = []
+    for error in exc.errors():
+        path = format_location(tuple(error["loc"]))
+        if prefix:
+            path = prefix if path == "(top level)" else f"{prefix}.{path}"
+        message = _describe(error)
+        # value errors from our validators already carry their own paths
+        if error["type"] == "value_error" and path == "(top level)":
+            lines.extend(str(message).splitlines())
+        else:
+            lines.append(f"{path}: {message}")
+    return lines
+
+
+class _ValueMeta(ModelMetaclass):
+    """Translate validation errors when a value is constructed from Python.
+
+    Done in the metaclass rather than ``__init__``: pydantic calls a custom ``__init__`` for
+    nested models too, which would turn one flat list of problems into nested messages.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except ValidationError as exc:
+            raise JourneyError(describe_errors(exc), kind=cls.__name__) from None
+
+
+class Value(BaseModel, metaclass=_ValueMeta):
+    """A frozen value that validates on construction and raises :class:`JourneyError`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:  # noqa: D102
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise JourneyError(describe_errors(exc), kind=cls.__name__) from None

@@ -1,0 +1,23 @@
+"""Frozen, validated values: concepts, activities, journeys; the networkx graph is a view."""
+
+from workbench.model.activity import Activity, Concept, Coverage, Schedule
+from workbench.model.graph import from_graph, to_graph
+from workbench.model.journey import Edge, Journey
+from workbench.vocabulary import Channel, EdgeKind, KindCategory, Layer, MemoryEffect, Purpose
+
+__all__ = [
+    "Activity",
+    "Channel",
+    "Concept",
+    "Coverage",
+    "Edge",
+    "EdgeKind",
+    "Journey",
+    "KindCategory",
+    "Layer",
+    "MemoryEffect",
+    "Purpose",
+    "Schedule",
+    "from_graph",
+    "to_graph",
+]

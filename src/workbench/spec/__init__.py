@@ -1,0 +1,18 @@
+"""Journey spec v1: YAML and JSON files that keep a journey, and their JSON Schema.
+
+A spec file is a mapping with ``spec_version: 1`` and the fields of
+:class:`~workbench.model.Journey`. Loading reports every problem at once, each with the file,
+line and field path and a fix; unknown keys are errors, never dropped silently.
+
+Examples
+--------
+>>> from workbench.templates import load_template
+>>> from workbench.spec import dumps, loads
+>>> journey = load_template("post_training_retention")
+>>> loads(dumps(journey)) == journey
+True
+"""
+
+from workbench.spec.io import SPEC_VERSION, dump, dumps, json_schema, load, loads, to_spec_dict
+
+__all__ = ["SPEC_VERSION", "dump", "dumps", "json_schema", "load", "loads", "to_spec_dict"]

@@ -1,0 +1,283 @@
+"""Load and dump journey specs (YAML, JSON) with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from workbench._io import write_atomic
+from workbench.errors import JourneyError, SpecError
+from workbench.model import Journey
+
+__all__ = ["SPEC_VERSION", "load", "loads", "dump", "dumps", "to_spec_dict", "json_schema"]
+
+SPEC_VERSION = 1
+SCHEMA_ID = "https://workbench.dev/schemas/journey-spec-v1.json"
+Format = Literal["yaml", "json"]
+#: Spec files are small; a 20 MB "spec" is a mistake (or an attack on the parser).
+MAX_SPEC_BYTES = 20 * 1024 * 1024
+
+
+# ---- reading text ------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if not raw.strip():
+        raise SpecError(f"{source}: the file is empty; a spec starts with 'spec_version: 1' and an 'id:'")
+    if b"\x00" in raw:
+        raise SpecError(f"{source}: this is a binary file, not a YAML or JSON spec; check the path")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            f"{source}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    return text
+
+
+class _PositionMap:
+    """Field path -> 1-based line, from a YAML node tree (JSON is read the same way)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+
+    def walk(self, node: yaml.Node, path: str, source: str) -> None:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise SpecError(
+                        f"{source}:{line}: key {key!r} appears twice in the same mapping "
+                        f"(first on line {seen[key]}); keep one"
+                    )
+                seen[key] = line
+                child = f"{path}.{key}" if path else key
+                self.walk(value_node, child, source)
+                self.lines[child] = line
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, f"{path}[{index}]", source)
+
+    def line_of(self, path: str) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path) if re.search(r"(\.[^.\[\]]+|\[\d+\])$", path) else ""
+        return self.lines.get("")
+
+
+def _yaml_error(exc: yaml.YAMLError, source: str) -> SpecError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"{source}:{mark.line + 1}" if mark is not None else source
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.constructor.ConstructorError) and "constructor for the tag" in str(problem):
+        tag = re.search(r"tag '([^']+)'", str(problem))
+        return SpecError(
+            f"{where}: the YAML tag {tag.group(1) if tag else ''!s} is not allowed; spec files hold "
+            "plain data (mappings, lists, text, numbers): remove the tag"
+        )
+    if "expected a single document" in str(exc) or "found another document" in str(problem):
+        return SpecError(f"{where}: the file holds several YAML documents ('---'); keep one journey per file")
+    return SpecError(f"{where}: YAML syntax error: {problem}; check indentation, colons and quotes there")
+
+
+def _parse_yaml(text: str, source: str) -> tuple[Any, _PositionMap]:
+    positions = _PositionMap()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            raise SpecError(f"{source}: the file holds no data; a spec starts with 'spec_version: 1'")
+        positions.walk(node, "", source)
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader is the safe one
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, source) from None
+    except RecursionError:
+        raise SpecError(f"{source}: the data is nested too deeply to be a journey spec") from None
+    return data, positions
+
+
+def _parse_json(text: str, source: str) -> tuple[Any, _PositionMap]:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise SpecError(f"{source}: key {key!r} appears twice in the same object; keep one")
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"{source}:{exc.lineno}: JSON syntax error: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise SpecError(f"{source}: the data is nested too deeply to be a journey spec") from None
+    positions = _PositionMap()
+    try:  # JSON is (nearly) YAML: reuse the node tree for line numbers, best effort
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            positions.walk(node, "", source)
+    except (yaml.YAMLError, SpecError, RecursionError):
+        pass
+    return data, positions
+
+
+def _problem_path(problem: str) -> str:
+    match = re.match(r"^([A-Za-z_][\w.\[\]]*)(?: \([^)]*\))?(?:\.([\w.\[\]]+))?:", problem)
+    if not match:
+        return ""
+    return match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
+
+
+def loads(text: str | bytes, format: Format = "yaml", source: str = "<spec>") -> Journey:
+    """Read a journey from spec text.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The spec, YAML or JSON.
+    format : {"yaml", "json"}
+        Syntax of ``text``.
+    source : str
+        Name used in error messages (a file name).
+
+    Raises
+    ------
+    SpecError
+        Syntax errors, unsafe YAML tags, duplicate keys, a missing or unsupported
+        ``spec_version``, and every invalid field, each with ``source:line: field: fix``.
+    """
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(f"{source}: {len(raw)} bytes is too large for a journey spec (limit {MAX_SPEC_BYTES})")
+    decoded = _decode(raw, source)
+    if format == "yaml":
+        data, positions = _parse_yaml(decoded, source)
+    elif format == "json":
+        data, positions = _parse_json(decoded, source)
+    else:
+        raise SpecError(f"unknown spec format {format!r}; use 'yaml' or 'json'")
+    return _journey_from_data(data, positions, source)
+
+
+def _journey_from_data(data: Any, positions: _PositionMap, source: str) -> Journey:
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"{source}:1: a spec is a mapping of keys (spec_version, id, title, ...), "
+            f"not {type(data).__name__}"
+        )
+    body = dict(data)
+    version = body.pop("spec_version", None)
+    if version is None:
+        raise SpecError(f"{source}:1: spec_version: is required; add 'spec_version: {SPEC_VERSION}' at the top")
+    if version != SPEC_VERSION or isinstance(version, bool):
+        line = positions.line_of("spec_version") or 1
+        raise SpecError(
+            f"{source}:{line}: spec_version: {version!r} is not supported; this workbench reads "
+            f"spec_version {SPEC_VERSION}"
+        )
+    try:
+        return Journey.model_validate(body)
+    except JourneyError as exc:
+        lines = []
+        for problem in exc.problems:
+            line = positions.line_of(_problem_path(problem))
+            lines.append(f"{source}:{line}: {problem}" if line else f"{source}: {problem}")
+        if len(lines) == 1:
+            raise SpecError(lines[0]) from None
+        raise SpecError(f"{source}: {len(lines)} problems:\n" + "\n".join(f"  {ln}" for ln in lines)) from None
+
+
+def load(path: str | Path) -> Journey:
+    """Read a journey from a ``.yaml``/``.yml`` or ``.json`` spec file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from workbench.templates import load_template
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "journey.yaml"
+    >>> _ = dump(load_template("compliance_follow_up"), path)
+    >>> load(path).id
+    'compliance_follow_up'
+    """
+    path = Path(path)
+    format: Format = "json" if path.suffix.lower() == ".json" else "yaml"
+    if path.suffix.lower() not in (".json", ".yaml", ".yml"):
+        raise SpecError(f"{path}: unknown spec file type {path.suffix!r}; use .yaml, .yml or .json")
+    try:
+        if path.stat().st_size > MAX_SPEC_BYTES:
+            raise SpecError(f"{path}: too large for a journey spec (limit {MAX_SPEC_BYTES} bytes)")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise SpecError(f"{path}: is a folder, not a spec file") from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read: {exc.strerror}") from None
+    return loads(raw, format=format, source=str(path))
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+
+def to_spec_dict(journey: Journey) -> dict[str, Any]:
+    """The journey as plain data, ``spec_version`` first, defaults left out."""
+    body = journey.model_dump(mode="json", exclude_defaults=True)
+    # identity and content always written, even when equal to a default, so files read well
+    for key in ("id", "title", "version"):
+        body[key] = getattr(journey, key)
+    order = ["id", "title", "version", "audience", "description", "language", "concepts", "kinds", "activities", "edges"]
+    return {"spec_version": SPEC_VERSION, **{k: body[k] for k in order if k in body}}
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """Block style, insertion order, multi-line text as literal blocks."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_SpecDumper.add_representer(str, _str_presenter)
+
+
+def dumps(journey: Journey, format: Format = "yaml") -> str:
+    """The journey as spec text; ``loads(dumps(j), format) == j`` and the text is stable."""
+    data = to_spec_dict(journey)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if format == "yaml":
+        return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, width=100)
+    raise SpecError(f"unknown spec format {format!r}; use 'yaml' or 'json'")
+
+
+def dump(journey: Journey, path: str | Path) -> Path:
+    """Write the journey to a spec file (format by suffix), atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise SpecError(f"{path}: unknown spec file type {path.suffix!r}; use .yaml, .yml or .json")
+    return write_atomic(path, dumps(journey, "json" if suffix == ".json" else "yaml"))
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of spec v1 files, generated from the models."""
+    schema = Journey.model_json_schema(mode="validation")
+    properties = {"spec_version": {"const": SPEC_VERSION, "description": "Version of this file format."}}
+    properties.update(schema.get("properties", {}))
+    schema["properties"] = properties
+    schema["required"] = ["spec_version", *schema.get("required", [])]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **{k: v for k, v in schema.items() if k not in ("$schema", "$id")},
+        "title": "workbench journey spec v1",
+    }
