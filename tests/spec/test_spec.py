@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from strategies import journeys
 
 from workbench.errors import SpecError
 from workbench.model import Journey
 from workbench.spec import dump, dumps, json_schema, load, loads
-from workbench.templates import list_templates, load_template
+from workbench.templates import list_templates, load_template, template_text
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 
@@ -101,6 +102,8 @@ def test_json_schema_accepts_every_template_and_rejects_unknown_keys() -> None:
     for name in list_templates():
         data = json.loads(dumps(load_template(name), "json"))
         assert list(validator.iter_errors(data)) == []
+        # the shorter form designers write by hand (kind defaults, concepts by id) is valid too
+        assert list(validator.iter_errors(yaml.safe_load(template_text(name)))) == []
     data = json.loads(dumps(load_template("post_training_retention"), "json"))
     data["activities"][0]["colour"] = "red"
     assert list(validator.iter_errors(data))

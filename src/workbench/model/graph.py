@@ -60,7 +60,7 @@ def from_graph(graph: nx.DiGraph, **journey_fields: Any) -> Journey:
     >>> G = nx.DiGraph(id="demo", title="Demo")
     >>> G.add_node("intro", kind="elearning_module", title="Intro", covers=["c1"], schedule=0)
     >>> G.add_node("quiz", kind="spaced_recall_quiz", title="Quiz", covers=["c1"], schedule=7)
-    >>> G.add_edge("intro", "quiz", kind="reinforces")
+    >>> G.add_edge("quiz", "intro", kind="reinforces")
     >>> j = from_graph(G)
     >>> [a.id for a in j.activities], j.concepts[0].name
     (['intro', 'quiz'], 'c1')

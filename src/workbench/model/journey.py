@@ -85,7 +85,7 @@ class Journey(Value):
     ...                                     covers=["values"], schedule=0))
     ...      .add_activity(Activity.of_kind("spaced_recall_quiz", id="quiz", title="Recall",
     ...                                     covers=["values"], schedule={"after": "intro", "gap_days": 3}))
-    ...      .connect("intro", "quiz", "reinforces"))
+    ...      .connect("quiz", "intro", "reinforces"))
     >>> j.day_of("quiz")
     3.0
     """

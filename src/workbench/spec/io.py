@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 
 from workbench._io import write_atomic
+from workbench._values import IDENTIFIER_PATTERN
 from workbench.errors import JourneyError, SpecError
 from workbench.model import Journey
 
@@ -268,9 +269,35 @@ def dump(journey: Journey, path: str | Path) -> Path:
     return write_atomic(path, dumps(journey, "json" if suffix == ".json" else "yaml"))
 
 
+def _accept_hand_written_forms(schema: dict[str, Any]) -> None:
+    """Let the schema accept what designers write by hand and the loader fills in.
+
+    The models describe the complete form (as ``dumps`` writes it); in a file an activity may
+    leave out what its kind provides (layer, channel, duration, purpose), list the concepts it
+    covers by id, and give a coverage without an effect.
+    """
+    defs = schema.get("$defs", {})
+    activity = defs.get("Activity", {})
+    if "required" in activity:
+        activity["required"] = [f for f in activity["required"] if f not in ("layer", "channel", "duration_min", "purpose")]
+    covers = activity.get("properties", {}).get("covers", {})
+    if "items" in covers:
+        covers["items"] = {
+            "anyOf": [
+                {"type": "string", "pattern": IDENTIFIER_PATTERN, "description": "concept id (effect from the kind)"},
+                covers["items"],
+            ]
+        }
+
+
 def json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of spec v1 files, generated from the models."""
+    """JSON Schema (draft 2020-12) of spec v1 files, generated from the models.
+
+    It accepts both the complete form that :func:`dumps` writes and the shorter form designers
+    write by hand (defaults from the activity's kind, concepts listed by id).
+    """
     schema = Journey.model_json_schema(mode="validation")
+    _accept_hand_written_forms(schema)
     properties = {"spec_version": {"const": SPEC_VERSION, "description": "Version of this file format."}}
     properties.update(schema.get("properties", {}))
     schema["properties"] = properties
