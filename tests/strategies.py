@@ -37,7 +37,9 @@ def journeys(draw: Any, max_concepts: int = 5, max_activities: int = 10) -> Jour
     ]
     n_activities = draw(st.integers(1, max_activities))
     activity_ids = draw(
-        st.lists(identifiers.map(lambda s: f"a-{s}"), min_size=n_activities, max_size=n_activities, unique=True)
+        st.lists(
+            identifiers.map(lambda s: f"a-{s}"), min_size=n_activities, max_size=n_activities, unique=True
+        )
     )
     activities: list[Activity] = []
     dated: list[str] = []
@@ -77,8 +79,13 @@ def journeys(draw: Any, max_concepts: int = 5, max_activities: int = 10) -> Jour
             continue
         pairs.add((activity_ids[i], activity_ids[j]))
         # forward edges (i < j) keep 'then' acyclic
-        edges.append(Edge(source=activity_ids[i], target=activity_ids[j], kind=draw(st.sampled_from(
-            ["then", "prepares", "reinforces", "supports"]))))
+        edges.append(
+            Edge(
+                source=activity_ids[i],
+                target=activity_ids[j],
+                kind=draw(st.sampled_from(["then", "prepares", "reinforces", "supports"])),
+            )
+        )
     return Journey(
         id=draw(identifiers),
         title=draw(titles),

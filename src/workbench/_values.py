@@ -15,7 +15,7 @@ from pydantic_core import ErrorDetails
 
 from workbench.errors import JourneyError
 
-__all__ = ["Value", "StrictFloat", "StrictBool", "Identifier", "format_location", "describe_errors"]
+__all__ = ["Identifier", "StrictBool", "StrictFloat", "Value", "describe_errors", "format_location"]
 
 #: Numbers in spec files must be numbers: "5" is not a duration.
 StrictFloat = Annotated[float, Strict()]
@@ -58,7 +58,9 @@ def _describe(error: ErrorDetails) -> str:
     if kind == "extra_forbidden":
         return "unknown key (remove it or check its spelling)"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
+        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[
+            kind
+        ]
         bound = next(iter(ctx.values()))
         shown = f"{bound:g}" if isinstance(bound, float) else str(bound)
         return f"must be {sign} {shown} (got {_got(got)})"
@@ -122,7 +124,7 @@ class Value(BaseModel, metaclass=_ValueMeta):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
     @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:  # noqa: D102
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:

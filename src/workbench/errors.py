@@ -7,15 +7,15 @@ CLI and the widgets can show it as it is, without a traceback.
 from __future__ import annotations
 
 __all__ = [
-    "WorkbenchError",
-    "JourneyError",
-    "SpecError",
     "CatalogError",
-    "ParameterError",
-    "UnknownNameError",
     "DataError",
     "ExportError",
+    "JourneyError",
     "MissingDependencyError",
+    "ParameterError",
+    "SpecError",
+    "UnknownNameError",
+    "WorkbenchError",
 ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Layer", "Channel", "Purpose", "MemoryEffect", "EdgeKind", "KindCategory"]
+__all__ = ["Channel", "EdgeKind", "KindCategory", "Layer", "MemoryEffect", "Purpose"]
 
 
 class Layer(StrEnum):

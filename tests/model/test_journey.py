@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 from hypothesis import given, settings
-from strategies import journeys
 
+from strategies import journeys
 from workbench.catalog import default_catalog
 from workbench.errors import CatalogError, JourneyError
 from workbench.model import Activity, Concept, Journey, Layer, MemoryEffect, from_graph, to_graph
@@ -18,14 +18,39 @@ def small() -> Journey:
         Journey.empty("demo", "Demo journey")
         .add_concept(Concept(id="c1", name="Concept one"))
         .add_concept(Concept(id="c2", name="Concept two"))
-        .add_activity(Activity.of_kind("ilt_workshop", id="ws", title="Workshop", covers=["c1", "c2"],
-                                       schedule=0, facilitator="Trainer"))
-        .add_activity(Activity.of_kind("spaced_recall_quiz", id="q1", title="Quiz",
-                                       covers=["c1"], schedule={"after": "ws", "gap_days": 3}))
-        .add_activity(Activity.of_kind("spaced_recall_quiz", id="q2", title="Quiz 2",
-                                       covers=["c2"], schedule={"after": "q1", "gap_days": 7}))
-        .add_activity(Activity.of_kind("job_aid", id="aid", title="Checklist", covers=["c1"],
-                                       schedule={"on_demand": True}))
+        .add_activity(
+            Activity.of_kind(
+                "ilt_workshop",
+                id="ws",
+                title="Workshop",
+                covers=["c1", "c2"],
+                schedule=0,
+                facilitator="Trainer",
+            )
+        )
+        .add_activity(
+            Activity.of_kind(
+                "spaced_recall_quiz",
+                id="q1",
+                title="Quiz",
+                covers=["c1"],
+                schedule={"after": "ws", "gap_days": 3},
+            )
+        )
+        .add_activity(
+            Activity.of_kind(
+                "spaced_recall_quiz",
+                id="q2",
+                title="Quiz 2",
+                covers=["c2"],
+                schedule={"after": "q1", "gap_days": 7},
+            )
+        )
+        .add_activity(
+            Activity.of_kind(
+                "job_aid", id="aid", title="Checklist", covers=["c1"], schedule={"on_demand": True}
+            )
+        )
         .connect("ws", "q1")
         .connect("q1", "q2")
     )
@@ -35,10 +60,15 @@ def test_of_kind_fills_defaults_from_catalog() -> None:
     quiz = Activity.of_kind("spaced_recall_quiz", id="q", title="Q", covers=["c"], schedule=2)
     kind = default_catalog()["spaced_recall_quiz"]
     assert (quiz.layer, quiz.channel, quiz.duration_min, quiz.purpose) == (
-        kind.layer, kind.default_channel, kind.duration_min, kind.purpose)
+        kind.layer,
+        kind.default_channel,
+        kind.duration_min,
+        kind.purpose,
+    )
     assert quiz.effect_on("c") is MemoryEffect.RETRIEVE
-    explicit = Activity.of_kind("spaced_recall_quiz", id="q", title="Q", covers={"c": "restudy"},
-                                schedule=2, duration_min=5.0)
+    explicit = Activity.of_kind(
+        "spaced_recall_quiz", id="q", title="Q", covers={"c": "restudy"}, schedule=2, duration_min=5.0
+    )
     assert explicit.effect_on("c") is MemoryEffect.RESTUDY and explicit.duration_min == 5.0
 
 
@@ -81,24 +111,45 @@ def test_all_invariant_violations_are_reported_at_once() -> None:
             edges=[{"source": "a", "target": "zz"}],
         )
     problems = "\n".join(info.value.problems)
-    for fragment in ("duplicate id 'c'", "duplicate id 'a'", "concept 'ghost' is not declared",
-                     "activity 'zz' does not exist", "activity 'nowhere' does not exist"):
+    for fragment in (
+        "duplicate id 'c'",
+        "duplicate id 'a'",
+        "concept 'ghost' is not declared",
+        "activity 'zz' does not exist",
+        "activity 'nowhere' does not exist",
+    ):
         assert fragment in problems
     assert len(info.value.problems) == 5
 
 
 def test_unknown_kind_suggests_the_closest() -> None:
     with pytest.raises(JourneyError, match="did you mean job_aid"):
-        Journey(id="x", title="X", activities=[{"id": "a", "title": "A", "kind": "jobaid", "schedule": {"day": 0}}])
+        Journey(
+            id="x",
+            title="X",
+            activities=[{"id": "a", "title": "A", "kind": "jobaid", "schedule": {"day": 0}}],
+        )
     with pytest.raises(CatalogError, match="unknown kind 'nope'"):
         default_catalog()["nope"]
 
 
 def test_custom_kinds_extend_the_catalog_for_that_journey() -> None:
-    podcast = {"id": "podcast", "name": "Podcast", "category": "micro", "duration_min": 8,
-               "layer": "after", "channels": ["mobile"], "purpose": "recap", "memory_effect": "restudy"}
-    journey = Journey(id="x", title="X", kinds=[podcast],
-                      activities=[{"id": "p", "title": "Episode 1", "kind": "podcast", "schedule": {"day": 2}}])
+    podcast = {
+        "id": "podcast",
+        "name": "Podcast",
+        "category": "micro",
+        "duration_min": 8,
+        "layer": "after",
+        "channels": ["mobile"],
+        "purpose": "recap",
+        "memory_effect": "restudy",
+    }
+    journey = Journey(
+        id="x",
+        title="X",
+        kinds=[podcast],
+        activities=[{"id": "p", "title": "Episode 1", "kind": "podcast", "schedule": {"day": 2}}],
+    )
     assert journey.activity("p").duration_min == 8.0
     assert journey.kind_of("p").name == "Podcast"
     assert "podcast" not in default_catalog()
@@ -119,7 +170,9 @@ def test_graph_view_carries_values_and_round_trips(small: Journey) -> None:
 
 def test_from_a_graph_a_designer_drew() -> None:
     graph = nx.DiGraph(id="drawn", title="Drawn in networkx")
-    graph.add_node("vilt", kind="vilt_session", title="Kick-off", covers=["c1"], schedule=0, facilitator="Ana")
+    graph.add_node(
+        "vilt", kind="vilt_session", title="Kick-off", covers=["c1"], schedule=0, facilitator="Ana"
+    )
     graph.add_node("recap", kind="post_session_recap", title="Recap", covers=["c1"], schedule=1)
     graph.add_edge("vilt", "recap")
     journey = from_graph(graph)

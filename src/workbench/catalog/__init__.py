@@ -23,8 +23,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import Field
 
-from workbench.errors import CatalogError, JourneyError
 from workbench._values import IDENTIFIER_PATTERN, StrictBool, StrictFloat, Value
+from workbench.errors import CatalogError, JourneyError
 from workbench.vocabulary import Channel, KindCategory, Layer, MemoryEffect, Purpose
 
 __all__ = ["ActivityKind", "Catalog", "default_catalog", "load_catalog"]
@@ -107,7 +107,7 @@ class Catalog(Mapping[str, ActivityKind]):
     def __contains__(self, kind_id: object) -> bool:
         return kind_id in self._kinds
 
-    def get(self, kind_id: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, kind_id: str, default: Any = None) -> Any:
         """The kind with this id, or ``default``."""
         return self._kinds.get(kind_id, default)
 
@@ -172,7 +172,7 @@ def _parse_kinds(data: Any, source: str) -> list[ActivityKind]:
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), list):
         raise CatalogError(f"{source}: expected a mapping with a 'kinds:' list of kinds")
     kinds = []
-    problems = []
+    problems: list[str] = []
     for index, entry in enumerate(data["kinds"]):
         try:
             kinds.append(ActivityKind.model_validate(entry))
@@ -206,4 +206,3 @@ def load_catalog(path: str | Path, base: Catalog | None = None) -> Catalog:
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path}: cannot read the catalog: {exc}") from None
     return (base or default_catalog()).with_kinds(_parse_kinds(data, str(path)))
-

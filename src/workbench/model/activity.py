@@ -13,7 +13,7 @@ from workbench.vocabulary import Channel, Layer, MemoryEffect, Purpose
 if TYPE_CHECKING:
     from workbench.catalog import Catalog
 
-__all__ = ["Concept", "Coverage", "Schedule", "Activity", "fill_from_kind"]
+__all__ = ["Activity", "Concept", "Coverage", "Schedule", "fill_from_kind"]
 
 Id = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 #: Journeys are planned over days; ten years is far beyond any real journey.

@@ -15,7 +15,7 @@ import networkx as nx
 from workbench.errors import JourneyError
 from workbench.model.journey import Journey
 
-__all__ = ["to_graph", "from_graph"]
+__all__ = ["from_graph", "to_graph"]
 
 _DERIVED_NODE_KEYS = ("day", "formal")
 
@@ -79,9 +79,11 @@ def from_graph(graph: nx.DiGraph, **journey_fields: Any) -> Journey:
     concepts = list(fields.get("concepts", ()))
     for data in activities:
         covers = data.get("covers", ())
-        ids = list(covers.keys()) if isinstance(covers, dict) else [
-            c if isinstance(c, str) else c.get("concept") for c in covers if isinstance(c, str | dict)
-        ]
+        ids = (
+            list(covers.keys())
+            if isinstance(covers, dict)
+            else [c if isinstance(c, str) else c.get("concept") for c in covers if isinstance(c, str | dict)]
+        )
         for concept_id in ids:
             if isinstance(concept_id, str) and concept_id not in declared:
                 concepts.append({"id": concept_id, "name": concept_id})

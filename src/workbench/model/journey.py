@@ -8,9 +8,9 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from workbench._values import IDENTIFIER_PATTERN, Value
 from workbench.catalog import ActivityKind, Catalog, default_catalog
 from workbench.errors import CatalogError, JourneyError
-from workbench._values import IDENTIFIER_PATTERN, Value
 from workbench.model.activity import MAX_DAY, Activity, Concept, fill_from_kind
 from workbench.vocabulary import EdgeKind, Layer
 
@@ -60,7 +60,7 @@ def _find_cycle(successors: Mapping[str, Iterable[str]]) -> list[str] | None:
                 on_stack.discard(path.pop())
                 iterators.pop()
             elif child in on_stack:
-                return path[path.index(child) :] + [child]
+                return [*path[path.index(child) :], child]
             elif child not in done:
                 path.append(child)
                 on_stack.add(child)
@@ -335,7 +335,18 @@ class Journey(Value):
             }
             for a in self.timeline()
         ]
-        columns = ["id", "title", "kind", "layer", "channel", "day", "duration_min", "purpose", "concepts", "required"]
+        columns = [
+            "id",
+            "title",
+            "kind",
+            "layer",
+            "channel",
+            "day",
+            "duration_min",
+            "purpose",
+            "concepts",
+            "required",
+        ]
         return pd.DataFrame(rows, columns=columns).set_index("id")
 
     def summary(self) -> dict[str, Any]:
@@ -351,9 +362,7 @@ class Journey(Value):
             c.id: {
                 "name": c.name,
                 "activities": sum(1 for a in self.activities if c.id in a.concept_ids),
-                "effects": sorted(
-                    {str(a.effect_on(c.id)) for a in self.activities if c.id in a.concept_ids}
-                ),
+                "effects": sorted({str(a.effect_on(c.id)) for a in self.activities if c.id in a.concept_ids}),
             }
             for c in self.concepts
         }

@@ -14,7 +14,7 @@ from workbench._values import IDENTIFIER_PATTERN
 from workbench.errors import JourneyError, SpecError
 from workbench.model import Journey
 
-__all__ = ["SPEC_VERSION", "load", "loads", "dump", "dumps", "to_spec_dict", "json_schema"]
+__all__ = ["SPEC_VERSION", "dump", "dumps", "json_schema", "load", "loads", "to_spec_dict"]
 
 SPEC_VERSION = 1
 SCHEMA_ID = "https://workbench.dev/schemas/journey-spec-v1.json"
@@ -71,7 +71,11 @@ class _PositionMap:
         while path:
             if path in self.lines:
                 return self.lines[path]
-            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path) if re.search(r"(\.[^.\[\]]+|\[\d+\])$", path) else ""
+            path = (
+                re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
+                if re.search(r"(\.[^.\[\]]+|\[\d+\])$", path)
+                else ""
+            )
         return self.lines.get("")
 
 
@@ -97,7 +101,7 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, _PositionMap]:
         if node is None:
             raise SpecError(f"{source}: the file holds no data; a spec starts with 'spec_version: 1'")
         positions.walk(node, "", source)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader is the safe one
+        data = yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     except RecursionError:
@@ -157,7 +161,9 @@ def loads(text: str | bytes, format: Format = "yaml", source: str = "<spec>") ->
     """
     raw = text.encode("utf-8") if isinstance(text, str) else text
     if len(raw) > MAX_SPEC_BYTES:
-        raise SpecError(f"{source}: {len(raw)} bytes is too large for a journey spec (limit {MAX_SPEC_BYTES})")
+        raise SpecError(
+            f"{source}: {len(raw)} bytes is too large for a journey spec (limit {MAX_SPEC_BYTES})"
+        )
     decoded = _decode(raw, source)
     if format == "yaml":
         data, positions = _parse_yaml(decoded, source)
@@ -177,7 +183,9 @@ def _journey_from_data(data: Any, positions: _PositionMap, source: str) -> Journ
     body = dict(data)
     version = body.pop("spec_version", None)
     if version is None:
-        raise SpecError(f"{source}:1: spec_version: is required; add 'spec_version: {SPEC_VERSION}' at the top")
+        raise SpecError(
+            f"{source}:1: spec_version: is required; add 'spec_version: {SPEC_VERSION}' at the top"
+        )
     if version != SPEC_VERSION or isinstance(version, bool):
         line = positions.line_of("spec_version") or 1
         raise SpecError(
@@ -189,11 +197,13 @@ def _journey_from_data(data: Any, positions: _PositionMap, source: str) -> Journ
     except JourneyError as exc:
         lines = []
         for problem in exc.problems:
-            line = positions.line_of(_problem_path(problem))
-            lines.append(f"{source}:{line}: {problem}" if line else f"{source}: {problem}")
+            where = positions.line_of(_problem_path(problem))
+            lines.append(f"{source}:{where}: {problem}" if where else f"{source}: {problem}")
         if len(lines) == 1:
             raise SpecError(lines[0]) from None
-        raise SpecError(f"{source}: {len(lines)} problems:\n" + "\n".join(f"  {ln}" for ln in lines)) from None
+        raise SpecError(
+            f"{source}: {len(lines)} problems:\n" + "\n".join(f"  {ln}" for ln in lines)
+        ) from None
 
 
 def load(path: str | Path) -> Journey:
@@ -234,7 +244,18 @@ def to_spec_dict(journey: Journey) -> dict[str, Any]:
     # identity and content always written, even when equal to a default, so files read well
     for key in ("id", "title", "version"):
         body[key] = getattr(journey, key)
-    order = ["id", "title", "version", "audience", "description", "language", "concepts", "kinds", "activities", "edges"]
+    order = [
+        "id",
+        "title",
+        "version",
+        "audience",
+        "description",
+        "language",
+        "concepts",
+        "kinds",
+        "activities",
+        "edges",
+    ]
     return {"spec_version": SPEC_VERSION, **{k: body[k] for k in order if k in body}}
 
 
@@ -279,12 +300,18 @@ def _accept_hand_written_forms(schema: dict[str, Any]) -> None:
     defs = schema.get("$defs", {})
     activity = defs.get("Activity", {})
     if "required" in activity:
-        activity["required"] = [f for f in activity["required"] if f not in ("layer", "channel", "duration_min", "purpose")]
+        activity["required"] = [
+            f for f in activity["required"] if f not in ("layer", "channel", "duration_min", "purpose")
+        ]
     covers = activity.get("properties", {}).get("covers", {})
     if "items" in covers:
         covers["items"] = {
             "anyOf": [
-                {"type": "string", "pattern": IDENTIFIER_PATTERN, "description": "concept id (effect from the kind)"},
+                {
+                    "type": "string",
+                    "pattern": IDENTIFIER_PATTERN,
+                    "description": "concept id (effect from the kind)",
+                },
                 covers["items"],
             ]
         }
