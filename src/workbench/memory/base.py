@@ -14,6 +14,7 @@ Ratings follow FSRS: 1 Again (failed recall), 2 Hard, 3 Good, 4 Easy.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
@@ -236,9 +237,13 @@ def check_elapsed_days(elapsed_days: Any, name: str = "elapsed_days") -> np.ndar
     [0.0, 1.5]
     """
     array = np.asarray(elapsed_days, dtype=float)
-    if not np.all(np.isfinite(array)):
+    if array.size == 0:
+        return array
+    # two reductions instead of four element-wise passes: this sits on the simulator's hot path
+    low, high = float(array.min()), float(array.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
         raise ParameterError(f"{name} contains NaN or infinite values; fix: pass finite day counts")
-    if np.any(array < 0):
+    if low < 0:
         raise ParameterError(
             f"{name} has negative values (min {float(array.min())}); fix: elapsed time "
             "since the last review must be >= 0 days"

@@ -36,6 +36,7 @@ exactly from fractional times.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -187,7 +188,7 @@ class FSRS6Parameters:
         """Forgetting-curve decay ``w20`` (the exponent is ``-w20``)."""
         return self.w[20]
 
-    @property
+    @functools.cached_property
     def factor(self) -> float:
         """``F = 0.9^(-1/w20) - 1``, which makes ``R(S, S) = 0.9``."""
         return float(0.9 ** (1 / -self.w[20]) - 1)
@@ -254,7 +255,10 @@ def fsrs_retrievability(
     """
     t = np.asarray(elapsed_days, dtype=float)
     s = np.asarray(stability, dtype=float)
-    return np.power(1 + params.factor * t / s, -params.w[20])
+    ratio = np.divide(t, s)  # one temporary, updated in place: this is the simulator's hot path
+    ratio *= params.factor
+    ratio += 1.0
+    return np.power(ratio, -params.w[20], out=ratio)
 
 
 def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.ndarray) -> np.ndarray:

@@ -1,0 +1,364 @@
+"""xAPI 1.0.3: statement templates per activity and sample statements of a simulated cohort.
+
+Activity ids are IRIs under the course IRI (``<course>/activities/<id>``, the same ids as the
+cmi5 AUs), so statements, the course structure and the analytics agree. Launchable activities
+are cmi5 AUs: their statements carry the cmi5 category, the publisher AU id in ``grouping``, a
+session id extension and the result properties the cmi5 specification allows per verb
+(section 9.5). Other pieces (workshops, manager prompts) get ``attended`` (live events) or
+``experienced`` statements without the cmi5 category.
+
+In a real cmi5 launch the LMS generates the object id of each registration; the sample
+statements use the AU id itself, which is what an LRS-side analysis of the design needs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from workbench._random import RandomLike, as_generator
+from workbench.errors import ExportError
+from workbench.export._common import (
+    activity_iri,
+    check_aware,
+    check_iri,
+    course_iri_for,
+    resolve_cohort,
+    stable_uuid,
+    to_utc_text,
+)
+from workbench.export._vocab import (
+    CMI5_CATEGORY,
+    COURSE_TYPE,
+    MASTERY_SCORE,
+    MEETING_TYPE,
+    MOVEON_CATEGORY,
+    SESSION_ID,
+    VERBS,
+    activity_type,
+    check_activity_types,
+)
+from workbench.model import Activity, Journey
+
+__all__ = ["sample_statements", "statement_templates", "to_xapi_statements", "to_xapi_templates"]
+
+DEFAULT_HOME_PAGE = "https://workbench.example"
+
+
+def _activity_object(
+    journey: Journey, activity: Activity, course: str, types: Mapping[str, str]
+) -> dict[str, Any]:
+    language = journey.language
+    definition: dict[str, Any] = {"name": {language: activity.title}}
+    if activity.description:
+        definition["description"] = {language: activity.description}
+    definition["type"] = activity_type(activity, journey.kind_of(activity).memory_effect, types)
+    if activity.url and activity.url.lower().startswith(("https://", "http://")):
+        definition["moreInfo"] = activity.url
+    return {"objectType": "Activity", "id": activity_iri(course, activity.id), "definition": definition}
+
+
+def _course_object(journey: Journey, course: str) -> dict[str, Any]:
+    return {
+        "objectType": "Activity",
+        "id": course,
+        "definition": {"name": {journey.language: journey.title}, "type": COURSE_TYPE},
+    }
+
+
+def _verbs_for(journey: Journey, activity: Activity, types: Mapping[str, str]) -> list[str]:
+    if journey.kind_of(activity).launchable:
+        scored = ["passed", "failed"] if activity.mastery_score is not None else ["completed"]
+        return ["initialized", *scored, "terminated"]
+    kind_type = activity_type(activity, journey.kind_of(activity).memory_effect, types)
+    return ["attended" if kind_type == MEETING_TYPE else "experienced"]
+
+
+def statement_templates(
+    journey: Journey,
+    *,
+    course_iri: str | None = None,
+    activity_types: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """One statement template per activity, in timeline order.
+
+    Each template holds what every statement about the activity shares: ``object`` (id under
+    the course IRI, definition with name/description language maps and type), the ``verbs``
+    that apply (ADL and cmi5 vocabularies), the ``context`` (course as parent; for cmi5 AUs the
+    cmi5 category and the AU id as publisher grouping), plus ``activity_id``, ``day`` and
+    ``cmi5`` (whether the activity is an AU). Add ``actor``, ``timestamp``, ``id``,
+    ``registration`` and ``result`` to make a statement.
+
+    Examples
+    --------
+    >>> from workbench.templates import load_template
+    >>> quiz = statement_templates(load_template("post_training_retention"))[3]
+    >>> quiz["activity_id"], [v["display"]["en-US"] for v in quiz["verbs"]]
+    ('quiz_1', ['initialized', 'completed', 'terminated'])
+    """
+    course = course_iri_for(journey, course_iri)
+    types = check_activity_types(activity_types)
+    out = []
+    for activity in journey.timeline():
+        launchable = journey.kind_of(activity).launchable
+        context: dict[str, Any] = {"contextActivities": {"parent": [_course_object(journey, course)]}}
+        if launchable:
+            context["contextActivities"]["grouping"] = [
+                {"objectType": "Activity", "id": activity_iri(course, activity.id)}
+            ]
+            context["contextActivities"]["category"] = [{"objectType": "Activity", "id": CMI5_CATEGORY}]
+        out.append(
+            {
+                "activity_id": activity.id,
+                "day": journey.days[activity.id],
+                "cmi5": launchable,
+                "object": _activity_object(journey, activity, course, types),
+                "verbs": [VERBS[name] for name in _verbs_for(journey, activity, types)],
+                "context": context,
+            }
+        )
+    return out
+
+
+def _duration(seconds: int) -> str:
+    """ISO 8601 duration ``PT#H#M#S`` of whole seconds."""
+    hours, rest = divmod(max(0, seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if secs or text == "PT":
+        text += f"{secs}S"
+    return text
+
+
+def _learner_ids(learners: Any) -> list[str]:
+    if isinstance(learners, bool) or not isinstance(learners, int | Sequence) or isinstance(learners, str):
+        raise ExportError(f"learners: give a number of learners or a list of learner ids (got {learners!r})")
+    if isinstance(learners, int):
+        if learners < 1:
+            raise ExportError(f"learners: must be at least 1 (got {learners})")
+        width = max(3, len(str(learners)))
+        return [f"learner-{i:0{width}d}" for i in range(1, learners + 1)]
+    ids = list(learners)
+    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+        raise ExportError("learners: the list must hold non-empty learner ids (text)")
+    if len(set(ids)) != len(ids):
+        raise ExportError("learners: learner ids must be unique")
+    return ids
+
+
+def _rate(value: Any, option: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ExportError(f"{option}: must be a probability between 0 and 1 (got {value!r})")
+    return float(value)
+
+
+def sample_statements(
+    journey: Journey,
+    learners: int | Sequence[str] = 5,
+    *,
+    start: datetime,
+    rng: RandomLike = 0,
+    course_iri: str | None = None,
+    home_page: str = DEFAULT_HOME_PAGE,
+    completion_rate: float = 0.9,
+    optional_rate: float = 0.5,
+    activity_types: Mapping[str, str] | None = None,
+    workdays_only: bool = False,
+) -> list[dict[str, Any]]:
+    """Statements a simulated cohort would send, on each activity's day.
+
+    Each learner is an account actor (``home_page`` + learner id) with one registration (a
+    UUID drawn from ``rng``). For each dated activity a learner takes part with probability
+    ``completion_rate`` (``optional_rate`` for optional ones), some hours after the activity's
+    scheduled time, and spends about its ``duration_min``. cmi5 AUs give a cmi5 session:
+    ``initialized``, then ``completed`` (or ``passed``/``failed`` with a score when the
+    activity has a ``mastery_score``), then ``terminated``; other pieces give ``attended`` or
+    ``experienced``. On-demand activities are used by a share ``optional_rate`` of learners
+    on a random day of the journey. Timestamps are UTC; statement ids are derived from the
+    registration, activity and verb, so posting the same sample twice is idempotent.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey.
+    learners : int or sequence of str
+        Number of learners, or their ids.
+    start : datetime
+        Day 0 of the cohort: a timezone-aware datetime (its time is the scheduled time).
+    rng : int or numpy.random.Generator
+        Seed or generator; the same seed gives the same statements.
+    course_iri : str, optional
+        Course IRI (default derived from the journey id).
+    home_page : str
+        ``account.homePage`` of the actors (the LMS).
+    completion_rate, optional_rate : float
+        Share of learners who do a required / an optional activity.
+    activity_types : mapping, optional
+        Activity type IRI per kind id, overriding the defaults.
+    workdays_only : bool
+        Shift touches on Saturdays and Sundays to the next Monday.
+
+    Returns
+    -------
+    list of dict
+        Statements sorted by timestamp (ties in generation order).
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from workbench.templates import load_template
+    >>> start = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Europe/Paris"))
+    >>> sts = sample_statements(load_template("post_training_retention"), 2, start=start, rng=1)
+    >>> sts[0]["timestamp"].endswith("Z"), len({s["context"]["registration"] for s in sts})
+    (True, 2)
+    """
+    ids = _learner_ids(learners)
+    cohort = resolve_cohort(check_aware(start, "start"), workdays_only=workdays_only)
+    home = check_iri(home_page, "home_page", DEFAULT_HOME_PAGE)
+    p_required = _rate(completion_rate, "completion_rate")
+    p_optional = _rate(optional_rate, "optional_rate")
+    generator = as_generator(rng)
+    course = course_iri_for(journey, course_iri)
+    templates = statement_templates(journey, course_iri=course, activity_types=activity_types)
+    dated = [d for d in journey.days.values() if d is not None]
+    first, last = (min(dated), max(dated)) if dated else (0.0, 0.0)
+
+    rows: list[tuple[datetime, int, dict[str, Any]]] = []
+    for learner in ids:
+        registration = str(_uuid4(generator))
+        actor = {"objectType": "Agent", "account": {"homePage": home, "name": learner}}
+        for template in templates:
+            activity = journey.activity(template["activity_id"])
+            day = template["day"]
+            if day is None:
+                if generator.random() >= p_optional:
+                    continue
+                day = float(np.floor(generator.uniform(first, last + 1)))
+            elif generator.random() >= (p_required if activity.required else p_optional):
+                continue
+            begin = cohort.local_start(day) + timedelta(minutes=int(generator.integers(0, 8 * 60)))
+            seconds = max(1, round(activity.duration_min * 60 * float(generator.lognormal(0.0, 0.3))))
+            for statement in _touch(template, activity, registration, actor, begin, seconds, generator):
+                rows.append((datetime.fromisoformat(statement["timestamp"]), len(rows), statement))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [statement for _, _, statement in rows]
+
+
+def _uuid4(generator: np.random.Generator) -> Any:
+    import uuid
+
+    raw = bytearray(generator.bytes(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return uuid.UUID(bytes=bytes(raw))
+
+
+def _touch(
+    template: Mapping[str, Any],
+    activity: Activity,
+    registration: str,
+    actor: Mapping[str, Any],
+    begin: datetime,
+    seconds: int,
+    generator: np.random.Generator,
+) -> list[dict[str, Any]]:
+    course_parent = template["context"]["contextActivities"]["parent"]
+    object_id = template["object"]["id"]
+
+    def statement(verb: str, moment: datetime, result: dict[str, Any] | None) -> dict[str, Any]:
+        activities: dict[str, Any] = {"parent": copy.deepcopy(course_parent)}
+        context: dict[str, Any] = {"registration": registration, "contextActivities": activities}
+        if template["cmi5"]:
+            activities["grouping"] = copy.deepcopy(template["context"]["contextActivities"]["grouping"])
+            category = [{"objectType": "Activity", "id": CMI5_CATEGORY}]
+            if result and ("success" in result or "completion" in result):
+                category.append({"objectType": "Activity", "id": MOVEON_CATEGORY})
+            activities["category"] = category
+            extensions: dict[str, Any] = {SESSION_ID: stable_uuid(registration, object_id, "session")}
+            if verb in ("passed", "failed"):
+                extensions[MASTERY_SCORE] = activity.mastery_score
+            context["extensions"] = extensions
+        out: dict[str, Any] = {
+            "id": stable_uuid(registration, object_id, verb),
+            "actor": copy.deepcopy(dict(actor)),
+            "verb": VERBS[verb],
+            "object": copy.deepcopy(template["object"]),
+        }
+        if result is not None:
+            out["result"] = result
+        out["context"] = context
+        out["timestamp"] = to_utc_text(moment)
+        return out
+
+    end = begin + timedelta(seconds=seconds)
+    if not template["cmi5"]:
+        verb = template["verbs"][0]["display"]["en-US"]
+        return [statement(verb, end, {"completion": True, "duration": _duration(seconds)})]
+    out = [statement("initialized", begin, None)]
+    if activity.mastery_score is not None:
+        scaled = float(np.clip(generator.normal(activity.mastery_score + 0.05, 0.15), 0.0, 1.0))
+        raw = round(scaled * 100)
+        scaled = raw / 100
+        passed = scaled >= activity.mastery_score
+        score = {"scaled": scaled, "raw": raw, "min": 0, "max": 100}
+        result = {"score": score, "success": passed, "duration": _duration(seconds)}
+        out.append(statement("passed" if passed else "failed", end, result))
+    else:
+        out.append(statement("completed", end, {"completion": True, "duration": _duration(seconds)}))
+    out.append(statement("terminated", end + timedelta(seconds=5), {"duration": _duration(seconds + 5)}))
+    return out
+
+
+def to_xapi_statements(
+    journey: Journey,
+    *,
+    start: datetime,
+    learners: int | Sequence[str] = 5,
+    rng: RandomLike = 0,
+    **options: Any,
+) -> bytes:
+    """Sample statements of a simulated cohort as one JSON array (one LRS batch), UTF-8.
+
+    Options are those of :func:`sample_statements`.
+
+    Examples
+    --------
+    >>> import json
+    >>> from datetime import datetime, timezone
+    >>> from workbench.templates import load_template
+    >>> data = to_xapi_statements(load_template("post_training_retention"),
+    ...                           start=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), learners=3)
+    >>> isinstance(json.loads(data), list)
+    True
+    """
+    statements = sample_statements(journey, learners, start=start, rng=rng, **options)
+    return (json.dumps(statements, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def to_xapi_templates(
+    journey: Journey,
+    *,
+    course_iri: str | None = None,
+    activity_types: Mapping[str, str] | None = None,
+) -> bytes:
+    """The statement templates of :func:`statement_templates` as a JSON array, UTF-8.
+
+    Examples
+    --------
+    >>> import json
+    >>> from workbench.templates import load_template
+    >>> len(json.loads(to_xapi_templates(load_template("post_training_retention"))))
+    10
+    """
+    templates = statement_templates(journey, course_iri=course_iri, activity_types=activity_types)
+    return (json.dumps(templates, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,444 @@
+"""Population Monte Carlo of a journey: who does which touch, and what each learner remembers.
+
+The hot path is vectorised over learners x concepts. Learners are simulated in blocks of a
+fixed size; every random draw comes from a stream keyed by (block, touch), where a touch is
+keyed by its activity id. Hence:
+
+* the same seed gives the same result, whatever the number of worker threads;
+* two journeys that share activities share their random numbers for those activities
+  (common random numbers), so comparing plans compares plans, not noise.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+from scipy.special import expit, logit
+
+from workbench._random import RandomLike
+from workbench.errors import ParameterError, UnknownNameError
+from workbench.memory import MemoryModel, MemoryState, get_model
+from workbench.model import Journey
+from workbench.simulate.population import LearnerPopulation, TouchEffects
+from workbench.simulate.result import SimulationResult
+from workbench.vocabulary import Channel, Layer, MemoryEffect
+
+__all__ = ["BLOCK_SIZE", "Plan", "simulate"]
+
+#: Learners per block: the unit of random streams (so results do not depend on threads).
+BLOCK_SIZE = 4096
+#: Learners whose daily recall is kept to estimate quantile bands.
+QUANTILE_SAMPLE = 2000
+#: Grid days evaluated at once (bounds memory: days x block x concepts floats).
+DAYS_PER_BATCH = 16
+GOOD, AGAIN = 3, 1
+_LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
+
+
+class Plan(Protocol):
+    """Anything that adds reinforcement to a journey (see :mod:`workbench.plans`)."""
+
+    def apply(self, journey: Journey) -> Journey: ...  # pragma: no cover - protocol
+
+
+@dataclass(frozen=True)
+class _Touch:
+    """One delivery of an activity to the whole population (an on-demand asset has many)."""
+
+    key: str  # activity id, plus the use number for on-demand assets
+    activity_id: str
+    kind: str
+    day: float
+    duration_min: float
+    base_probability: float
+    groups: tuple[tuple[str, np.ndarray, float], ...]  # (effect, concept columns, gain)
+
+
+def _stream_key(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def _as_seed_sequence(rng: RandomLike) -> np.random.SeedSequence:
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return np.random.SeedSequence(int(rng.integers(0, 2**63 - 1)))
+    if rng is None:
+        return np.random.SeedSequence()
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.SeedSequence(int(rng))
+    raise ParameterError(f"rng: expected a non-negative int seed, a numpy Generator or None (got {rng!r})")
+
+
+def _generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
+    sequence = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *key))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def _is_reinforcement(journey: Journey, activity_id: str) -> bool:
+    activity = journey.activity(activity_id)
+    return not journey.is_formal(activity) and activity.layer.value in (Layer.AFTER.value, Layer.WORK.value)
+
+
+def _touches(
+    journey: Journey, population: LearnerPopulation, effects: TouchEffects, horizon_days: int
+) -> list[_Touch]:
+    """The schedule of touches, in the order they happen."""
+    concept_index = {c.id: i for i, c in enumerate(journey.concepts)}
+    engagement = population.engagement
+    dated = [a for a in journey.timeline() if journey.days[a.id] is not None]
+    formal_days = [day for a in dated if journey.is_formal(a) and (day := journey.days[a.id]) is not None]
+    start_day = min(formal_days, default=0.0)
+
+    def groups(activity_id: str) -> tuple[tuple[str, np.ndarray, float], ...]:
+        activity = journey.activity(activity_id)
+        by_effect: dict[str, list[int]] = {}
+        for coverage in activity.covers:
+            assert coverage.effect is not None
+            by_effect.setdefault(coverage.effect.value, []).append(concept_index[coverage.concept])
+        return tuple(
+            (effect, np.array(cols, dtype=np.intp), effects.gain(effect, activity.kind))
+            for effect, cols in by_effect.items()
+        )
+
+    touches: list[_Touch] = []
+    series_position = 0
+    for activity in dated:
+        day = journey.days[activity.id]
+        assert day is not None
+        if day > horizon_days:
+            continue
+        p = engagement.required if activity.required else engagement.optional
+        p *= engagement.channels.get(activity.channel, 1.0)
+        if _is_reinforcement(journey, activity.id):
+            p *= (1.0 - engagement.fatigue_per_touch) ** series_position
+            series_position += 1
+        if journey.is_formal(activity) and activity.channel in _LIVE_CHANNELS:
+            p *= 1.0 - engagement.live_no_show
+        touches.append(
+            _Touch(
+                activity.id, activity.id, activity.kind, day, activity.duration_min, p, groups(activity.id)
+            )
+        )
+    for activity in journey.activities:
+        if journey.days[activity.id] is not None:
+            continue
+        p = engagement.on_demand_weekly_use * engagement.channels.get(activity.channel, 1.0)
+        week = 1
+        while start_day + 7 * week <= horizon_days:
+            day = start_day + 7 * week - 0.5  # mid-week, between the weekly grid points
+            touches.append(
+                _Touch(
+                    f"{activity.id}#{week}",
+                    activity.id,
+                    activity.kind,
+                    day,
+                    activity.duration_min,
+                    p,
+                    groups(activity.id),
+                )
+            )
+            week += 1
+    touches.sort(key=lambda t: t.day)  # stable: same-day touches keep journey order
+    return touches
+
+
+@dataclass
+class _BlockOutput:
+    mean_sum: np.ndarray  # (G, C) sum of recall over the block's learners
+    proficient: np.ndarray  # (G, C) learners at or above the threshold
+    sample: np.ndarray | None  # (G, s, C) recall of the block's quantile-sample learners
+    checkpoints: np.ndarray  # (K, n, C) recall on the checkpoint days
+    minutes: np.ndarray  # (n,) learner minutes
+    delivered: np.ndarray  # (T,) learners who did each touch
+    attempts: np.ndarray  # (T,) retrieval attempts (learner x concept)
+    successes: np.ndarray  # (T,) successful retrievals
+    final_stability: np.ndarray  # (n, C)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    journey: Journey
+    population: LearnerPopulation
+    model: MemoryModel
+    effects: TouchEffects
+    touches: list[_Touch]
+    grid: np.ndarray
+    checkpoint_days: tuple[int, ...]
+    threshold: float
+    concept_rate: np.ndarray  # (C,)
+    prior: np.ndarray  # (C,)
+    first_day: float
+    root: np.random.SeedSequence
+    sample_size: int
+    first_ratings: dict[str, int] = field(default_factory=dict)
+
+
+def _take(state: MemoryState, cols: np.ndarray) -> MemoryState:
+    return type(state)(**{name: array[:, cols] for name, array in state.as_dict().items()})
+
+
+def _put(state: MemoryState, cols: np.ndarray, part: MemoryState) -> MemoryState:
+    fields = {}
+    for name, array in state.as_dict().items():
+        updated = array.copy()
+        updated[:, cols] = getattr(part, name)
+        fields[name] = updated
+    return type(state)(**fields)
+
+
+def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput:
+    model = setup.model
+    n_concepts = len(setup.journey.concepts)
+    population = setup.population
+    learners = _generator(setup.root, block, 0)
+    shape = (size, n_concepts)
+
+    rate = np.exp(learners.normal(0.0, population.memory_sigma, size))[:, None] * setup.concept_rate[None, :]
+    propensity = learners.normal(0.0, population.engagement_sigma, size)
+    knows = learners.random(shape) < setup.prior[None, :]
+
+    state = model.initial_state(np.full(shape, GOOD))
+    encoded = knows.copy()
+    last = np.where(knows, setup.first_day - population.prior_days_ago, 0.0)
+
+    grid = setup.grid
+    n_days = len(grid)
+    sample = max(0, min(size, setup.sample_size - start))
+    out = _BlockOutput(
+        mean_sum=np.zeros((n_days, n_concepts)),
+        proficient=np.zeros((n_days, n_concepts)),
+        sample=np.zeros((n_days, sample, n_concepts), dtype=np.float32) if sample else None,
+        checkpoints=np.zeros((len(setup.checkpoint_days), size, n_concepts), dtype=np.float32),
+        minutes=np.zeros(size),
+        delivered=np.zeros(len(setup.touches)),
+        attempts=np.zeros(len(setup.touches)),
+        successes=np.zeros(len(setup.touches)),
+        final_stability=np.zeros(shape),
+    )
+    checkpoint_row = {day: i for i, day in enumerate(setup.checkpoint_days)}
+
+    def measure(day_indices: Sequence[int]) -> None:
+        # Models whose state is one number per cell broadcast over a batch of days at once;
+        # models with per-cell traces (ACT-R) are asked one day at a time.
+        batch = DAYS_PER_BATCH if all(a.ndim == 2 for a in state.as_dict().values()) else 1
+        indices = list(day_indices)
+        for begin in range(0, len(indices), batch):
+            rows = indices[begin : begin + batch]
+            days = grid[rows]
+            # last <= day by construction: touches on a day are applied after it is measured
+            elapsed = np.subtract(days[:, None, None], last[None])
+            elapsed *= rate[None]
+            if batch == 1:
+                raw = model.retrievability(state, elapsed[0])[None]
+            else:
+                raw = model.retrievability(state, elapsed)
+            recall = np.where(encoded[None], raw, 0.0)
+            out.mean_sum[rows] = recall.sum(axis=1)
+            out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
+            if out.sample is not None:
+                out.sample[rows] = recall[:, :sample]
+            for i, day in enumerate(days):
+                if int(day) in checkpoint_row:
+                    out.checkpoints[checkpoint_row[int(day)]] = recall[i]
+
+    g = 0
+    for t, touch in enumerate(setup.touches):
+        # recall on day d is measured at the start of the day, before that day's touches
+        first_pending = g
+        while g < n_days and grid[g] <= touch.day:
+            g += 1
+        measure(range(first_pending, g))
+
+        draws = _generator(setup.root, block, 1 + _stream_key(touch.key))
+        p = expit(logit(touch.base_probability) + propensity)
+        engaged = draws.random(size) < p
+        out.delivered[t] = np.count_nonzero(engaged)
+        out.minutes += engaged * touch.duration_min
+        for effect, cols, gain in touch.groups:
+            part = _take(state, cols)
+            known = encoded[:, cols]
+            reached = engaged[:, None] & np.ones(len(cols), dtype=bool)
+            elapsed = np.where(known, np.maximum(touch.day - last[:, cols], 0.0) * rate[:, cols], 0.0)
+            updated = part
+            first = reached & ~known
+            if first.any():
+                rating = setup.first_ratings[effect]
+                updated = updated.select(first, model.initial_state(np.full(part.shape, rating)))
+            again = reached & known
+            if again.any():
+                if effect == MemoryEffect.RETRIEVE.value:
+                    recalled = draws.random(part.shape) < model.retrievability(part, elapsed)
+                    ratings = np.where(recalled, GOOD, AGAIN)
+                    out.attempts[t] += np.count_nonzero(again)
+                    out.successes[t] += np.count_nonzero(again & recalled)
+                    reviewed = model.review(part, elapsed, ratings, 1.0)
+                else:
+                    reviewed = model.review(part, elapsed, np.full(part.shape, GOOD), gain)
+                updated = updated.select(again, reviewed)
+            state = _put(state, cols, updated)
+            last[:, cols] = np.where(reached, touch.day, last[:, cols])
+            encoded[:, cols] |= reached
+    measure(range(g, n_days))
+    out.final_stability = np.asarray(state.stability, dtype=float).reshape(shape)
+    return out
+
+
+def _resolve_model(model: str | MemoryModel) -> MemoryModel:
+    if isinstance(model, str):
+        return get_model(model)
+    if not all(hasattr(model, name) for name in ("initial_state", "retrievability", "review")):
+        raise UnknownNameError(
+            f"model: expected a model name or a MemoryModel, got {type(model).__name__}; "
+            "use e.g. model='fsrs6'"
+        )
+    return model
+
+
+def simulate(
+    journey: Journey,
+    plan: Plan | None = None,
+    population: LearnerPopulation | None = None,
+    model: str | MemoryModel = "fsrs6",
+    horizon_days: int = 180,
+    rng: RandomLike = None,
+    *,
+    effects: TouchEffects | None = None,
+    threshold: float = 0.8,
+    checkpoint_days: Iterable[int] = (7, 30, 90),
+    progress: bool | None = None,
+    workers: int | None = None,
+) -> SimulationResult:
+    """Simulate what a learner population remembers of each concept, day by day.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey; each dated activity touches the concepts it covers with its memory
+        effect; on-demand assets are used week by week.
+    plan : Plan, optional
+        Reinforcement applied to the journey first (``plan.apply(journey)``).
+    population : LearnerPopulation, optional
+        Who learns (default: 1,000 learners with the stated default variation).
+    model : str or MemoryModel
+        Forgetting model, by name (``"fsrs6"``, ``"exponential"``, ``"hlr"``, ``"actr"``) or
+        an instance.
+    horizon_days : int
+        Last day simulated; recall is reported for days 0..horizon_days.
+    rng : int, numpy Generator, SeedSequence or None
+        Randomness; the seed actually used is kept in the result (``result.seed``).
+    effects : TouchEffects, optional
+        Strength of each memory effect.
+    threshold : float
+        Recall probability at which a learner counts as proficient on a concept.
+    checkpoint_days : iterable of int
+        Days (besides the horizon) on which every learner's recall is kept, for
+        proficiency at any threshold and per-learner analysis.
+    progress : bool, optional
+        Show a progress bar (default: for runs of more than 8 blocks of learners).
+    workers : int, optional
+        Threads (default: up to 2); the result does not depend on it.
+
+    Returns
+    -------
+    SimulationResult
+
+    Notes
+    -----
+    Recall on day *d* is measured at the start of that day, before the day's touches: a
+    quiz on day 30 does not inflate "retention on day 30".
+
+    Examples
+    --------
+    >>> from workbench.templates import load_template
+    >>> result = simulate(load_template("post_training_retention"), rng=7)
+    >>> 0.0 < result.retention(90) < result.retention(7) < 1.0
+    True
+    """
+    if not isinstance(journey, Journey):
+        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    if plan is not None:
+        journey = plan.apply(journey)
+    population = population or LearnerPopulation()
+    effects = effects or TouchEffects()
+    if (
+        not isinstance(horizon_days, int | np.integer)
+        or isinstance(horizon_days, bool)
+        or not (1 <= horizon_days <= 3650)
+    ):
+        raise ParameterError(
+            f"horizon_days: must be a whole number of days from 1 to 3650 (got {horizon_days!r})"
+        )
+    if not 0.0 < threshold <= 1.0:
+        raise ParameterError(f"threshold: must be a recall probability in (0, 1] (got {threshold!r})")
+    if not journey.concepts:
+        raise ParameterError(f"journey {journey.id!r} has no concepts; there is nothing to remember")
+    memory = _resolve_model(model)
+    horizon = int(horizon_days)
+    days = sorted({int(d) for d in checkpoint_days if 0 <= int(d) <= horizon} | {horizon})
+    root = _as_seed_sequence(rng)
+
+    difficulty = np.array([c.difficulty if c.difficulty is not None else 5.0 for c in journey.concepts])
+    prior = np.array(
+        [population.prior_knowledge.get(c.id, population.default_prior_knowledge) for c in journey.concepts]
+    )
+    unknown = sorted(set(population.prior_knowledge) - {c.id for c in journey.concepts})
+    if unknown:
+        raise ParameterError(
+            f"population.prior_knowledge names concepts not in journey {journey.id!r}: {', '.join(unknown)}"
+        )
+    dated_days = [d for d in journey.days.values() if d is not None]
+    setup = _Setup(
+        journey=journey,
+        population=population,
+        model=memory,
+        effects=effects,
+        touches=_touches(journey, population, effects, horizon),
+        grid=np.arange(horizon + 1, dtype=float),
+        checkpoint_days=tuple(days),
+        threshold=float(threshold),
+        concept_rate=2.0 ** ((difficulty - 5.0) / population.difficulty_scale),
+        prior=prior,
+        first_day=min(dated_days, default=0.0),
+        root=root,
+        sample_size=QUANTILE_SAMPLE,
+        first_ratings={e.value: effects.first_rating(e.value) for e in MemoryEffect},
+    )
+    n = population.size
+    blocks = [(b, start, min(BLOCK_SIZE, n - start)) for b, start in enumerate(range(0, n, BLOCK_SIZE))]
+    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if n_workers < 1:
+        raise ParameterError(f"workers: must be at least 1 (got {n_workers})")
+    show = progress if progress is not None else len(blocks) > 8
+
+    outputs: list[_BlockOutput] = []
+    bar: Any = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n, unit="learner", desc=f"simulating {journey.id}")
+    try:
+        if n_workers == 1 or len(blocks) == 1:
+            for b, start, size in blocks:
+                outputs.append(_run_block(setup, b, start, size))
+                if bar is not None:
+                    bar.update(size)
+        else:
+            with ThreadPoolExecutor(max_workers=n_workers) as pool:
+                futures = [pool.submit(_run_block, setup, b, start, size) for b, start, size in blocks]
+                for (_, _, size), future in zip(blocks, futures, strict=True):
+                    outputs.append(future.result())
+                    if bar is not None:
+                        bar.update(size)
+    finally:
+        if bar is not None:
+            bar.close()
+    return SimulationResult.from_blocks(
+        setup, outputs, model_name=getattr(memory, "name", type(memory).__name__)
+    )
