@@ -155,6 +155,12 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"\nDesign rules: {len(findings)} findings\n")
     for finding in findings:
         out.write(f"  {finding.severity:<7} {finding.code} {finding.message}\n")
+    from workbench.simulate import simulate
+
+    result = simulate(journey, rng=0, progress=False)
+    out.write(f"\nSimulated retention, {result.n_learners} learners (FSRS-6, seed 0):\n")
+    out.write(_simulation_table(result))
+    out.write(f"\n  learner minutes: {result.learner_minutes:.1f} (mean)\n")
     return EXIT_OK
 
 
@@ -172,6 +178,154 @@ def _cmd_lab(args: argparse.Namespace, out: TextIO) -> int:
     out.flush()
     os.execv(jupyter, command)  # noqa: S606 - replaces this process with JupyterLab, by design
     return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def _simulation_table(result: Any) -> str:
+    days = [d for d in (7, 30, 90) if d < result.horizon_days] + [result.horizon_days]
+    head = f"  {'concept':<28}" + "".join(f"{'day ' + str(d):>9}" for d in days) + f"{'proficient':>12}"
+    lines = [head]
+    for concept in [*result.concept_ids, None]:
+        label = concept or "all concepts (weighted)"
+        cells = "".join(f"{result.retention(d, concept):>9.3f}" for d in days)
+        lines.append(f"  {label:<28}{cells}{result.proficiency(result.horizon_days, concept=concept):>12.3f}")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench.simulate import LearnerPopulation, simulate
+    from workbench.spec import load
+
+    journey = load(args.file)
+    result = simulate(
+        journey,
+        population=LearnerPopulation(size=args.learners),
+        model=args.model,
+        horizon_days=args.days,
+        rng=args.seed,
+        progress=False if args.json else None,
+    )
+    if args.json:
+        _print_json(result.metrics(), out)
+        return EXIT_OK
+    out.write(
+        f"{journey.title}: {result.n_learners} learners, model {result.model_name}, seed {result.seed}\n"
+        f"  recall probability (mean over learners) at the start of each day; proficient = recall >= "
+        f"{result.threshold:g} on day {result.horizon_days}\n\n"
+    )
+    out.write(_simulation_table(result))
+    out.write(
+        f"\n  learner minutes: {result.learner_minutes:.1f} (mean); retained concept-days per learner hour: "
+        f"{result.retained_concept_days_per_learner_hour:.1f}\n"
+    )
+    return EXIT_OK
+
+
+def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench.memory import ForgettingCurveFit, compare_curves, fit_fsrs, load_recall_csv
+
+    if args.model == "fsrs":
+        import pandas as pd
+
+        try:
+            logs = pd.read_csv(args.file)
+        except (OSError, ValueError) as exc:
+            raise WorkbenchError(f"{args.file}: cannot read the review log: {exc}") from None
+        parameters = fit_fsrs(logs)
+        weights = [round(float(w), 6) for w in parameters.as_array()]
+        if args.json:
+            _print_json({"model": "fsrs6", "parameters": weights}, out)
+        else:
+            out.write("FSRS-6 parameters (w0..w20):\n  " + ", ".join(f"{w:g}" for w in weights) + "\n")
+        return EXIT_OK
+    data = load_recall_csv(args.file)
+    fit = ForgettingCurveFit(args.model).fit(data)
+    comparison = compare_curves(data)
+    summary = fit.summary()
+    if args.json:
+        _print_json(
+            {
+                "model": args.model,
+                "parameters": {k: float(v) for k, v in summary["estimate"].items()},
+                "standard_errors": {k: float(v) for k, v in summary["std_error"].items()},
+                "log_likelihood": float(fit.log_likelihood_),
+                "aic": float(fit.aic_),
+                "r2": float(fit.r2_),
+                "n_obs": int(fit.n_obs_),
+                "better_fit": comparison.best,
+                "delta_aic": float(comparison.delta_aic),
+            },
+            out,
+        )
+        return EXIT_OK
+    out.write(f"{args.model} forgetting curve fitted to {fit.n_obs_} observations in {args.file}\n")
+    out.write(summary.to_string() + "\n")
+    out.write(
+        f"  log-likelihood {fit.log_likelihood_:.3f}, AIC {fit.aic_:.3f}, R^2 {fit.r2_:.3f}\n  {comparison}\n"
+    )
+    return EXIT_OK
+
+
+_FORMAT_ALIASES = {"scorm": "scorm2004"}
+
+
+def _export_options(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
+    import datetime as dt
+
+    start: dt.date | None = None
+    if args.start:
+        try:
+            start = dt.date.fromisoformat(args.start)
+        except ValueError:
+            raise WorkbenchError(
+                f"--start: {args.start!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02"
+            ) from None
+    options: dict[str, Any] = {}
+    if fmt in ("ics", "csv"):
+        if start is None and fmt == "ics":
+            raise WorkbenchError(
+                "--start is required for ics: the calendar needs a cohort start date (YYYY-MM-DD)"
+            )
+        if start is not None:
+            options["start"] = start
+            options["tz"] = args.tz or "UTC"
+    if fmt == "xapi":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            zone = ZoneInfo(args.tz or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise WorkbenchError(
+                f"--tz: unknown time zone {args.tz!r}; use an IANA name such as Europe/Paris"
+            ) from None
+        day = start or dt.date(2026, 1, 5)
+        options["start"] = dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=zone)
+        options["learners"] = args.learners
+        options["rng"] = args.seed
+    if args.course_iri and fmt in ("cmi5", "cmi5-xml", "xapi", "xapi-templates", "ics"):
+        options["course_iri"] = args.course_iri
+    return options
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench.export import FORMATS, write_export
+    from workbench.export.validate import validate
+    from workbench.spec import load
+
+    fmt = _FORMAT_ALIASES.get(args.format, args.format)
+    if fmt not in FORMATS:
+        raise WorkbenchError(
+            f"--format: unknown format {args.format!r}; formats: {', '.join(sorted(FORMATS))}"
+        )
+    journey = load(args.file)
+    path = write_export(journey, fmt, args.output, **_export_options(args, fmt))
+    problems = validate(path.read_bytes(), fmt)
+    out.write(f"wrote {path} ({fmt}, {path.stat().st_size} bytes)\n")
+    if problems:
+        for problem in problems:
+            out.write(f"  invalid: {problem}\n")
+        return EXIT_FINDINGS
+    out.write("  valid\n")
+    return EXIT_OK
 
 
 # ---- parser ----------------------------------------------------------------------------
@@ -214,6 +368,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("demo", _cmd_demo, "headless demo: summarise and check a template journey")
     p.add_argument("--template", default="post_training_retention", help="template to show")
+
+    p = command("simulate", _cmd_simulate, "simulate retention of each concept for a learner population")
+    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
+    p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
+    p.add_argument("--days", type=int, default=180, help="horizon in days (default 180)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--model", default="fsrs6", help="memory model: fsrs6, exponential, hlr, actr")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("fit", _cmd_fit, "fit a forgetting curve (or FSRS-6) to observed recall")
+    p.add_argument(
+        "file", help="CSV: elapsed_days,recalled or elapsed_days,recall_rate,n (fsrs: a review log)"
+    )
+    p.add_argument("--model", choices=["power", "exponential", "fsrs"], default="power", help="what to fit")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("export", _cmd_export, "export a journey for delivery systems (validated)")
+    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
+    p.add_argument(
+        "--format", required=True, help="json, cmi5, cmi5-xml, scorm, xapi, xapi-templates, ics, csv"
+    )
+    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.add_argument("--start", help="cohort start date YYYY-MM-DD (ics, csv, xapi)")
+    p.add_argument("--tz", help="IANA time zone of the cohort, e.g. Europe/Paris (default UTC)")
+    p.add_argument("--course-iri", help="IRI of the course (cmi5, xapi, ics)")
+    p.add_argument("--learners", type=int, default=5, help="learners in the sample cohort (xapi)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the sample cohort (xapi)")
 
     p = command("lab", _cmd_lab, "open JupyterLab on the designer's notebooks")
     p.add_argument("--dir", default="notebooks", help="folder of notebooks (default: notebooks)")

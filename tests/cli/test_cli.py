@@ -98,3 +98,116 @@ def test_demo_prints_a_summary_of_a_template() -> None:
     code, text = run("demo")
     assert code == 0
     assert load_template("post_training_retention").title in text and "Design rules" in text
+
+
+def _spec(tmp_path: Path, template: str = "post_training_retention") -> Path:
+    target = tmp_path / f"{template}.yaml"
+    run("new", "--template", template, "-o", str(target))
+    return target
+
+
+def test_simulate_prints_retention_table_and_json(tmp_path: Path) -> None:
+    spec = _spec(tmp_path)
+    code, text = run("simulate", str(spec), "--learners", "300", "--days", "120", "--seed", "3")
+    assert code == 0 and "day 120" in text and "learner minutes" in text
+    code, text = run("simulate", str(spec), "--learners", "300", "--days", "120", "--seed", "3", "--json")
+    data = json.loads(text)
+    assert set(data["retention"]) == {"day_7", "day_30", "day_90", "day_120"}
+    assert set(data["concepts"]) == {c.id for c in load_template("post_training_retention").concepts}
+    assert data["seed"] == 3 and 0 <= data["proficiency_rate"] <= 1
+    _, again = run("simulate", str(spec), "--learners", "300", "--days", "120", "--seed", "3", "--json")
+    assert again == text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--model", "ebbinghaus"], "unknown memory model 'ebbinghaus'"),
+        (["--days", "0"], "horizon_days"),
+        (["--learners", "0"], "size"),
+    ],
+)
+def test_simulate_bad_input_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _ = run("simulate", str(_spec(tmp_path)), *argv)
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_fit_power_and_exponential(tmp_path: Path) -> None:
+    data = tmp_path / "recall.csv"
+    data.write_text(
+        "elapsed_days,recall_rate,n\n1,0.85,200\n3,0.74,200\n7,0.66,200\n14,0.58,200\n30,0.5,200\n60,0.43,200\n"
+    )
+    code, text = run("fit", str(data), "--model", "power")
+    assert code == 0 and "stability_days" in text and "AIC" in text
+    code, text = run("fit", str(data), "--model", "exponential", "--json")
+    fitted = json.loads(text)
+    assert fitted["model"] == "exponential" and fitted["better_fit"] in ("power", "exponential")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("elapsed_days,recalled\n1,yes\n", "line 2"),
+        ("days,recalled\n1,1\n", "elapsed_days"),
+    ],
+)
+def test_fit_bad_csv_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    data = tmp_path / "bad.csv"
+    data.write_text(content)
+    code, _ = run("fit", str(data))
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "extra"),
+    [
+        ("json", []),
+        ("cmi5", ["--course-iri", "https://lms.example.org/courses/feedback"]),
+        ("scorm", []),
+        ("xapi", ["--start", "2026-03-02", "--tz", "Europe/Paris", "--learners", "3"]),
+        ("ics", ["--start", "2026-03-02", "--tz", "Europe/Paris"]),
+        ("csv", ["--start", "2026-03-02"]),
+    ],
+)
+def test_export_writes_valid_files(tmp_path: Path, fmt: str, extra: list[str]) -> None:
+    out = tmp_path / f"out.{fmt}"
+    code, text = run("export", str(_spec(tmp_path)), "--format", fmt, "-o", str(out), *extra)
+    assert code == 0, text
+    assert out.stat().st_size > 0 and "valid" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "pdf"], "unknown format 'pdf'"),
+        (["--format", "ics"], "--start is required"),
+        (["--format", "ics", "--start", "02/03/2026"], "YYYY-MM-DD"),
+        (["--format", "ics", "--start", "2026-03-02", "--tz", "Mars/Olympus"], "Mars/Olympus"),
+    ],
+)
+def test_export_bad_options_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    out = tmp_path / "out.bin"
+    code, _ = run("export", str(_spec(tmp_path)), "-o", str(out), *argv)
+    assert code == 2 and message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_export_of_a_journey_that_cannot_be_expressed_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "live_only.yaml"
+    spec.write_text(
+        "spec_version: 1\nid: live\ntitle: Live only\nconcepts: [{id: c, name: C}]\n"
+        "activities:\n  - {id: ws, title: Workshop, kind: ilt_workshop, covers: [c], schedule: {day: 0},"
+        " facilitator: Ana}\n"
+    )
+    code, _ = run("export", str(spec), "--format", "cmi5", "-o", str(tmp_path / "x.zip"))
+    assert code == 2 and "launchable" in capsys.readouterr().err
