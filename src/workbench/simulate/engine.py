@@ -235,10 +235,7 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             # last <= day by construction: touches on a day are applied after it is measured
             elapsed = np.subtract(days[:, None, None], last[None])
             elapsed *= rate[None]
-            if batch == 1:
-                raw = model.retrievability(state, elapsed[0])[None]
-            else:
-                raw = model.retrievability(state, elapsed)
+            raw = model.retrievability(state, elapsed[0])[None] if batch == 1 else model.retrievability(state, elapsed)
             recall = np.where(encoded[None], raw, 0.0)
             out.mean_sum[rows] = recall.sum(axis=1)
             out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
