@@ -369,3 +369,11 @@ def test_replay_rejects_bad_input() -> None:
         replay(np.array([[3, 5]]), np.array([[0.0, 1.0]]))
     # padding positions may hold anything
     replay(np.array([[3, 0]]), np.array([[0.0, np.nan]]))
+
+
+def test_fsrs_recall_of_a_single_cell_works_with_scalars() -> None:
+    from workbench.memory import FSRS6
+
+    model = FSRS6()
+    state = model.initial_state(np.array(3))
+    assert float(model.retrievability(state, 2.3065)) == pytest.approx(0.9)

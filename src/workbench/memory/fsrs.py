@@ -255,7 +255,9 @@ def fsrs_retrievability(
     """
     t = np.asarray(elapsed_days, dtype=float)
     s = np.asarray(stability, dtype=float)
-    ratio = np.divide(t, s)  # one temporary, updated in place: this is the simulator's hot path
+    # one temporary, updated in place: this is the simulator's hot path (0-d inputs give a
+    # numpy scalar, which cannot be written to, hence asarray)
+    ratio = np.asarray(np.divide(t, s))
     ratio *= params.factor
     ratio += 1.0
     return np.power(ratio, -params.w[20], out=ratio)

@@ -1,0 +1,175 @@
+"""Benchmarks of the population engine (run: ``python benchmarks/bench_simulate.py``).
+
+Each figure is printed next to a reference measured in the same run, as a ratio, so numbers
+from different machines can be compared:
+
+1. engine throughput: learner x concept x touch updates per second on one core, against a
+   plain per-learner Python loop doing the same FSRS updates (the reference); target
+   >= 10 million updates per second per core;
+2. a 1,000-learner simulation of every template: median wall time against the 50 ms target
+   (sliders must feel live), and against one vectorised pass of FSRS recall over the same
+   learners x concepts x days grid (the floor any engine pays);
+3. 1,000,000 learners x 20 concepts x 365 days: wall time (target < 60 s) and peak memory
+   (target < 4 GB), in a fresh process so the peak is this run's alone.
+
+``--quick`` skips the third (it takes about a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from workbench.memory import FSRS6
+from workbench.model import Activity, Concept, Journey
+from workbench.simulate import LearnerPopulation, simulate
+from workbench.templates import list_templates, load_template
+
+
+def twenty_concept_journey() -> Journey:
+    """A module teaching 20 concepts, then 8 spaced quizzes over a year."""
+    journey = Journey.empty("bench20", "Benchmark: 20 concepts over a year")
+    for i in range(20):
+        journey = journey.add_concept(Concept(id=f"c{i}", name=f"Concept {i}"))
+    activities = [
+        Activity.of_kind("elearning_module", id="module", title="Module", covers=[f"c{i}" for i in range(20)], schedule=0)
+    ]
+    for k, day in enumerate([1, 3, 7, 14, 30, 60, 120, 240]):
+        covered = [f"c{i}" for i in range(20) if (i + k) % 2 == 0]
+        activities.append(Activity.of_kind("spaced_recall_quiz", id=f"q{k}", title=f"Quiz {k}", covers=covered, schedule=day))
+    return journey.evolve(activities=activities)
+
+
+def dense_touch_journey() -> Journey:
+    """20 concepts taught on day 0, then a quiz on all of them every day for 60 days.
+
+    Touches dominate its cost, so it measures the update path rather than the daily grid.
+    """
+    journey = Journey.empty("dense", "Benchmark: daily retrieval of 20 concepts")
+    concepts = [f"c{i}" for i in range(20)]
+    for cid in concepts:
+        journey = journey.add_concept(Concept(id=cid, name=cid))
+    activities = [Activity.of_kind("elearning_module", id="module", title="Module", covers=concepts, schedule=0)]
+    activities += [
+        Activity.of_kind("spaced_recall_quiz", id=f"q{d}", title=f"Quiz {d}", covers=concepts, schedule=d)
+        for d in range(1, 61)
+    ]
+    return journey.evolve(activities=activities)
+
+
+def _updates(journey: Journey, learners: int) -> int:
+    return learners * sum(len(a.covers) for a in journey.activities)
+
+
+def python_loop_reference(journey: Journey, learners: int) -> float:
+    """Updates per second of a per-learner Python loop over the same touches (FSRS, scalar)."""
+    model = FSRS6()
+    touches = sorted(
+        ((journey.days[a.id] or 0.0, a) for a in journey.activities if journey.days[a.id] is not None),
+        key=lambda t: t[0],
+    )
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    for _ in range(learners):
+        state: dict[str, tuple[object, float]] = {}
+        for day, activity in touches:
+            for coverage in activity.covers:
+                cid = coverage.concept
+                if cid not in state:
+                    state[cid] = (model.initial_state(np.array(3)), day)
+                    continue
+                memory, last = state[cid]
+                recalled = rng.random() < float(model.retrievability(memory, day - last))  # type: ignore[arg-type]
+                state[cid] = (model.review(memory, np.array(day - last), np.array(3 if recalled else 1)), day)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    return _updates(journey, learners) / elapsed
+
+
+def engine_throughput(journey: Journey, learners: int, horizon_days: int) -> tuple[float, float]:
+    """Touch updates per second of the engine on one thread, and cell-days of recall per second."""
+    population = LearnerPopulation(size=learners)
+    simulate(journey, population=population.with_size(2000), horizon_days=horizon_days, rng=0, workers=1)
+    start = time.perf_counter()
+    simulate(journey, population=population, horizon_days=horizon_days, rng=0, workers=1, progress=False)
+    elapsed = time.perf_counter() - start
+    cell_days = learners * len(journey.concepts) * (horizon_days + 1)
+    return _updates(journey, learners) / elapsed, cell_days / elapsed
+
+
+def thousand_learners(repeats: int) -> list[tuple[str, float, float]]:
+    rows = []
+    population = LearnerPopulation(size=1000)
+    model = FSRS6()
+    for name in list_templates():
+        journey = load_template(name)
+        simulate(journey, population=population, rng=1)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            simulate(journey, population=population, rng=1)
+            times.append(time.perf_counter() - start)
+        # reference: one vectorised pass of FSRS recall over learners x concepts x days
+        grid = np.arange(181, dtype=float)[:, None, None] * np.ones((1, 1000, len(journey.concepts)))
+        state = model.initial_state(np.full((1000, len(journey.concepts)), 3))
+        ref_times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model.retrievability(state, grid).mean(axis=1)
+            ref_times.append(time.perf_counter() - start)
+        rows.append((name, statistics.median(times), statistics.median(ref_times)))
+    return rows
+
+
+def million_run() -> dict[str, float]:
+    """Run the 1M x 20 x 365 simulation in this process; returns wall time and peak RSS."""
+    journey = twenty_concept_journey()
+    start = time.perf_counter()
+    result = simulate(journey, population=LearnerPopulation(size=1_000_000), horizon_days=365, rng=0, progress=False)
+    elapsed = time.perf_counter() - start
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # kB -> GB on Linux
+    return {"seconds": elapsed, "peak_gb": peak_gb, "retention_365": result.retention(365)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="skip the 1,000,000-learner run")
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--million-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.million_child:
+        print(json.dumps(million_run()))
+        return
+
+    dense = dense_touch_journey()
+    reference = python_loop_reference(dense, 20)
+    updates, _ = engine_throughput(dense, 50_000, 60)
+    _, cell_days = engine_throughput(twenty_concept_journey(), 50_000, 365)
+    print("1. engine throughput (one thread, 50,000 learners, 20 concepts, a quiz a day for 60 days)")
+    print(f"   {updates / 1e6:8.1f} M learner-concept-touch updates/s (target >= 10 M: {updates / 10e6:5.2f}x target)")
+    print(f"   {reference / 1e6:8.3f} M updates/s for a per-learner Python loop: engine = {updates / reference:,.0f}x it")
+    print(f"   {cell_days / 1e6:8.1f} M learner-concept-days of recall per second (20 concepts, 365 days)")
+
+    print("\n2. 1,000 learners, each template, horizon 180 days (median of repeats)")
+    print(f"   {'template':<26} {'median ms':>10} {'target/median':>14} {'vs one recall pass':>19}")
+    for name, median, ref in thousand_learners(args.repeats):
+        print(f"   {name:<26} {median * 1000:10.1f} {0.050 / median:13.1f}x {median / ref:18.1f}x")
+
+    if not args.quick:
+        print("\n3. 1,000,000 learners x 20 concepts x 365 days (fresh process)")
+        child = subprocess.run(
+            [sys.executable, __file__, "--million-child"], capture_output=True, text=True, check=True
+        )
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"   {figures['seconds']:.1f} s (target < 60 s: {60 / figures['seconds']:.2f}x headroom), "
+              f"peak memory {figures['peak_gb']:.2f} GB (target < 4 GB: {4 / figures['peak_gb']:.2f}x headroom)")
+
+
+if __name__ == "__main__":
+    main()
