@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS := test,fit
 
-.PHONY: lab demo test test-fast lint typecheck bench notebooks clean
+.PHONY: lab demo test test-fast lint typecheck bench notebooks gallery clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,8 @@ test-fast: $(STAMP)
 
 ## lint / typecheck: ruff and mypy
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -47,6 +47,10 @@ bench: $(STAMP)
 ## notebooks: execute the notebooks in place, storing the outputs nbval compares
 notebooks: $(STAMP)
 	for nb in notebooks/*.ipynb; do $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb"; done
+
+## gallery: render every plot type for a template into docs/images/
+gallery: $(STAMP)
+	$(BIN)/python scripts/gallery.py post_training_retention
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

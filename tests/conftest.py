@@ -1,4 +1,4 @@
-"""Test-wide settings: reproducible hypothesis runs, the shared/ folder, Agg for plots."""
+"""Test-wide settings: reproducible hypothesis runs and the shared/ folder (plots: tests/plot/conftest.py)."""
 
 from __future__ import annotations
 
