@@ -1,0 +1,108 @@
+"""The workbench app: tabs over one shared journey (Compose, Plan, Export)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any, Literal
+
+import ipywidgets as widgets
+import traitlets
+
+from workbench.model import Journey
+from workbench.widgets._common import JourneySource, as_journey, styled
+from workbench.widgets.composer import JourneyComposer
+from workbench.widgets.export_panel import ExportPanel, export_available
+
+__all__ = ["PLAN_PLACEHOLDER", "Workbench"]
+
+#: What the Plan tab will hold once the simulation engine lands.
+PLAN_PLACEHOLDER = (
+    "Plan (coming with the simulation engine): choose a reinforcement plan for this journey, "
+    "simulate how much of each concept a realistic learner population remembers over time, "
+    "and compare plans by retention on key days and learner minutes."
+)
+EXPORT_PLACEHOLDER = (
+    "Export (coming with workbench.export): write the journey as spec JSON, cmi5, SCORM 2004, "
+    "xAPI, iCalendar and CSV files, each checked against its official schema."
+)
+
+
+def _placeholder(text: str, css: str) -> widgets.HTML:
+    return styled(widgets.HTML(f"<p>{html.escape(text)}</p>"), "wb-placeholder", css)
+
+
+class Workbench(widgets.VBox):
+    """The workbench in one widget: a Compose tab, a Plan tab and an Export tab.
+
+    Every panel holds the same journey: the app's ``journey`` trait is linked to each
+    panel's, so an edit in the composer is what the Export tab writes.
+
+    Parameters
+    ----------
+    journey : Journey, str, path or None
+        What to open: a journey, a template name, a spec file path, or None (empty).
+    plotter : callable, "auto" or None
+        Timeline drawing of the composer (see :class:`JourneyComposer`).
+    graph : bool, optional
+        Show the composer's ipycytoscape graph (default: when installed).
+    export_folder : str
+        Folder the Export tab writes to.
+    **kwargs
+        Passed to :class:`ipywidgets.VBox`.
+
+    Attributes
+    ----------
+    journey : Journey
+        The current journey (a trait shared with every panel).
+    composer : JourneyComposer
+    export_panel : ExportPanel or None
+        None while :mod:`workbench.export` is not importable (the tab says so).
+    tabs : Tab
+
+    Examples
+    --------
+    >>> app = Workbench.from_template("post_training_retention", plotter=None, graph=False)
+    >>> app.journey.id
+    'post_training_retention'
+    >>> [app.tabs.get_title(i) for i in range(3)]
+    ['Compose', 'Plan', 'Export']
+    """
+
+    journey = traitlets.Instance(Journey)
+
+    def __init__(
+        self,
+        journey: JourneySource = None,
+        *,
+        plotter: Callable[..., Any] | Literal["auto"] | None = "auto",
+        graph: bool | None = None,
+        export_folder: str = "exports",
+        **kwargs: Any,
+    ) -> None:
+        initial = as_journey(journey)
+        super().__init__(**kwargs)
+        self.add_class("wb-app")
+        self.set_trait("journey", initial)
+        self.composer = JourneyComposer(initial, plotter=plotter, graph=graph)
+        self._links = [traitlets.link((self, "journey"), (self.composer, "journey"))]
+        self.plan_panel = _placeholder(PLAN_PLACEHOLDER, "wb-plan")
+        self.export_panel: ExportPanel | None = None
+        export_tab: widgets.Widget
+        if export_available():
+            self.export_panel = ExportPanel(initial, folder=export_folder)
+            self._links.append(traitlets.link((self, "journey"), (self.export_panel, "journey")))
+            export_tab = self.export_panel
+        else:
+            export_tab = _placeholder(EXPORT_PLACEHOLDER, "wb-export-placeholder")
+        self.tabs = styled(widgets.Tab(children=[self.composer, self.plan_panel, export_tab]), "wb-tabs")
+        for index, title in enumerate(("Compose", "Plan", "Export")):
+            self.tabs.set_title(index, title)
+        self.children = (self.tabs,)
+
+    @classmethod
+    def from_template(cls, name: str, **kwargs: Any) -> Workbench:
+        """Open the app on a packaged template (see :func:`workbench.templates.list_templates`)."""
+        from workbench.templates import load_template
+
+        return cls(load_template(name), **kwargs)
