@@ -48,7 +48,8 @@ typecheck: $(STAMP)
 
 ## bench: benchmarks (ratios against references measured in the same run)
 bench: $(STAMP)
-	$(BIN)/python -m pytest -p no:nbval benchmarks --benchmark-only -q
+	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/bench_simulate.py
 
 ## notebooks: execute the notebooks in place, storing the outputs nbval compares
 notebooks: $(STAMP)
