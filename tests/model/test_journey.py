@@ -199,3 +199,30 @@ def test_summary_counts_layers_minutes_and_coverage(small: Journey) -> None:
     assert summary["layers"]["after"]["activities"] == 2
     assert summary["coverage"]["c1"]["effects"] == ["apply", "encode", "retrieve"]
     assert summary["formal"] == 1 and summary["span_days"] == 10.0
+
+
+def test_kinds_from_a_user_catalog_file_travel_with_the_journey(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from workbench.catalog import load_catalog
+    from workbench.spec import dumps, loads
+
+    path = tmp_path / "kinds.yaml"
+    path.write_text(
+        "kinds:\n  - {id: podcast_episode, name: Podcast episode, category: micro, duration_min: 8,"
+        " layer: after, channels: [mobile], purpose: recap, memory_effect: restudy}\n",
+        "utf-8",
+    )
+    catalog = load_catalog(path)
+    assert [k.id for k in catalog.custom_kinds] == ["podcast_episode"]
+    journey = (
+        Journey.empty("pod", "Podcast follow-up")
+        .add_kinds(catalog.custom_kinds)
+        .add_concept(Concept(id="c1", name="C1"))
+        .add_activity(Activity.of_kind("podcast_episode", catalog=catalog, id="ep1", title="Episode 1",
+                                       covers=["c1"], schedule=3))
+    )
+    assert journey.activity("ep1").effect_on("c1") is MemoryEffect.RESTUDY
+    assert loads(dumps(journey)) == journey
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kinds:\n  - {id: x, name: X}\n", "utf-8")
+    with pytest.raises(CatalogError, match=r"kinds\[0\]\.category: is required"):
+        load_catalog(bad)

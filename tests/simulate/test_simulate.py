@@ -207,3 +207,14 @@ def test_bad_input_is_named() -> None:
         LearnerPopulation(memory_sigma=-1.0)
     with pytest.raises(ValueError, match="required"):
         Engagement(required=2.0)
+
+
+def test_final_states_hold_recall_and_stability_for_every_learner() -> None:
+    result = simulate(load_template("flipped_classroom"), population=LearnerPopulation(size=700), rng=8)
+    states = result.final_states()
+    assert states.shape == (700, 2 * len(result.concept_ids))
+    assert np.allclose(states["recall"].to_numpy().mean(axis=0), result.mean[-1], atol=1e-6)
+    stability = states["stability_days"].to_numpy()
+    never_met = np.isnan(stability)
+    assert np.nanmin(stability) > 0
+    assert (states["recall"].to_numpy()[never_met] == 0).all()

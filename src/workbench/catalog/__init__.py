@@ -120,6 +120,12 @@ class Catalog(Mapping[str, ActivityKind]):
     def __repr__(self) -> str:
         return f"Catalog({len(self)} kinds)"
 
+    @property
+    def custom_kinds(self) -> tuple[ActivityKind, ...]:
+        """The kinds of this catalog that are not built in (to add to a journey)."""
+        builtin = default_catalog()
+        return tuple(kind for kind_id, kind in self._kinds.items() if kind_id not in builtin)
+
     def unknown_kind_message(self, kind_id: object) -> str:
         """Say that ``kind_id`` is unknown, suggest the closest kinds and how to add one."""
         import difflib

@@ -394,6 +394,13 @@ class Journey(Value):
         data.update(changes)
         return type(self).model_validate(data)
 
+    def add_kinds(self, kinds: Iterable[ActivityKind | Mapping[str, Any]]) -> Journey:
+        """Add activity kinds of your own (e.g. ``load_catalog("kinds.yaml").custom_kinds``).
+
+        The kinds travel with the journey in its spec file, so it loads anywhere.
+        """
+        return self.evolve(kinds=(*self.kinds, *kinds))
+
     def add_concept(self, concept: Concept | Mapping[str, Any]) -> Journey:
         """Add a concept."""
         return self.evolve(concepts=(*self.concepts, concept))

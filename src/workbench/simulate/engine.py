@@ -283,7 +283,8 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             last[:, cols] = np.where(reached, touch.day, last[:, cols])
             encoded[:, cols] |= reached
     measure(range(g, n_days))
-    out.final_stability = np.asarray(state.stability, dtype=float).reshape(shape)
+    # never taught: no memory, so no stability (NaN) rather than the placeholder state
+    out.final_stability = np.where(encoded, np.asarray(state.stability, dtype=float).reshape(shape), np.nan)
     return out
 
 

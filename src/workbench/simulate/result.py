@@ -57,6 +57,10 @@ class SimulationResult:
         Day -> every learner's recall on that day, shape (learners, concepts), float32.
     learner_minutes_each : ndarray
         Minutes each learner spent, shape (learners,).
+    final_stability : ndarray
+        Each learner's memory stability (days, as the model defines it) for each concept at
+        the end of the simulation, shape (learners, concepts), float32; NaN where the learner
+        never met the concept.
     touches : tuple of TouchRecord
         Each touch, with how many learners it reached.
     """
@@ -72,6 +76,7 @@ class SimulationResult:
     quantile_sample_size: int
     checkpoints: Mapping[int, np.ndarray]
     learner_minutes_each: np.ndarray
+    final_stability: np.ndarray
     touches: tuple[TouchRecord, ...]
     touch_days: Mapping[str, tuple[float, ...]]
     threshold: float
@@ -133,6 +138,7 @@ class SimulationResult:
             quantile_sample_size=sample.shape[1],
             checkpoints=checkpoints,
             learner_minutes_each=np.concatenate([o.minutes for o in outputs]),
+            final_stability=np.concatenate([o.final_stability for o in outputs]).astype(np.float32),
             touches=touches,
             touch_days=touch_days,
             threshold=setup.threshold,
@@ -259,6 +265,22 @@ class SimulationResult:
         frame["retrieval_success_rate"] = frame["retrieval_successes"] / frame["retrieval_attempts"].where(
             frame["retrieval_attempts"] > 0
         )
+        return frame
+
+    def final_states(self) -> pd.DataFrame:
+        """Every learner's final memory state: recall at the horizon and stability, per concept.
+
+        Columns are a two-level index (``recall`` / ``stability_days``, concept id).
+        """
+        recall = self.checkpoints[self.horizon_days].astype(float)
+        frame = pd.concat(
+            {
+                "recall": pd.DataFrame(recall, columns=list(self.concept_ids)),
+                "stability_days": pd.DataFrame(self.final_stability.astype(float), columns=list(self.concept_ids)),
+            },
+            axis=1,
+        )
+        frame.index.name = "learner"
         return frame
 
     def per_learner(self, day: int | None = None) -> pd.DataFrame:
