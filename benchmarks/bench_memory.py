@@ -56,9 +56,7 @@ def best_time(fn: Callable[[], Any], repeats: int) -> float:
 def run(n: int, k: int, n_py: int, repeats: int) -> dict[str, float]:
     ratings, elapsed = make_histories(n, k)
     results: dict[str, float] = {}
-    results["workbench replay (final)"] = best_time(
-        lambda: replay(ratings, elapsed, final_only=True), repeats
-    )
+    results["workbench replay (final)"] = best_time(lambda: replay(ratings, elapsed, final_only=True), repeats)
     results["workbench replay (trajectories)"] = best_time(lambda: replay(ratings, elapsed), repeats)
     ours_s, _ = replay(ratings, elapsed, final_only=True)
 
@@ -76,9 +74,7 @@ def run(n: int, k: int, n_py: int, repeats: int) -> dict[str, float]:
         model = rs.FSRS(list(rs.DEFAULT_PARAMETERS))
         results["fsrs-rs memory_state_batch"] = best_time(lambda: model.memory_state_batch(items), repeats)
         theirs = np.array([m.stability for m in model.memory_state_batch(items)])
-        results["max rel. stability diff vs fsrs-rs (float32)"] = float(
-            np.max(np.abs(theirs - ours_s) / ours_s)
-        )
+        results["max rel. stability diff vs fsrs-rs (float32)"] = float(np.max(np.abs(theirs - ours_s) / ours_s))
 
     try:
         import fsrs

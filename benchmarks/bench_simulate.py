@@ -39,11 +39,15 @@ def twenty_concept_journey() -> Journey:
     for i in range(20):
         journey = journey.add_concept(Concept(id=f"c{i}", name=f"Concept {i}"))
     activities = [
-        Activity.of_kind("elearning_module", id="module", title="Module", covers=[f"c{i}" for i in range(20)], schedule=0)
+        Activity.of_kind(
+            "elearning_module", id="module", title="Module", covers=[f"c{i}" for i in range(20)], schedule=0
+        )
     ]
     for k, day in enumerate([1, 3, 7, 14, 30, 60, 120, 240]):
         covered = [f"c{i}" for i in range(20) if (i + k) % 2 == 0]
-        activities.append(Activity.of_kind("spaced_recall_quiz", id=f"q{k}", title=f"Quiz {k}", covers=covered, schedule=day))
+        activities.append(
+            Activity.of_kind("spaced_recall_quiz", id=f"q{k}", title=f"Quiz {k}", covers=covered, schedule=day)
+        )
     return journey.evolve(activities=activities)
 
 
@@ -153,7 +157,9 @@ def main() -> None:
     _, cell_days = engine_throughput(twenty_concept_journey(), 50_000, 365)
     print("1. engine throughput (one thread, 50,000 learners, 20 concepts, a quiz a day for 60 days)")
     print(f"   {updates / 1e6:8.1f} M learner-concept-touch updates/s (target >= 10 M: {updates / 10e6:5.2f}x target)")
-    print(f"   {reference / 1e6:8.3f} M updates/s for a per-learner Python loop: engine = {updates / reference:,.0f}x it")
+    print(
+        f"   {reference / 1e6:8.3f} M updates/s for a per-learner Python loop: engine = {updates / reference:,.0f}x it"
+    )
     print(f"   {cell_days / 1e6:8.1f} M learner-concept-days of recall per second (20 concepts, 365 days)")
 
     print("\n2. 1,000 learners, each template, horizon 180 days (median of repeats)")
@@ -167,8 +173,10 @@ def main() -> None:
             [sys.executable, __file__, "--million-child"], capture_output=True, text=True, check=True
         )
         figures = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"   {figures['seconds']:.1f} s (target < 60 s: {60 / figures['seconds']:.2f}x headroom), "
-              f"peak memory {figures['peak_gb']:.2f} GB (target < 4 GB: {4 / figures['peak_gb']:.2f}x headroom)")
+        print(
+            f"   {figures['seconds']:.1f} s (target < 60 s: {60 / figures['seconds']:.2f}x headroom), "
+            f"peak memory {figures['peak_gb']:.2f} GB (target < 4 GB: {4 / figures['peak_gb']:.2f}x headroom)"
+        )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from workbench.errors import WorkbenchError
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+APP_NOTEBOOK = "00_workbench_app.ipynb"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,20 +85,14 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
 
     journey, findings = _lint_findings(args.file)
     if args.json:
-        _print_json(
-            {"file": args.file, "journey": journey.id, "findings": [f.to_dict() for f in findings]}, out
-        )
+        _print_json({"file": args.file, "journey": journey.id, "findings": [f.to_dict() for f in findings]}, out)
     else:
         for finding in findings:
             where = finding.activity_id or finding.concept_id or journey.id
-            out.write(
-                f"{args.file}: {finding.severity} {finding.code} {finding.rule} [{where}]: "
-                f"{finding.message}\n"
-            )
+            out.write(f"{args.file}: {finding.severity} {finding.code} {finding.rule} [{where}]: {finding.message}\n")
         counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
         out.write(
-            f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} info\n"
+            f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info\n"
         )
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
@@ -168,15 +162,20 @@ def _cmd_lab(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.dir)
     if not folder.is_dir():
         raise WorkbenchError(f"{folder}: no such folder; run from the project root or pass --dir")
-    jupyter = shutil.which("jupyter-lab") or shutil.which("jupyter")
-    if jupyter is None:
+    import importlib.util
+
+    if importlib.util.find_spec("jupyterlab") is None:
         raise WorkbenchError("JupyterLab is not installed in this environment; run 'make lab'")
-    command = [jupyter] + (["lab"] if jupyter.endswith("jupyter") else [])
-    command += [f"--notebook-dir={folder}"]
+    # the same interpreter as this command, so the notebooks see this environment
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    if (folder / APP_NOTEBOOK).is_file():  # the interactive workbench is the first page designers see
+        command.append(f"--LabApp.default_url=/lab/tree/{APP_NOTEBOOK}")
     if args.no_browser:
         command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines often run as root
+        command.append("--allow-root")
     out.flush()
-    os.execv(jupyter, command)  # noqa: S606 - replaces this process with JupyterLab, by design
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with JupyterLab, by design
     return EXIT_OK  # pragma: no cover - execv does not return
 
 
@@ -259,9 +258,7 @@ def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     out.write(f"{args.model} forgetting curve fitted to {fit.n_obs_} observations in {args.file}\n")
     out.write(summary.to_string() + "\n")
-    out.write(
-        f"  log-likelihood {fit.log_likelihood_:.3f}, AIC {fit.aic_:.3f}, R^2 {fit.r2_:.3f}\n  {comparison}\n"
-    )
+    out.write(f"  log-likelihood {fit.log_likelihood_:.3f}, AIC {fit.aic_:.3f}, R^2 {fit.r2_:.3f}\n  {comparison}\n")
     return EXIT_OK
 
 
@@ -276,15 +273,11 @@ def _export_options(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
         try:
             start = dt.date.fromisoformat(args.start)
         except ValueError:
-            raise WorkbenchError(
-                f"--start: {args.start!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02"
-            ) from None
+            raise WorkbenchError(f"--start: {args.start!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02") from None
     options: dict[str, Any] = {}
     if fmt in ("ics", "csv"):
         if start is None and fmt == "ics":
-            raise WorkbenchError(
-                "--start is required for ics: the calendar needs a cohort start date (YYYY-MM-DD)"
-            )
+            raise WorkbenchError("--start is required for ics: the calendar needs a cohort start date (YYYY-MM-DD)")
         if start is not None:
             options["start"] = start
             options["tz"] = args.tz or "UTC"
@@ -313,9 +306,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
     fmt = _FORMAT_ALIASES.get(args.format, args.format)
     if fmt not in FORMATS:
-        raise WorkbenchError(
-            f"--format: unknown format {args.format!r}; formats: {', '.join(sorted(FORMATS))}"
-        )
+        raise WorkbenchError(f"--format: unknown format {args.format!r}; formats: {', '.join(sorted(FORMATS))}")
     journey = load(args.file)
     path = write_export(journey, fmt, args.output, **_export_options(args, fmt))
     problems = validate(path.read_bytes(), fmt)
@@ -328,6 +319,137 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _plan_population(learners: int) -> Any:
+    from workbench.simulate import LearnerPopulation
+
+    if learners < 1:
+        raise WorkbenchError(f"--learners: must be at least 1 (got {learners})")
+    return LearnerPopulation(size=learners)
+
+
+def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench.plans import optimise
+    from workbench.spec import dump, load
+
+    journey = load(args.file)
+    result = optimise(
+        journey,
+        target=args.target,
+        on_day=args.on_day,
+        budget_min=args.budget_min,
+        population=_plan_population(args.learners),
+        rng=args.seed,
+        metric=args.metric,
+    )
+    written = dump(result.apply(journey), args.output) if args.output and result.reachable else None
+    if args.json:
+        _print_json({"file": args.file, **result.to_dict(), "written": str(written) if written else None}, out)
+        return EXIT_OK if result.reachable else EXIT_FINDINGS
+    verdict = "reachable" if result.reachable else "NOT REACHABLE"
+    out.write(
+        f"{journey.title}: target {result.target:g} {result.metric} on day {result.on_day} is {verdict}\n"
+        f"  plan: {result.plan.label}\n  why:  {result.reason}\n"
+        f"  learner minutes: {result.learner_minutes:.1f} (mean, whole journey); the plan schedules "
+        f"{result.plan_minutes:g} min per learner\n\n"
+        f"  {'candidate':<22}{'touches':>8}{'plan min':>10}{'achieved':>10}  meets\n"
+    )
+    for row in result.candidates.itertuples(index=False):
+        mark = "yes" if row.meets_target and row.within_budget else "no"
+        out.write(f"  {row.label:<22}{row.touches:>8}{row.plan_minutes:>10g}{row.achieved:>10.3f}  {mark}\n")
+    out.write(f"\n  {result.simulations} simulations, {args.learners} learners, seed {result.seed}\n")
+    if written:
+        out.write(f"wrote {written} with plan {result.plan.label}\n")
+    elif args.output:
+        out.write(f"nothing written to {args.output}: the target is not reachable\n")
+    return EXIT_OK if result.reachable else EXIT_FINDINGS
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench.plans import compare, parse_plans
+    from workbench.spec import load
+
+    journey = load(args.file)
+    try:
+        days = tuple(int(d) for d in args.days.split(","))
+    except ValueError:
+        raise WorkbenchError(f"--days: {args.days!r} is not a list of days; use e.g. 7,30,90") from None
+    result = compare(
+        journey,
+        parse_plans(args.plans),
+        population=_plan_population(args.learners),
+        rng=args.seed,
+        days=days,
+        deadline_day=args.deadline_day,
+    )
+    if args.json:
+        _print_json({"file": args.file, "journey": journey.id, **result.to_dict()}, out)
+        return EXIT_OK
+    summary = result.summary
+    deadline = f"proficiency_day_{result.deadline_day}"
+    width = max(12, *(len(label) + 2 for label in summary.index))
+    out.write(
+        f"{journey.title}: {args.learners} learners, seed {result.seed}, same random numbers for every plan\n"
+        f"  retention = mean recall at the start of the day; proficient = recall >= 0.8 on day "
+        f"{result.deadline_day}\n\n"
+    )
+    head = f"  {'plan':<{width}}{'touches':>8}{'plan min':>9}{'learner min':>12}"
+    head += "".join(f"{'day ' + str(d):>8}" for d in result.days) + f"{'proficient':>11}{'+/-':>7}{'c-d/h':>8}"
+    out.write(head + "\n")
+    for label, row in summary.iterrows():
+        cells = "".join(f"{row[f'retention_day_{d}']:>8.3f}" for d in result.days)
+        out.write(
+            f"  {label!s:<{width}}{int(row['touches']):>8}{row['plan_minutes']:>9g}{row['learner_minutes']:>12.1f}"
+            f"{cells}{row[deadline]:>11.3f}{row['proficiency_se']:>7.3f}"
+            f"{row['retained_concept_days_per_learner_hour']:>8.1f}\n"
+        )
+    out.write(
+        f"\n  best on day {result.deadline_day}: {result.best()} (c-d/h: retained concept-days per learner hour)\n"
+    )
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from workbench._io import write_atomic
+    from workbench.report import find_chromium, html_to_pdf, review_journey
+    from workbench.simulate import LearnerPopulation
+    from workbench.spec import load
+
+    if args.learners < 1:
+        raise WorkbenchError(f"--learners: must be at least 1 (got {args.learners})")
+    generated = None
+    if args.date:
+        try:
+            generated = dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise WorkbenchError(f"--date: {args.date!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02") from None
+    target = Path(args.output)
+    pdf_only = target.suffix.lower() == ".pdf"
+    chromium = find_chromium(args.chromium) if args.pdf or pdf_only else None  # fail before simulating
+    journey = load(args.file)
+    review = review_journey(
+        journey,
+        plans=args.plans,
+        target=args.target,
+        on_day=args.on_day,
+        population=LearnerPopulation(size=args.learners),
+        rng=args.seed,
+        model=args.model,
+        metric=args.metric,
+        frontier=not args.no_frontier,
+        source=args.file,
+    )
+    page = review.to_html(generated=generated)
+    written = [] if pdf_only else [write_atomic(target, page)]
+    if chromium is not None:
+        written.append(html_to_pdf(page, target.with_suffix(".pdf"), chromium=chromium))
+    out.write(review.text())
+    for path in written:
+        out.write(f"wrote {path} ({path.stat().st_size} bytes)\n")
+    return EXIT_OK
+
+
 # ---- parser ----------------------------------------------------------------------------
 
 Command = Callable[[argparse.Namespace, TextIO], int]
@@ -335,9 +457,7 @@ Command = Callable[[argparse.Namespace, TextIO], int]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and tests)."""
-    parser = _Parser(
-        prog="workbench", description="Compose, check, simulate and export blended learning journeys."
-    )
+    parser = _Parser(prog="workbench", description="Compose, check, simulate and export blended learning journeys.")
     parser.add_argument("--version", action="version", version=f"workbench {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -378,17 +498,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("fit", _cmd_fit, "fit a forgetting curve (or FSRS-6) to observed recall")
-    p.add_argument(
-        "file", help="CSV: elapsed_days,recalled or elapsed_days,recall_rate,n (fsrs: a review log)"
-    )
+    p.add_argument("file", help="CSV: elapsed_days,recalled or elapsed_days,recall_rate,n (fsrs: a review log)")
     p.add_argument("--model", choices=["power", "exponential", "fsrs"], default="power", help="what to fit")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("export", _cmd_export, "export a journey for delivery systems (validated)")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
-    p.add_argument(
-        "--format", required=True, help="json, cmi5, cmi5-xml, scorm, xapi, xapi-templates, ics, csv"
-    )
+    p.add_argument("--format", required=True, help="json, cmi5, cmi5-xml, scorm, xapi, xapi-templates, ics, csv")
     p.add_argument("-o", "--output", required=True, help="file to write")
     p.add_argument("--start", help="cohort start date YYYY-MM-DD (ics, csv, xapi)")
     p.add_argument("--tz", help="IANA time zone of the cohort, e.g. Europe/Paris (default UTC)")
@@ -399,6 +515,43 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("lab", _cmd_lab, "open JupyterLab on the designer's notebooks")
     p.add_argument("--dir", default="notebooks", help="folder of notebooks (default: notebooks)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p = command("plan", _cmd_plan, "choose the reinforcement plan that reaches a target on a date for the least time")
+    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
+    p.add_argument("--target", type=float, default=0.8, help="share of learners proficient (default 0.8)")
+    p.add_argument("--on-day", type=int, default=90, help="the day that matters: go-live, audit, exam (default 90)")
+    p.add_argument("--budget-min", type=float, help="most minutes per learner the plan may add")
+    p.add_argument(
+        "--metric", choices=["proficiency", "retention"], default="proficiency", help="what the target is on"
+    )
+    p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("-o", "--output", help="write the journey with the chosen plan to this spec file")
+
+    p = command("compare", _cmd_compare, "compare reinforcement plans with common random numbers")
+    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
+    p.add_argument("--plans", default="none,expanding,fixed:7x4,target:0.85", help="comma-separated plans (see docs)")
+    p.add_argument("--days", default="7,30,90", help="days to report retention on (default 7,30,90)")
+    p.add_argument("--deadline-day", type=int, help="day of the proficiency rate (default: the last of --days)")
+    p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("report", _cmd_report, "write a strategy review of a journey: one self-contained HTML (or PDF) file")
+    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
+    p.add_argument("--plans", help="comma-separated plans to compare (default none,expanding,fixed:7x4,deadline:DAY)")
+    p.add_argument("--target", type=float, help="target on --on-day; the least-time plan reaching it is recommended")
+    p.add_argument("--on-day", type=int, default=90, help="the day that matters: go-live, audit, exam (default 90)")
+    p.add_argument(
+        "--metric", choices=["proficiency", "retention"], default="proficiency", help="what the target is on"
+    )
+    p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--model", default="fsrs6", help="memory model: fsrs6, exponential, hlr, actr")
+    p.add_argument("--no-frontier", action="store_true", help="skip the learner-time / retention frontier")
+    p.add_argument("--date", help="date printed as 'prepared' (YYYY-MM-DD; none by default)")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write (a .pdf name writes only the PDF)")
+    p.add_argument("--pdf", action="store_true", help="also write the report as PDF (same name, .pdf), via Chromium")
+    p.add_argument("--chromium", help="Chromium executable for --pdf (default $CHROMIUM or /usr/bin/chromium)")
     return parser
 
 

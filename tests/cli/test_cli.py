@@ -215,3 +215,17 @@ def test_export_of_a_journey_that_cannot_be_expressed_exits_2(
     )
     code, _ = run("export", str(spec), "--format", "cmi5", "-o", str(tmp_path / "x.zip"))
     assert code == 2 and "launchable" in capsys.readouterr().err
+
+
+def test_lab_opens_jupyterlab_on_the_app_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "00_workbench_app.ipynb").write_text("{}")
+    calls: list[list[str]] = []
+    monkeypatch.setattr("os.execv", lambda path, argv: calls.append([path, *argv]))
+    code, _ = run("lab", "--dir", str(tmp_path), "--no-browser")
+    assert code == 0
+    command = calls[0]
+    assert command[0] == sys.executable and command[2:4] == ["-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={tmp_path}" in command
+    assert "--LabApp.default_url=/lab/tree/00_workbench_app.ipynb" in command and "--no-browser" in command
+    code, _ = run("lab", "--dir", str(tmp_path / "missing"))
+    assert code == 2

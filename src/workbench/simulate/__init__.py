@@ -9,7 +9,7 @@ Examples
 ['name', 'day 7']
 """
 
-from workbench.simulate.engine import BLOCK_SIZE, Plan, simulate
+from workbench.simulate.engine import BLOCK_SIZE, Plan, learner_memory_rates, simulate
 from workbench.simulate.population import Engagement, LearnerPopulation, TouchEffects
 from workbench.simulate.result import QUANTILE_LEVELS, SimulationResult, TouchRecord
 
@@ -22,5 +22,6 @@ __all__ = [
     "SimulationResult",
     "TouchEffects",
     "TouchRecord",
+    "learner_memory_rates",
     "simulate",
 ]

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 from scipy.special import expit, logit
 
-from workbench._random import RandomLike
+from workbench._random import RandomLike, as_seed_sequence, stream
 from workbench.errors import ParameterError, UnknownNameError
 from workbench.memory import MemoryModel, MemoryState, get_model
 from workbench.model import Journey
@@ -29,7 +29,7 @@ from workbench.simulate.population import LearnerPopulation, TouchEffects
 from workbench.simulate.result import SimulationResult
 from workbench.vocabulary import Channel, Layer, MemoryEffect
 
-__all__ = ["BLOCK_SIZE", "Plan", "simulate"]
+__all__ = ["BLOCK_SIZE", "Plan", "learner_memory_rates", "simulate"]
 
 #: Learners per block: the unit of random streams (so results do not depend on threads).
 BLOCK_SIZE = 4096
@@ -64,21 +64,30 @@ def _stream_key(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def _as_seed_sequence(rng: RandomLike) -> np.random.SeedSequence:
-    if isinstance(rng, np.random.SeedSequence):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return np.random.SeedSequence(int(rng.integers(0, 2**63 - 1)))
-    if rng is None:
-        return np.random.SeedSequence()
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.SeedSequence(int(rng))
-    raise ParameterError(f"rng: expected a non-negative int seed, a numpy Generator or None (got {rng!r})")
+def _draw_memory_rates(learners: np.random.Generator, population: LearnerPopulation, size: int) -> np.ndarray:
+    """The first draw of a block's learner stream: each learner's memory clock rate."""
+    return np.exp(learners.normal(0.0, population.memory_sigma, size))
 
 
-def _generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
-    sequence = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *key))
-    return np.random.Generator(np.random.PCG64(sequence))
+def learner_memory_rates(population: LearnerPopulation, rng: RandomLike) -> np.ndarray:
+    """Each learner's memory clock rate exactly as :func:`simulate` draws it for ``rng``.
+
+    Learner *i* here is learner *i* of a simulation with the same seed (used by per-learner
+    adaptive schedules, which must serve the same learners).
+
+    Examples
+    --------
+    >>> learner_memory_rates(LearnerPopulation(size=3, memory_sigma=0.0), rng=1).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    root = as_seed_sequence(rng)
+    n = population.size
+    return np.concatenate(
+        [
+            _draw_memory_rates(stream(root, block, 0), population, min(BLOCK_SIZE, n - start))
+            for block, start in enumerate(range(0, n, BLOCK_SIZE))
+        ]
+    )
 
 
 def _is_reinforcement(journey: Journey, activity_id: str) -> bool:
@@ -86,9 +95,7 @@ def _is_reinforcement(journey: Journey, activity_id: str) -> bool:
     return not journey.is_formal(activity) and activity.layer.value in (Layer.AFTER.value, Layer.WORK.value)
 
 
-def _touches(
-    journey: Journey, population: LearnerPopulation, effects: TouchEffects, horizon_days: int
-) -> list[_Touch]:
+def _touches(journey: Journey, population: LearnerPopulation, effects: TouchEffects, horizon_days: int) -> list[_Touch]:
     """The schedule of touches, in the order they happen."""
     concept_index = {c.id: i for i, c in enumerate(journey.concepts)}
     engagement = population.engagement
@@ -122,9 +129,7 @@ def _touches(
         if journey.is_formal(activity) and activity.channel in _LIVE_CHANNELS:
             p *= 1.0 - engagement.live_no_show
         touches.append(
-            _Touch(
-                activity.id, activity.id, activity.kind, day, activity.duration_min, p, groups(activity.id)
-            )
+            _Touch(activity.id, activity.id, activity.kind, day, activity.duration_min, p, groups(activity.id))
         )
     for activity in journey.activities:
         if journey.days[activity.id] is not None:
@@ -197,10 +202,10 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     model = setup.model
     n_concepts = len(setup.journey.concepts)
     population = setup.population
-    learners = _generator(setup.root, block, 0)
+    learners = stream(setup.root, block, 0)
     shape = (size, n_concepts)
 
-    rate = np.exp(learners.normal(0.0, population.memory_sigma, size))[:, None] * setup.concept_rate[None, :]
+    rate = _draw_memory_rates(learners, population, size)[:, None] * setup.concept_rate[None, :]
     propensity = learners.normal(0.0, population.engagement_sigma, size)
     knows = learners.random(shape) < setup.prior[None, :]
 
@@ -253,7 +258,7 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             g += 1
         measure(range(first_pending, g))
 
-        draws = _generator(setup.root, block, 1 + _stream_key(touch.key))
+        draws = stream(setup.root, block, 1 + _stream_key(touch.key))
         p = expit(logit(touch.base_probability) + propensity)
         engaged = draws.random(size) < p
         out.delivered[t] = np.count_nonzero(engaged)
@@ -293,8 +298,7 @@ def _resolve_model(model: str | MemoryModel) -> MemoryModel:
         return get_model(model)
     if not all(hasattr(model, name) for name in ("initial_state", "retrievability", "review")):
         raise UnknownNameError(
-            f"model: expected a model name or a MemoryModel, got {type(model).__name__}; "
-            "use e.g. model='fsrs6'"
+            f"model: expected a model name or a MemoryModel, got {type(model).__name__}; use e.g. model='fsrs6'"
         )
     return model
 
@@ -370,9 +374,7 @@ def simulate(
         or isinstance(horizon_days, bool)
         or not (1 <= horizon_days <= 3650)
     ):
-        raise ParameterError(
-            f"horizon_days: must be a whole number of days from 1 to 3650 (got {horizon_days!r})"
-        )
+        raise ParameterError(f"horizon_days: must be a whole number of days from 1 to 3650 (got {horizon_days!r})")
     if not 0.0 < threshold <= 1.0:
         raise ParameterError(f"threshold: must be a recall probability in (0, 1] (got {threshold!r})")
     if not journey.concepts:
@@ -380,7 +382,7 @@ def simulate(
     memory = _resolve_model(model)
     horizon = int(horizon_days)
     days = sorted({int(d) for d in checkpoint_days if 0 <= int(d) <= horizon} | {horizon})
-    root = _as_seed_sequence(rng)
+    root = as_seed_sequence(rng)
 
     difficulty = np.array([c.difficulty if c.difficulty is not None else 5.0 for c in journey.concepts])
     prior = np.array(
@@ -401,7 +403,7 @@ def simulate(
         grid=np.arange(horizon + 1, dtype=float),
         checkpoint_days=tuple(days),
         threshold=float(threshold),
-        concept_rate=2.0 ** ((difficulty - 5.0) / population.difficulty_scale),
+        concept_rate=population.concept_rate(difficulty),
         prior=prior,
         first_day=min(dated_days, default=0.0),
         root=root,
@@ -437,6 +439,4 @@ def simulate(
     finally:
         if bar is not None:
             bar.close()
-    return SimulationResult.from_blocks(
-        setup, outputs, model_name=getattr(memory, "name", type(memory).__name__)
-    )
+    return SimulationResult.from_blocks(setup, outputs, model_name=getattr(memory, "name", type(memory).__name__))

@@ -7,8 +7,9 @@ workbench's planning defaults, not measurements: calibrate them from your own an
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 from pydantic import Field
 
 from workbench._values import StrictFloat, Value
@@ -59,9 +60,7 @@ class Engagement(Value):
 
     required: Probability = 0.9
     optional: Probability = 0.45
-    channels: dict[Channel, Annotated[StrictFloat, Field(ge=0, le=1)]] = Field(
-        default_factory=_default_channel_factors
-    )
+    channels: dict[Channel, Annotated[StrictFloat, Field(ge=0, le=1)]] = Field(default_factory=_default_channel_factors)
     live_no_show: Probability = 0.08
     fatigue_per_touch: Annotated[StrictFloat, Field(ge=0, lt=1)] = 0.03
     on_demand_weekly_use: Probability = 0.2
@@ -175,6 +174,10 @@ class LearnerPopulation(Value):
     def uniform(cls, size: int = 1000) -> LearnerPopulation:
         """Identical learners who do everything: the closed-form reference population."""
         return cls(size=size, memory_sigma=0.0, engagement_sigma=0.0, engagement=Engagement.perfect())
+
+    def concept_rate(self, difficulty: Any) -> Any:
+        """How much faster the memory clock runs for concepts of ``difficulty`` (1-10, 5 neutral)."""
+        return 2.0 ** ((np.asarray(difficulty, dtype=float) - 5.0) / self.difficulty_scale)
 
     def with_size(self, size: int) -> LearnerPopulation:
         """The same population with another number of learners."""

@@ -120,9 +120,7 @@ class SimulationResult:
         )
         journey = setup.journey
         touch_days = {
-            c.id: tuple(
-                sorted({t.day for t in setup.touches if any(index in cols for _, cols, _ in t.groups)})
-            )
+            c.id: tuple(sorted({t.day for t in setup.touches if any(index in cols for _, cols, _ in t.groups)}))
             for index, c in enumerate(journey.concepts)
         }
         population = setup.population
@@ -161,11 +159,7 @@ class SimulationResult:
     # ---- look-ups ----------------------------------------------------------------------
 
     def _day_index(self, day: int) -> int:
-        if (
-            not isinstance(day, int | np.integer)
-            or isinstance(day, bool)
-            or not 0 <= day <= self.horizon_days
-        ):
+        if not isinstance(day, int | np.integer) or isinstance(day, bool) or not 0 <= day <= self.horizon_days:
             raise ParameterError(f"day: must be a whole day from 0 to {self.horizon_days} (got {day!r})")
         return int(day)
 
@@ -174,8 +168,7 @@ class SimulationResult:
             return self.concept_ids.index(concept)
         except ValueError:
             raise ParameterError(
-                f"concept: {concept!r} is not in journey {self.journey_id!r} "
-                f"(concepts: {', '.join(self.concept_ids)})"
+                f"concept: {concept!r} is not in journey {self.journey_id!r} (concepts: {', '.join(self.concept_ids)})"
             ) from None
 
     @property
@@ -287,9 +280,7 @@ class SimulationResult:
         """Every learner's recall on a checkpoint day (default: the horizon)."""
         chosen = self.horizon_days if day is None else day
         if chosen not in self.checkpoints:
-            raise ParameterError(
-                f"day {chosen}: per-learner recall is kept on days {sorted(self.checkpoints)}"
-            )
+            raise ParameterError(f"day {chosen}: per-learner recall is kept on days {sorted(self.checkpoints)}")
         frame = pd.DataFrame(self.checkpoints[chosen].astype(float), columns=list(self.concept_ids))
         frame.index.name = "learner"
         frame["minutes"] = self.learner_minutes_each

@@ -1,0 +1,232 @@
+"""Per-learner adaptive schedules: each learner's next touch when *their* recall falls to a target.
+
+The population simulator schedules touches per journey, so :class:`TargetRetentionPlan`
+simulates the schedule of one typical learner. A delivery system that adapts per learner
+(a spaced-repetition app, an LMS with adaptive rules) needs every learner's own schedule:
+:func:`adaptive_schedule` computes it, vectorised over learners, for a per-learner CSV export.
+
+What is modelled, per learner and concept:
+
+* the learner's memory clock runs at their own rate, drawn exactly as
+  :func:`workbench.simulate.simulate` draws it for the same seed and population (so learner
+  ``i`` here is learner ``i`` of the simulation), times the concept's difficulty rate;
+* the learner does the journey's required dated touches (retrievals succeed with the
+  predicted recall probability, drawn at random) and every touch of this schedule;
+* after the concept's anchor (its last formal touch), the next touch comes when predicted
+  recall falls to ``target`` (the memory model's ``interval_days``, at least one day later);
+  a retrieval missed at that touch is a lapse, so the next interval is short: repeat-after-miss
+  follows from the model;
+* ``workdays_only`` moves a touch due on a weekend to the Monday after; weekly caps are not
+  applied per learner (a delivery system enforces them), and engagement is not modelled
+  (the schedule is what to *offer* each learner).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from workbench._random import RandomLike, as_seed_sequence
+from workbench.errors import ParameterError
+from workbench.memory import MemoryModel, MemoryState
+from workbench.model import Journey
+from workbench.plans._context import JourneyContext, resolve_model
+from workbench.plans.constraints import PlanConstraints
+from workbench.simulate.engine import learner_memory_rates
+from workbench.simulate.population import LearnerPopulation, TouchEffects
+from workbench.vocabulary import MemoryEffect
+
+__all__ = ["adaptive_schedule", "learner_rates"]
+
+GOOD, AGAIN = 3, 1
+_OUTCOME_STREAM = 2**31 - 1  # spawn key of the retrieval outcomes (apart from the engine's)
+
+
+def learner_rates(population: LearnerPopulation, rng: RandomLike) -> np.ndarray:
+    """Each learner's memory clock rate, as :func:`~workbench.simulate.simulate` draws it.
+
+    Examples
+    --------
+    >>> rates = learner_rates(LearnerPopulation(size=5, memory_sigma=0.0), rng=1)
+    >>> rates.tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0]
+    """
+    return learner_memory_rates(population, rng)
+
+
+def _shift_weekend(days: np.ndarray, constraints: PlanConstraints | None) -> np.ndarray:
+    if constraints is None or not constraints.workdays_only:
+        return days
+    weekday = (constraints.start_weekday + np.floor(days)) % 7
+    return np.where(weekday >= 5, days + (7 - weekday), days)
+
+
+def _touch(
+    model: MemoryModel,
+    state: MemoryState,
+    elapsed: np.ndarray,
+    effect: str,
+    gain: float,
+    uniform: np.ndarray,
+) -> MemoryState:
+    if effect == MemoryEffect.RETRIEVE.value:
+        recalled = uniform < model.retrievability(state, elapsed)
+        return model.review(state, elapsed, np.where(recalled, GOOD, AGAIN), 1.0)
+    return model.review(state, elapsed, np.full(state.shape, GOOD), gain)
+
+
+def adaptive_schedule(
+    journey: Journey,
+    population: LearnerPopulation | None = None,
+    target: float = 0.85,
+    *,
+    model: str | MemoryModel = "fsrs6",
+    rng: RandomLike = 0,
+    until_day: float = 180.0,
+    concepts: tuple[str, ...] | None = None,
+    kind: str = "spaced_recall_quiz",
+    effects: TouchEffects | None = None,
+    constraints: PlanConstraints | None = None,
+    max_touches_per_concept: int = 30,
+) -> pd.DataFrame:
+    """Every learner's adaptive schedule: a touch whenever their predicted recall falls to ``target``.
+
+    Parameters
+    ----------
+    journey : Journey
+    population : LearnerPopulation, optional
+        Who learns (default 1,000 learners); only memory variation matters here.
+    target : float
+        Recall probability at which a touch is due, in [0.5, 0.98].
+    model : str or MemoryModel
+        Forgetting model (FSRS-6 by default).
+    rng : int, Generator, SeedSequence or None
+        Seed; the same seed as a simulation gives the same learners.
+    until_day : float
+        No touch after this day.
+    concepts : tuple of str, optional
+        Concepts to schedule (default: every concept a dated activity teaches).
+    kind : str
+        Catalog kind of the touches (its memory effect applies).
+    effects : TouchEffects, optional
+        Strength of passive effects (default :class:`TouchEffects`).
+    constraints : PlanConstraints, optional
+        Only ``workdays_only`` and ``start_weekday`` apply.
+    max_touches_per_concept : int
+        Safety bound on touches per learner and concept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``learner_id, concept, day``, sorted by learner, day and concept.
+
+    Examples
+    --------
+    >>> from workbench.templates import load_template
+    >>> frame = adaptive_schedule(load_template("post_training_retention"),
+    ...                           LearnerPopulation(size=200), target=0.85, rng=1)
+    >>> frame.columns.tolist()
+    ['learner_id', 'concept', 'day']
+    >>> bool(frame["day"].min() >= 1.0) and bool(frame["day"].max() <= 180.0)
+    True
+    """
+    if not isinstance(journey, Journey):
+        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    if not 0.5 <= float(target) <= 0.98:
+        raise ParameterError(f"target: must be a recall probability in [0.5, 0.98] (got {target!r})")
+    if max_touches_per_concept < 1:
+        raise ParameterError(f"max_touches_per_concept: must be at least 1 (got {max_touches_per_concept})")
+    population = population or LearnerPopulation()
+    effects = effects or TouchEffects()
+    memory = resolve_model(model)
+    if kind not in journey.catalog:
+        raise ParameterError(f"kind: {journey.catalog.unknown_kind_message(kind)}")
+    plan_effect = journey.catalog[kind].memory_effect.value
+    plan_gain = effects.gain(plan_effect, kind)
+    context = JourneyContext.of(journey)
+    if concepts is not None:
+        unknown = [c for c in concepts if c not in context.concepts]
+        if unknown:
+            raise ParameterError(
+                f"concepts: {', '.join(map(repr, unknown))} not in journey {journey.id!r} "
+                f"(concepts: {', '.join(context.concepts)})"
+            )
+    root = as_seed_sequence(rng)
+    rates = learner_rates(population, root)
+    n = population.size
+    days = journey.days
+    timeline = [a for a in journey.timeline() if days[a.id] is not None and a.required]
+    frames = []
+    for index, info in enumerate(context.taught(concepts)):
+        c_rate = float(population.concept_rate(journey.concept(info.id).difficulty or 5.0))
+        rate = rates * c_rate
+        events = [
+            (float(days[a.id] or 0.0), effect.value, a.kind)
+            for a in timeline
+            if (effect := a.effect_on(info.id)) is not None
+        ]
+        anchor = float(info.anchor_day or 0.0)
+        outcomes = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, _OUTCOME_STREAM, index)))
+        )
+        before = [e for e in events if e[0] <= anchor]
+        after = [e for e in events if e[0] > anchor]
+        if not before:
+            continue
+        first_day, first_effect, _ = before[0]
+        state = memory.initial_state(np.full(n, effects.first_rating(first_effect)))
+        last = np.full(n, first_day)
+        for day, event_effect, event_kind in before[1:]:
+            elapsed = (day - last) * rate
+            gain = effects.gain(event_effect, event_kind)
+            state = _touch(memory, state, elapsed, event_effect, gain, outcomes.random(n))
+            last = np.full(n, day)
+        event_days = np.array([e[0] for e in after] + [math.inf])
+        position = np.zeros(n, dtype=np.intp)
+        count = np.zeros(n, dtype=np.intp)
+        learners: list[np.ndarray] = []
+        touch_days: list[np.ndarray] = []
+        for _ in range(max_touches_per_concept + len(after) + 1):
+            interval = np.asarray(memory.interval_days(state, float(target), rounded=False), dtype=np.float64)  # type: ignore[call-arg]
+            due = last + np.maximum(1.0, np.floor(interval / rate + 1e-9))
+            due = _shift_weekend(np.maximum(due, anchor + 1.0), constraints)
+            upcoming = event_days[position]
+            plan_now = (due < upcoming) & (due <= until_day) & (count < max_touches_per_concept)
+            event_now = ~plan_now & (upcoming <= until_day) & np.isfinite(upcoming)
+            if not (plan_now.any() or event_now.any()):
+                break
+            uniform = outcomes.random(n)
+            when = np.where(plan_now, due, np.where(event_now, upcoming, last))
+            elapsed = (when - last) * rate
+            updated = state
+            if plan_now.any():
+                learners.append(np.flatnonzero(plan_now))
+                touch_days.append(due[plan_now])
+                updated = updated.select(plan_now, _touch(memory, state, elapsed, plan_effect, plan_gain, uniform))
+                count += plan_now
+            for event in np.unique(position[event_now]):
+                _, event_effect, event_kind = after[int(event)]
+                cells = event_now & (position == event)
+                gain = effects.gain(event_effect, event_kind)
+                reviewed = _touch(memory, state, elapsed, event_effect, gain, uniform)
+                updated = updated.select(cells, reviewed)
+            state = updated
+            last = np.where(plan_now | event_now, when, last)
+            position += event_now
+        if learners:
+            ids = np.concatenate(learners)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "learner_id": ids.astype(np.int64),
+                        "concept": np.full(len(ids), info.id, dtype=object),
+                        "day": np.concatenate(touch_days).astype(float),
+                    }
+                )
+            )
+    if not frames:
+        return pd.DataFrame({"learner_id": pd.Series(dtype="int64"), "concept": [], "day": pd.Series(dtype=float)})
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.sort_values(["learner_id", "day", "concept"], kind="stable").reset_index(drop=True)

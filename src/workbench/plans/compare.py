@@ -1,0 +1,258 @@
+"""Compare reinforcement plans on one journey with common random numbers.
+
+Every plan is simulated with the *same* seed. The simulator keys its random streams by
+learner block and activity id, so all plans share the same learners (memory speed,
+engagement propensity, prior knowledge) and the same draws for the journey's own
+activities: differences between plans are the plans' doing, not noise.
+
+Examples
+--------
+>>> from workbench.templates import load_template
+>>> from workbench.simulate import LearnerPopulation
+>>> result = compare(load_template("post_training_retention"), ["none", "fixed:7x4", "deadline:90"],
+...                  population=LearnerPopulation(size=300), rng=1)
+>>> result.summary.index.tolist()
+['none', 'fixed:7x4', 'deadline:90']
+>>> result.frame.columns.tolist()
+['plan', 'concept', 'day', 'mean']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench._random import RandomLike
+from workbench.errors import ParameterError
+from workbench.memory import MemoryModel
+from workbench.model import Journey
+from workbench.plans.generators import PlanSchedule, ReinforcementPlan, parse_plan
+from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, simulate
+
+__all__ = ["PlanComparison", "apply_schedule", "as_plan", "compare", "fixed_seed"]
+
+ALL = "__all__"  # the importance-weighted mean over concepts, as in SimulationResult
+
+
+def fixed_seed(rng: RandomLike) -> int | np.random.SeedSequence:
+    """One seed for several simulations: an int or SeedSequence as given, else drawn once.
+
+    Examples
+    --------
+    >>> fixed_seed(7)
+    7
+    >>> isinstance(fixed_seed(None), int)
+    True
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63 - 1))
+    if rng is None:
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)
+        return entropy
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
+        return int(rng)
+    raise ParameterError(f"rng: expected a non-negative int seed, a numpy Generator or None (got {rng!r})")
+
+
+def as_plan(plan: ReinforcementPlan | str | None) -> ReinforcementPlan:
+    """A plan from a plan, a plan string or None (no plan)."""
+    if plan is None:
+        return parse_plan("none")
+    if isinstance(plan, str):
+        return parse_plan(plan)
+    if isinstance(plan, ReinforcementPlan):
+        return plan
+    raise ParameterError(
+        f"plan: expected a ReinforcementPlan or a plan string such as 'expanding', got {type(plan).__name__}"
+    )
+
+
+def apply_schedule(journey: Journey, schedule: PlanSchedule) -> Journey:
+    """The journey with a built schedule's activities and edges added."""
+    if not schedule.activities:
+        return journey
+    return journey.evolve(
+        activities=(*journey.activities, *schedule.activities), edges=(*journey.edges, *schedule.edges)
+    )
+
+
+def _labelled(
+    plans: Mapping[str, ReinforcementPlan | str] | Iterable[ReinforcementPlan | str],
+) -> list[tuple[str, ReinforcementPlan]]:
+    if isinstance(plans, str):
+        from workbench.plans.generators import parse_plans
+
+        items = [(p.label, p) for p in parse_plans(plans)]
+    elif isinstance(plans, Mapping):
+        items = [(str(label), as_plan(plan)) for label, plan in plans.items()]
+    else:
+        items = [(plan.label, plan) for plan in map(as_plan, plans)]
+    if not items:
+        raise ParameterError("plans: give at least one plan, e.g. ['none', 'expanding']")
+    labels = [label for label, _ in items]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise ParameterError(
+            f"plans: {', '.join(duplicates)} given twice; give each plan once (or pass a mapping label -> plan)"
+        )
+    return items
+
+
+@dataclass(frozen=True, eq=False)
+class PlanComparison:
+    """Plans simulated with common random numbers.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Tidy curves: ``plan, concept, day, mean`` for every day 0..horizon; concept
+        ``"__all__"`` is the importance-weighted mean.
+    summary : DataFrame
+        One row per plan (index ``plan``): touches and minutes the plan adds, learner
+        minutes, retention on the chosen days, proficiency on the deadline with its standard
+        error, retained concept-days per learner hour.
+    results : dict
+        Plan label -> SimulationResult.
+    schedules : dict
+        Plan label -> PlanSchedule (what each plan added).
+    seed : int or SeedSequence
+        The seed every plan was simulated with.
+    """
+
+    frame: pd.DataFrame
+    summary: pd.DataFrame
+    results: Mapping[str, SimulationResult]
+    schedules: Mapping[str, PlanSchedule]
+    seed: Any
+    days: tuple[int, ...]
+    deadline_day: int
+
+    def best(self, column: str | None = None) -> str:
+        """Label of the plan with the highest ``column`` (default: proficiency on the deadline)."""
+        key = column or f"proficiency_day_{self.deadline_day}"
+        if key not in self.summary.columns:
+            raise ParameterError(f"column: {key!r} is not in the summary ({', '.join(self.summary.columns)})")
+        return str(self.summary[key].idxmax())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for ``--json``)."""
+        rows = self.summary.reset_index().to_dict(orient="records")
+        return {
+            "seed": self.seed if isinstance(self.seed, int) else str(self.seed),
+            "days": list(self.days),
+            "deadline_day": self.deadline_day,
+            "plans": [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()} for row in rows],
+        }
+
+
+def compare(
+    journey: Journey,
+    plans: Mapping[str, ReinforcementPlan | str] | Sequence[ReinforcementPlan | str] | str,
+    population: LearnerPopulation | None = None,
+    model: str | MemoryModel = "fsrs6",
+    horizon_days: int | None = None,
+    rng: RandomLike = 0,
+    days: Sequence[int] = (7, 30, 90),
+    deadline_day: int | None = None,
+    *,
+    threshold: float = 0.8,
+    effects: TouchEffects | None = None,
+) -> PlanComparison:
+    """Simulate each plan on ``journey`` with the same seed and tabulate the outcomes.
+
+    Parameters
+    ----------
+    journey : Journey
+    plans : sequence of plans or plan strings, a comma-separated string, or a mapping label -> plan
+        E.g. ``["none", "expanding", "fixed:7x4", "target:0.85"]``.
+    population : LearnerPopulation, optional
+        Default 1,000 learners.
+    model : str or MemoryModel
+        Forgetting model.
+    horizon_days : int, optional
+        Last simulated day (default: the latest of ``days`` and ``deadline_day``).
+    rng : int, Generator, SeedSequence or None
+        One seed for all plans (common random numbers); the same seed gives the same tables.
+    days : sequence of int
+        Days on which retention is reported.
+    deadline_day : int, optional
+        Day on which the proficiency rate is reported (default: the last of ``days``).
+    threshold : float
+        Recall at which a learner counts as proficient.
+    effects : TouchEffects, optional
+        Strength of memory effects.
+
+    Returns
+    -------
+    PlanComparison
+    """
+    if not isinstance(journey, Journey):
+        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    chosen_days = sorted({int(d) for d in days})
+    if not chosen_days or chosen_days[0] < 0:
+        raise ParameterError(f"days: give days from 0 on, e.g. (7, 30, 90) (got {tuple(days)!r})")
+    deadline = int(deadline_day) if deadline_day is not None else chosen_days[-1]
+    if deadline < 1:
+        raise ParameterError(f"deadline_day: must be a day from 1 on (got {deadline_day!r})")
+    horizon = int(horizon_days) if horizon_days is not None else max(chosen_days[-1], deadline)
+    if horizon < max(chosen_days[-1], deadline):
+        raise ParameterError(
+            f"horizon_days={horizon} ends before day {max(chosen_days[-1], deadline)}; "
+            "extend the horizon or drop the later days"
+        )
+    items = _labelled(plans)
+    seed = fixed_seed(rng)
+    population = population or LearnerPopulation()
+    results: dict[str, SimulationResult] = {}
+    schedules: dict[str, PlanSchedule] = {}
+    curves = []
+    rows = []
+    for label, plan in items:
+        schedule = plan.build(journey)
+        result = simulate(
+            apply_schedule(journey, schedule),
+            population=population,
+            model=model,
+            horizon_days=horizon,
+            rng=seed,
+            effects=effects,
+            threshold=threshold,
+            checkpoint_days=(*chosen_days, deadline),
+            progress=False,
+        )
+        results[label], schedules[label] = result, schedule
+        tidy = result.to_frame()[["concept", "day", "mean"]]
+        overall = pd.DataFrame({"concept": ALL, "day": result.days, "mean": result.curve().to_numpy()})
+        both = pd.concat([tidy, overall], ignore_index=True)
+        both.insert(0, "plan", label)
+        curves.append(both)
+        proficiency = result.proficiency(deadline)
+        row: dict[str, Any] = {
+            "plan": label,
+            "touches": len(schedule.activities),
+            "plan_minutes": schedule.minutes,
+            "learner_minutes": result.learner_minutes,
+        }
+        for day in chosen_days:
+            row[f"retention_day_{day}"] = result.retention(day)
+        row[f"proficiency_day_{deadline}"] = proficiency
+        row["proficiency_se"] = math.sqrt(proficiency * (1 - proficiency) / result.n_learners)
+        row["retained_concept_days_per_learner_hour"] = result.retained_concept_days_per_learner_hour
+        rows.append(row)
+    return PlanComparison(
+        frame=pd.concat(curves, ignore_index=True),
+        summary=pd.DataFrame(rows).set_index("plan"),
+        results=results,
+        schedules=schedules,
+        seed=seed,
+        days=tuple(chosen_days),
+        deadline_day=deadline,
+    )
