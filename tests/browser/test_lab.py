@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = "00_workbench_app.ipynb"
 IMG = "img.wb-timeline"
+PLAN_IMG = "img.wb-plan-plot"
 
 
 def test_compose_in_jupyterlab(lab: Server, page: Any, shot: Callable[[str], None]) -> None:
@@ -94,4 +95,22 @@ def test_compose_in_jupyterlab(lab: Server, page: Any, shot: Callable[[str], Non
     page.locator("button.wb-undo").click()
     page.locator("button.wb-undo").click()
     expect(status).to_contain_text("10 activities", timeout=30_000)
+
+    # the Plan tab simulates when opened; a slider move (keyboard on its knob) re-simulates
+    page.locator(".wb-tabs .lm-TabBar-tab", has_text="Plan").click()
+    plan_status = page.locator(".wb-plan-status")
+    expect(plan_status).to_contain_text("plans=4 learners=1000 seed=0 target=0.85 deadline=90", timeout=60_000)
+    expect(page.locator(PLAN_IMG)).to_be_visible(timeout=30_000)
+    expect(page.locator(".wb-plan-summary")).to_contain_text("target:0.85")
+    plan_src = page.locator(PLAN_IMG).get_attribute("src")
+    page.locator(".wb-plan-target .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    expect(plan_status).to_contain_text("target=0.86", timeout=30_000)
+    expect(page.locator(".wb-plan-summary")).to_contain_text("target:0.86")
+    wait_img_changed(page, PLAN_IMG, plan_src)
+    assert_no_widget_fallback(page)
+    page.locator(".wb-plan-status").scroll_into_view_if_needed()
+    shot("lab-plan-tab.png")
+    page.locator(".wb-plan-summary").scroll_into_view_if_needed()
+    shot("lab-plan-summary.png")
     assert not page.page_errors, page.page_errors

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from workbench.templates import load_template
-from workbench.widgets import ExportPanel, Workbench, export_available
+from workbench.widgets import ExportPanel, PlanLab, Workbench, export_available
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def app(fake_plotter: Any, tmp_path: Path) -> Workbench:
 def test_tabs_and_the_current_journey(app: Workbench) -> None:
     assert [app.tabs.get_title(i) for i in range(3)] == ["Compose", "Plan", "Export"]
     assert app.tabs.children[0] is app.composer
-    assert "simulation engine" in app.plan_panel.value
+    assert isinstance(app.plan_panel, PlanLab) and app.plan_panel is app.plan_lab
+    assert app.plan_lab.journey == app.journey
     assert app.journey == load_template("post_training_retention")
 
 

@@ -13,15 +13,12 @@ from workbench.model import Journey
 from workbench.widgets._common import JourneySource, as_journey, styled
 from workbench.widgets.composer import JourneyComposer
 from workbench.widgets.export_panel import ExportPanel, export_available
+from workbench.widgets.plan_lab import PlanLab
 
-__all__ = ["PLAN_PLACEHOLDER", "Workbench"]
+__all__ = ["Workbench"]
 
-#: What the Plan tab will hold once the simulation engine lands.
-PLAN_PLACEHOLDER = (
-    "Plan (coming with the simulation engine): choose a reinforcement plan for this journey, "
-    "simulate how much of each concept a realistic learner population remembers over time, "
-    "and compare plans by retention on key days and learner minutes."
-)
+#: Index of the Plan tab (its lab simulates only while the tab is shown).
+PLAN_TAB = 1
 EXPORT_PLACEHOLDER = (
     "Export (coming with workbench.export): write the journey as spec JSON, cmi5, SCORM 2004, "
     "xAPI, iCalendar and CSV files, each checked against its official schema."
@@ -36,7 +33,10 @@ class Workbench(widgets.VBox):
     """The workbench in one widget: a Compose tab, a Plan tab and an Export tab.
 
     Every panel holds the same journey: the app's ``journey`` trait is linked to each
-    panel's, so an edit in the composer is what the Export tab writes.
+    panel's, so an edit in the composer is what the Plan tab simulates and the Export tab
+    writes, and a plan applied in the Plan tab is an (undoable) edit in the composer. The
+    plan lab re-simulates only while its tab is shown (it catches up when opened), so edits
+    in the composer stay quick.
 
     Parameters
     ----------
@@ -56,6 +56,7 @@ class Workbench(widgets.VBox):
     journey : Journey
         The current journey (a trait shared with every panel).
     composer : JourneyComposer
+    plan_lab : PlanLab
     export_panel : ExportPanel or None
         None while :mod:`workbench.export` is not importable (the tab says so).
     tabs : Tab
@@ -86,7 +87,8 @@ class Workbench(widgets.VBox):
         self.set_trait("journey", initial)
         self.composer = JourneyComposer(initial, plotter=plotter, graph=graph)
         self._links = [traitlets.link((self, "journey"), (self.composer, "journey"))]
-        self.plan_panel = _placeholder(PLAN_PLACEHOLDER, "wb-plan")
+        self.plan_lab = PlanLab(initial, active=False)
+        self._links.append(traitlets.link((self, "journey"), (self.plan_lab, "journey")))
         self.export_panel: ExportPanel | None = None
         export_tab: widgets.Widget
         if export_available():
@@ -95,10 +97,19 @@ class Workbench(widgets.VBox):
             export_tab = self.export_panel
         else:
             export_tab = _placeholder(EXPORT_PLACEHOLDER, "wb-export-placeholder")
-        self.tabs = styled(widgets.Tab(children=[self.composer, self.plan_panel, export_tab]), "wb-tabs")
+        self.tabs = styled(widgets.Tab(children=[self.composer, self.plan_lab, export_tab]), "wb-tabs")
         for index, title in enumerate(("Compose", "Plan", "Export")):
             self.tabs.set_title(index, title)
+        self.tabs.observe(self._on_tab, names="selected_index")
         self.children = (self.tabs,)
+
+    @property
+    def plan_panel(self) -> PlanLab:
+        """The Plan tab's :class:`PlanLab` (the name the placeholder had)."""
+        return self.plan_lab
+
+    def _on_tab(self, change: Any) -> None:
+        self.plan_lab.active = change["new"] == PLAN_TAB
 
     @classmethod
     def from_template(cls, name: str, **kwargs: Any) -> Workbench:
