@@ -50,6 +50,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_simulate.py
+	$(BIN)/python benchmarks/bench_plans.py
 
 ## notebooks: execute the notebooks in place, storing the outputs nbval compares
 notebooks: $(STAMP)
