@@ -9,9 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # Same examples on every run and machine: a property failure is reproducible, never flaky.
-settings.register_profile(
-    "workbench", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("workbench", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("workbench")
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -37,9 +37,7 @@ def journeys(draw: Any, max_concepts: int = 5, max_activities: int = 10) -> Jour
     ]
     n_activities = draw(st.integers(1, max_activities))
     activity_ids = draw(
-        st.lists(
-            identifiers.map(lambda s: f"a-{s}"), min_size=n_activities, max_size=n_activities, unique=True
-        )
+        st.lists(identifiers.map(lambda s: f"a-{s}"), min_size=n_activities, max_size=n_activities, unique=True)
     )
     activities: list[Activity] = []
     dated: list[str] = []

@@ -58,9 +58,7 @@ def _describe(error: ErrorDetails) -> str:
     if kind == "extra_forbidden":
         return "unknown key (remove it or check its spelling)"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[
-            kind
-        ]
+        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
         bound = next(iter(ctx.values()))
         shown = f"{bound:g}" if isinstance(bound, float) else str(bound)
         return f"must be {sign} {shown} (got {_got(got)})"

@@ -73,8 +73,7 @@ def assert_learner_minutes(result: Any, *, at_most: float) -> None:
     value = result.learner_minutes
     if value > at_most:
         raise DesignAssertionError(
-            f"learners spend {value:.1f} minutes on average, over the budget of {at_most:g} "
-            f"({_where(result, None)})"
+            f"learners spend {value:.1f} minutes on average, over the budget of {at_most:g} ({_where(result, None)})"
         )
 
 

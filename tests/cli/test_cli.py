@@ -32,9 +32,7 @@ def test_templates_lists_every_template() -> None:
     assert {row["name"] for row in json.loads(text)} == set(list_templates())
 
 
-def test_new_writes_a_spec_and_refuses_to_overwrite(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_new_writes_a_spec_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mine.yaml"
     code, _ = run("new", "--template", "post_training_retention", "-o", str(target))
     assert code == 0 and load(target) == load_template("post_training_retention")
@@ -58,9 +56,7 @@ def test_lint_exit_codes(tmp_path: Path) -> None:
     code, text = run("lint", str(clean))
     assert code == 0 and "0 errors" in text
     broken = tmp_path / "broken.yaml"
-    lines = [
-        ln for ln in clean.read_text().splitlines(keepends=True) if "facilitator: L&D facilitator" not in ln
-    ]
+    lines = [ln for ln in clean.read_text().splitlines(keepends=True) if "facilitator: L&D facilitator" not in ln]
     broken.write_text("".join(lines), "utf-8")
     code, text = run("lint", str(broken), "--json")
     findings = json.loads(text)["findings"]
@@ -154,9 +150,7 @@ def test_fit_power_and_exponential(tmp_path: Path) -> None:
         ("days,recalled\n1,1\n", "elapsed_days"),
     ],
 )
-def test_fit_bad_csv_exits_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
-) -> None:
+def test_fit_bad_csv_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
     data = tmp_path / "bad.csv"
     data.write_text(content)
     code, _ = run("fit", str(data))

@@ -101,9 +101,7 @@ def lrs() -> Iterator[Lrs]:
         return
     missing = [name for name in ("ralph", "uvicorn", "fastapi") if importlib.util.find_spec(name) is None]
     if missing:
-        skip_or_fail(
-            f'ralph LRS not available (no {", ".join(missing)}); pip install "ralph-malph[lrs]==5.1.0"'
-        )
+        skip_or_fail(f'ralph LRS not available (no {", ".join(missing)}); pip install "ralph-malph[lrs]==5.1.0"')
         return
     home = Path(tempfile.mkdtemp(prefix="workbench-lrs-"))
     (home / "data").mkdir()

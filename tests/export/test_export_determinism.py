@@ -49,6 +49,4 @@ def test_zip_members_have_fixed_order_and_timestamps(journey: Journey) -> None:
 
 def test_xapi_sample_depends_on_seed(journey: Journey, options_for: Any) -> None:
     options = options_for("xapi")
-    assert export(journey, "xapi", **{**options, "rng": 1}) != export(
-        journey, "xapi", **{**options, "rng": 2}
-    )
+    assert export(journey, "xapi", **{**options, "rng": 1}) != export(journey, "xapi", **{**options, "rng": 2})

@@ -55,9 +55,7 @@ def test_naive_dtstamp(journey: Journey) -> None:
 
 @pytest.mark.parametrize("format", ["ics", "csv"])
 def test_unknown_time_zone(format: str, journey: Journey) -> None:
-    with pytest.raises(
-        ExportError, match=r"tz: unknown time zone 'Europe/Pariss'; did you mean Europe/Paris"
-    ):
+    with pytest.raises(ExportError, match=r"tz: unknown time zone 'Europe/Pariss'; did you mean Europe/Paris"):
         export(journey, format, start=date(2026, 3, 2), tz="Europe/Pariss")
 
 
@@ -141,9 +139,7 @@ def test_write_export(format: str, journey: Journey, tmp_path: Path, options_for
     assert target.read_bytes() == export(journey, format, **options_for(format))
 
 
-def test_failing_builder_leaves_no_file(
-    journey: Journey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failing_builder_leaves_no_file(journey: Journey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(journey: Journey, **options: Any) -> bytes:
         raise ExportError("boom")
 
@@ -154,9 +150,7 @@ def test_failing_builder_leaves_no_file(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_failing_write_keeps_the_old_file(
-    journey: Journey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failing_write_keeps_the_old_file(journey: Journey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     target = tmp_path / "journey.ics"

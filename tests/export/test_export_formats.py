@@ -132,9 +132,7 @@ def test_scorm_manifest_validates_with_lxml_driver(journey: Journey, standards: 
         ("http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
         ("http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd"),
     ]
-    imports = "".join(
-        f'<xs:import namespace="{ns}" schemaLocation="{(scorm / f).as_uri()}"/>' for ns, f in pairs
-    )
+    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(scorm / f).as_uri()}"/>' for ns, f in pairs)
     driver = (
         '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x-driver">'
         + imports
@@ -232,9 +230,7 @@ def test_xapi_validator_applies_cmi5_rules(journey: Journey) -> None:
 
 def test_ics_events(journey: Journey) -> None:
     stamp = datetime(2026, 2, 1, 12, tzinfo=ZoneInfo("UTC"))
-    ics = to_ics(
-        journey, start=date(2026, 3, 2), tz="Europe/Paris", at="08:30", dtstamp=stamp, reminder_min=10
-    )
+    ics = to_ics(journey, start=date(2026, 3, 2), tz="Europe/Paris", at="08:30", dtstamp=stamp, reminder_min=10)
     assert validate_ics(ics) == []
     calendar = Calendar.from_ical(ics)
     assert [str(t["TZID"]) for t in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]

@@ -35,9 +35,7 @@ TRICKY = {
 def _tricky_journey(journey: Journey, title: str, description: str) -> Journey:
     journey = journey.evolve(title=title, description=description)
     for activity_id in ("quiz_1", "workshop", "job_aid"):
-        journey = journey.update_activity(
-            activity_id, title=f"{title} {activity_id}", description=description
-        )
+        journey = journey.update_activity(activity_id, title=f"{title} {activity_id}", description=description)
     return journey
 
 

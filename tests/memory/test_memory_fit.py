@@ -55,9 +55,7 @@ def test_exponential_fit_from_observation_rows() -> None:
     rng = np.random.default_rng(SEED)
     true_s = 20.0
     t = rng.choice(DAYS, size=6000)
-    data = pd.DataFrame(
-        {"elapsed_days": t, "recalled": (rng.random(t.size) < np.exp(-t / true_s)).astype(int)}
-    )
+    data = pd.DataFrame({"elapsed_days": t, "recalled": (rng.random(t.size) < np.exp(-t / true_s)).astype(int)})
     fit = ForgettingCurveFit(kind="exponential").fit(data)
     assert abs(fit.stability_ - true_s) <= Z * fit.stability_se_
     assert not hasattr(fit, "decay_")

@@ -64,9 +64,7 @@ def test_matches_pyfsrs_on_random_histories(reviews: list[tuple[int, int]]) -> N
     histories,
     st.tuples(*[st.floats(lo, hi) for lo, hi in zip(FSRS6_LOWER_BOUNDS, FSRS6_UPPER_BOUNDS, strict=True)]),
 )
-def test_matches_pyfsrs_with_random_parameters(
-    reviews: list[tuple[int, int]], weights: tuple[float, ...]
-) -> None:
+def test_matches_pyfsrs_with_random_parameters(reviews: list[tuple[int, int]], weights: tuple[float, ...]) -> None:
     _check_against_pyfsrs(reviews, weights)
 
 
@@ -77,9 +75,7 @@ def test_batch_replay_matches_pyfsrs_seeded() -> None:
     lengths = rng.integers(1, k + 1, size=n)
     ratings = rng.choice([1, 2, 3, 4], p=[0.15, 0.15, 0.55, 0.15], size=(n, k))
     ratings[np.arange(k)[None, :] >= lengths[:, None]] = 0
-    gaps = np.where(
-        rng.random((n, k)) < 0.3, rng.integers(60, 86400, (n, k)), rng.integers(86400, 86400 * 90, (n, k))
-    )
+    gaps = np.where(rng.random((n, k)) < 0.3, rng.integers(60, 86400, (n, k)), rng.integers(86400, 86400 * 90, (n, k)))
     s, d = FSRS6().replay(ratings, np.floor(gaps / 86400.0))
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
     for i in range(n):

@@ -78,9 +78,7 @@ def test_gain_zero_keeps_successful_state(model: MemoryModel) -> None:
     after = model.review(state, t, g, gain=0.0)
     if isinstance(model, ACTRModel):
         # ACT-R: no trace is added, the recall curve just goes on from the old touch
-        np.testing.assert_allclose(
-            model.retrievability(after, 3.0), model.retrievability(state, t + 3.0), rtol=1e-12
-        )
+        np.testing.assert_allclose(model.retrievability(after, 3.0), model.retrievability(state, t + 3.0), rtol=1e-12)
     else:
         np.testing.assert_array_equal(after.stability, state.stability)
 
@@ -263,9 +261,7 @@ def test_fsrs_whole_days_floors_elapsed_time() -> None:
     assert FSRS6(whole_days=True).retrievability(state, 0.99).tolist() == [1.0]
     assert FSRS6().retrievability(state, 0.99)[0] < 1.0
     same_day = FSRS6(whole_days=True).review(state, np.array([0.9]), np.array([3]))
-    np.testing.assert_array_equal(
-        same_day.stability, FSRS6().review(state, np.array([0.0]), np.array([3])).stability
-    )
+    np.testing.assert_array_equal(same_day.stability, FSRS6().review(state, np.array([0.0]), np.array([3])).stability)
 
 
 def test_fsrs_state_requires_matching_shapes() -> None:

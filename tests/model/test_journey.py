@@ -47,9 +47,7 @@ def small() -> Journey:
             )
         )
         .add_activity(
-            Activity.of_kind(
-                "job_aid", id="aid", title="Checklist", covers=["c1"], schedule={"on_demand": True}
-            )
+            Activity.of_kind("job_aid", id="aid", title="Checklist", covers=["c1"], schedule={"on_demand": True})
         )
         .connect("ws", "q1")
         .connect("q1", "q2")
@@ -170,9 +168,7 @@ def test_graph_view_carries_values_and_round_trips(small: Journey) -> None:
 
 def test_from_a_graph_a_designer_drew() -> None:
     graph = nx.DiGraph(id="drawn", title="Drawn in networkx")
-    graph.add_node(
-        "vilt", kind="vilt_session", title="Kick-off", covers=["c1"], schedule=0, facilitator="Ana"
-    )
+    graph.add_node("vilt", kind="vilt_session", title="Kick-off", covers=["c1"], schedule=0, facilitator="Ana")
     graph.add_node("recap", kind="post_session_recap", title="Recap", covers=["c1"], schedule=1)
     graph.add_edge("vilt", "recap")
     journey = from_graph(graph)
@@ -217,8 +213,9 @@ def test_kinds_from_a_user_catalog_file_travel_with_the_journey(tmp_path) -> Non
         Journey.empty("pod", "Podcast follow-up")
         .add_kinds(catalog.custom_kinds)
         .add_concept(Concept(id="c1", name="C1"))
-        .add_activity(Activity.of_kind("podcast_episode", catalog=catalog, id="ep1", title="Episode 1",
-                                       covers=["c1"], schedule=3))
+        .add_activity(
+            Activity.of_kind("podcast_episode", catalog=catalog, id="ep1", title="Episode 1", covers=["c1"], schedule=3)
+        )
     )
     assert journey.activity("ep1").effect_on("c1") is MemoryEffect.RESTUDY
     assert loads(dumps(journey)) == journey

@@ -35,9 +35,7 @@ def small_journey() -> Journey:
         Journey.empty("demo", "Demo")
         .add_concept(Concept(id="consent", name="Consent"))
         .add_concept(Concept(id="unused", name="Unused"))
-        .add_activity(
-            Activity.of_kind("elearning_module", id="course", title="Course", covers=["consent"], schedule=0)
-        )
+        .add_activity(Activity.of_kind("elearning_module", id="course", title="Course", covers=["consent"], schedule=0))
         .add_activity(
             Activity.of_kind(
                 "key_point_video",
@@ -256,9 +254,7 @@ def built_journeys(draw: Any) -> Journey:
         else:
             schedule = "on_demand"
         fields: dict[str, Any] = {
-            "covers": draw(st.lists(st.sampled_from(concept_ids), max_size=3, unique=True))
-            if concept_ids
-            else [],
+            "covers": draw(st.lists(st.sampled_from(concept_ids), max_size=3, unique=True)) if concept_ids else [],
             "channel": draw(st.sampled_from(kind.channels)),
             "required": draw(st.booleans()),
         }
@@ -276,9 +272,7 @@ def built_journeys(draw: Any) -> Journey:
                 for c in fields["covers"]
             }
         title = draw(st.sampled_from(["Agenda", "Recall", "Intro: x", "Scenario"]))
-        journey = journey.add_activity(
-            Activity.of_kind(kind.id, id=aid, title=title, schedule=schedule, **fields)
-        )
+        journey = journey.add_activity(Activity.of_kind(kind.id, id=aid, title=title, schedule=schedule, **fields))
         if mode != "on_demand":
             dated.append(aid)
     n = len(activity_ids)

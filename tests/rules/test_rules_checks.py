@@ -17,12 +17,8 @@ def clean_journey() -> Journey:
         .add_concept(Concept(id="consent", name="Valid consent"))
         .add_concept(Concept(id="breach", name="Breach reporting"))
         .add_activity(act("pre_session_primer", "primer", -3, ["consent"], channel="email"))
-        .add_activity(
-            act("ilt_workshop", "workshop", 0, ["consent", "breach"], facilitator="Privacy trainer")
-        )
-        .add_activity(
-            act("post_session_recap", "recap", {"after": "workshop", "gap_days": 1}, ["consent", "breach"])
-        )
+        .add_activity(act("ilt_workshop", "workshop", 0, ["consent", "breach"], facilitator="Privacy trainer"))
+        .add_activity(act("post_session_recap", "recap", {"after": "workshop", "gap_days": 1}, ["consent", "breach"]))
         .add_activity(act("spaced_recall_quiz", "quiz-1", 3, ["consent", "breach"]))
         .add_activity(act("spaced_recall_quiz", "quiz-2", 10, ["consent", "breach"]))
         .add_activity(act("manager_debrief", "debrief", 14, ["consent"], facilitator="Line manager"))
@@ -148,9 +144,7 @@ def with_third_concept(journey: Journey) -> Journey:
 
 
 def test_wb003_too_many_concepts() -> None:
-    journey = with_third_concept(clean_journey()).update_activity(
-        "quiz-2", covers=["consent", "breach", "rights"]
-    )
+    journey = with_third_concept(clean_journey()).update_activity("quiz-2", covers=["consent", "breach", "rights"])
     finding = assert_one(journey, "WB003", "info", "quiz-2")
     assert "3 concepts" in finding.message and "'rights'" in finding.message
     fixed = journey.update_activity("quiz-2", covers=["consent", "rights"])
@@ -158,9 +152,7 @@ def test_wb003_too_many_concepts() -> None:
 
 
 def test_wb003_exempts_recaps() -> None:
-    journey = with_third_concept(clean_journey()).update_activity(
-        "recap", covers=["consent", "breach", "rights"]
-    )
+    journey = with_third_concept(clean_journey()).update_activity("recap", covers=["consent", "breach", "rights"])
     assert found(journey, "WB003") == []
 
 
@@ -264,11 +256,7 @@ def test_wb011_looks_at_the_last_formal_event() -> None:
 
 
 def test_wb012_not_retrieved_after_training() -> None:
-    journey = (
-        clean_journey()
-        .update_activity("quiz-1", covers=["breach"])
-        .update_activity("quiz-2", covers=["breach"])
-    )
+    journey = clean_journey().update_activity("quiz-1", covers=["breach"]).update_activity("quiz-2", covers=["breach"])
     finding = assert_one(journey, "WB012", "warning", "workshop", "consent")
     assert "'recap'" in finding.message and "weaker than retrieval" in finding.message
     assert "spaced_recall_quiz" in finding.fix
@@ -343,9 +331,7 @@ def test_wb017_layer_contradicts_schedule() -> None:
 
 
 def test_wb018_then_edge_back_in_time() -> None:
-    journey = (
-        clean_journey().add_activity(act("prompt_card", "card", 2, ["consent"])).connect("quiz-2", "card")
-    )
+    journey = clean_journey().add_activity(act("prompt_card", "card", 2, ["consent"])).connect("quiz-2", "card")
     finding = assert_one(journey, "WB018", "error", "card")
     assert "'quiz-2' -> 'card'" in finding.message and "day 10" in finding.fix
     fixed = journey.update_activity("card", schedule={"day": 12.0})

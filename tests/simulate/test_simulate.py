@@ -22,9 +22,7 @@ def _journey(*activities: Activity, concepts: tuple[str, ...] = ("c1",)) -> Jour
 
 
 def _module(day: float = 0.0, covers: tuple[str, ...] = ("c1",)) -> Activity:
-    return Activity.of_kind(
-        "elearning_module", id="module", title="Module", covers=list(covers), schedule=day
-    )
+    return Activity.of_kind("elearning_module", id="module", title="Module", covers=list(covers), schedule=day)
 
 
 @pytest.mark.parametrize("name", list_templates())
@@ -73,18 +71,14 @@ def test_uniform_population_without_retrieval_equals_the_closed_form() -> None:
     assert result.learner_minutes == pytest.approx(journey.learner_minutes)
     # day d is measured at its start: nothing is known before the day-0 module
     assert result.retention(0) == 0.0
-    assert result.retention(1) == pytest.approx(
-        float(model.retrievability(model.initial_state(np.array([3])), 1.0)[0])
-    )
+    assert result.retention(1) == pytest.approx(float(model.retrievability(model.initial_state(np.array([3])), 1.0)[0]))
     assert result.proficiency(40, concept="c1") in (0.0, 1.0)
 
 
 def test_retrieval_outcomes_agree_with_their_expectation_within_the_standard_error() -> None:
     quiz = Activity.of_kind("spaced_recall_quiz", id="quiz", title="Quiz", covers=["c1"], schedule=12)
     n = 20000
-    result = simulate(
-        _journey(_module(), quiz), population=LearnerPopulation.uniform(n), horizon_days=60, rng=42
-    )
+    result = simulate(_journey(_module(), quiz), population=LearnerPopulation.uniform(n), horizon_days=60, rng=42)
     model = FSRS6()
     s0 = model.initial_state(np.array([3]))
     p_recall = float(model.retrievability(s0, 12.0)[0])
@@ -148,9 +142,7 @@ def test_prior_knowledge_and_difficulty_shift_recall_the_right_way() -> None:
 
 
 def test_metrics_are_consistent() -> None:
-    result = simulate(
-        load_template("post_training_retention"), population=LearnerPopulation(size=3000), rng=2
-    )
+    result = simulate(load_template("post_training_retention"), population=LearnerPopulation(size=3000), rng=2)
     for concept in result.concept_ids:
         assert result.proficiency(90, concept=concept) == pytest.approx(
             result.proficient_share[90, result.concept_ids.index(concept)], abs=2e-3

@@ -63,28 +63,20 @@ def test_each_bad_file_gets_one_clear_message(name: str, fragment: str) -> None:
 
 def test_errors_point_at_the_line_of_the_field(tmp_path: Path) -> None:
     path = tmp_path / "j.yaml"
-    text = dumps(load_template("post_training_retention")).replace(
-        "duration_min: 300.0", "duration_min: -300.0"
-    )
+    text = dumps(load_template("post_training_retention")).replace("duration_min: 300.0", "duration_min: -300.0")
     path.write_text(text, "utf-8")
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "-300.0" in row)
-    with pytest.raises(
-        SpecError, match=rf"j.yaml:{line}: activities\[1\].duration_min: must be > 0 \(got -300.0\)"
-    ):
+    with pytest.raises(SpecError, match=rf"j.yaml:{line}: activities\[1\].duration_min: must be > 0 \(got -300.0\)"):
         load(path)
 
 
 def test_several_problems_are_listed_together(tmp_path: Path) -> None:
     path = tmp_path / "j.yaml"
-    path.write_text(
-        "spec_version: 1\nid: x\ntitle: X\ncolour: red\nconcepts:\n  - {id: c, name: ''}\n", "utf-8"
-    )
+    path.write_text("spec_version: 1\nid: x\ntitle: X\ncolour: red\nconcepts:\n  - {id: c, name: ''}\n", "utf-8")
     with pytest.raises(SpecError) as info:
         load(path)
     assert "2 problems" in str(info.value)
-    assert ":4: colour: unknown key" in str(info.value) and ":6: concepts[0].name: must not be empty" in str(
-        info.value
-    )
+    assert ":4: colour: unknown key" in str(info.value) and ":6: concepts[0].name: must not be empty" in str(info.value)
 
 
 def test_dump_is_atomic_and_refuses_unknown_suffix(tmp_path: Path) -> None:

@@ -93,9 +93,7 @@ class Catalog(Mapping[str, ActivityKind]):
                 duplicates.append(kind.id)
             table[kind.id] = kind
         if duplicates:
-            raise CatalogError(
-                f"kinds defined twice: {', '.join(sorted(set(duplicates)))}; give each kind one id"
-            )
+            raise CatalogError(f"kinds defined twice: {', '.join(sorted(set(duplicates)))}; give each kind one id")
         self._kinds = table
 
     def __getitem__(self, kind_id: str) -> ActivityKind:

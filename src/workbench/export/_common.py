@@ -234,9 +234,7 @@ def check_aware(value: Any, option: str) -> datetime:
 def _check_time(value: Any, option: str) -> time:
     if isinstance(value, time):
         if value.tzinfo is not None:
-            raise ExportError(
-                f"{option}: give a local time without time zone (got {value!r}); the zone is 'tz'"
-            )
+            raise ExportError(f"{option}: give a local time without time zone (got {value!r}); the zone is 'tz'")
         return value
     if isinstance(value, str):
         match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())

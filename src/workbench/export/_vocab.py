@@ -75,9 +75,7 @@ def check_activity_types(overrides: Mapping[str, str] | None) -> Mapping[str, st
     if overrides is None:
         return {}
     if not isinstance(overrides, Mapping):
-        raise ExportError(
-            f"activity_types: must map kind ids to activity type IRIs (got {type(overrides).__name__})"
-        )
+        raise ExportError(f"activity_types: must map kind ids to activity type IRIs (got {type(overrides).__name__})")
     return {
         kind: check_iri(iri, f"activity_types[{kind!r}]", "http://adlnet.gov/expapi/activities/lesson")
         for kind, iri in overrides.items()

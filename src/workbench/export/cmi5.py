@@ -154,9 +154,7 @@ def to_cmi5_xml(
     True
     """
     aus = require_launchable(journey, "cmi5")
-    opts = _options(
-        journey, course_iri, launch_base, assessed_move_on, launch_method, activity_types, block_titles
-    )
+    opts = _options(journey, course_iri, launch_base, assessed_move_on, launch_method, activity_types, block_titles)
     course: str = opts["course"]
     language = journey.language
     positions = {a.id: i for i, a in enumerate(journey.activities)}

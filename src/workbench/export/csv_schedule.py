@@ -59,9 +59,7 @@ def _cohorts(
         if start is not None:
             raise ExportError("cohorts: give either 'start' (one cohort) or 'cohorts' (several), not both")
         if not isinstance(cohorts, Mapping) or not cohorts:
-            raise ExportError(
-                "cohorts: must map cohort names to start dates, e.g. {'march': date(2026, 3, 2)}"
-            )
+            raise ExportError("cohorts: must map cohort names to start dates, e.g. {'march': date(2026, 3, 2)}")
         return [
             resolve_cohort(
                 value, tz=tz, at=at, name=str(name), workdays_only=workdays_only, option=f"cohorts[{name!r}]"
@@ -113,9 +111,7 @@ def _learner_touches(journey: Journey, frame: Any) -> list[tuple[str, Activity, 
     return touches
 
 
-def _row(
-    group: Cohort | str, learner: str, activity: Activity, day: float | None, excel_safe: bool
-) -> list[str]:
+def _row(group: Cohort | str, learner: str, activity: Activity, day: float | None, excel_safe: bool) -> list[str]:
     if isinstance(group, Cohort) and day is not None:
         when = group.local_start(day)
         date_text, time_text = when.date().isoformat(), when.strftime("%H:%M")

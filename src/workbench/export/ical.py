@@ -108,13 +108,9 @@ def to_ics(
         else datetime.combine(group.start, group.at, tzinfo=group.zone)
     )
     if reminder_min is not None and (
-        isinstance(reminder_min, bool)
-        or not isinstance(reminder_min, int | float)
-        or not 0 <= reminder_min <= 10080
+        isinstance(reminder_min, bool) or not isinstance(reminder_min, int | float) or not 0 <= reminder_min <= 10080
     ):
-        raise ExportError(
-            f"reminder_min: must be minutes between 0 and 10080, or None (got {reminder_min!r})"
-        )
+        raise ExportError(f"reminder_min: must be minutes between 0 and 10080, or None (got {reminder_min!r})")
     course = course_iri_for(journey, course_iri)
 
     calendar = Calendar()
@@ -152,7 +148,5 @@ def to_ics(
         calendar.add_component(event)
     if group.zone_name != "UTC" and years:
         # rules for the years the events span only: small, and the same for the same input
-        calendar.add_missing_timezones(
-            first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
-        )
+        calendar.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
     return bytes(calendar.to_ical())

@@ -137,9 +137,7 @@ def to_scorm_manifest(journey: Journey, *, block_titles: Mapping[str, str] | Non
         ET.SubElement(resource, "file", {"href": href})
 
     ET.indent(manifest, space="  ")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(manifest, encoding="unicode") + "\n"
-    ).encode()
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(manifest, encoding="unicode") + "\n").encode()
 
 
 def _item(cluster: ET.Element, activity: Activity, index: int) -> None:

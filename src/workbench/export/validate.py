@@ -130,12 +130,8 @@ def _xapi_schema_validator() -> Any | None:
         jsonschema: Any = importlib.import_module("jsonschema")
     except ImportError:
         return None
-    text = (
-        resources.files("workbench.export").joinpath("schemas/xapi/statement.schema.json").read_text("utf-8")
-    )
-    return jsonschema.Draft4Validator(
-        json.loads(text), format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
-    )
+    text = resources.files("workbench.export").joinpath("schemas/xapi/statement.schema.json").read_text("utf-8")
+    return jsonschema.Draft4Validator(json.loads(text), format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
 @functools.cache
@@ -171,9 +167,7 @@ def _parse(data: bytes, name: str) -> tuple[ET.Element | None, list[str]]:
 # ---- cmi5 ------------------------------------------------------------------------------------
 
 
-def validate_cmi5_xml(
-    data: bytes | str, *, package_files: Iterable[str] | None = None, xsd: bool = True
-) -> list[str]:
+def validate_cmi5_xml(data: bytes | str, *, package_files: Iterable[str] | None = None, xsd: bool = True) -> list[str]:
     """Problems of a ``cmi5.xml``: the XSD, then the rules the XSD misses.
 
     Parameters
@@ -212,8 +206,7 @@ def validate_cmi5_xml(
     for value, count in sorted(counts.items()):
         if count > 1:
             problems.append(
-                f"cmi5.xml: id {value!r} is used {count} times; "
-                "course, block, AU and objective ids must be unique"
+                f"cmi5.xml: id {value!r} is used {count} times; course, block, AU and objective ids must be unique"
             )
     for kind, value in ids:
         if value and not _ABSOLUTE_IRI.match(value):
@@ -230,9 +223,7 @@ def validate_cmi5_xml(
             try:
                 exponent = Decimal(score.strip()).as_tuple().exponent
                 if isinstance(exponent, int) and exponent < -4:
-                    problems.append(
-                        f"cmi5.xml: AU {au_id}: masteryScore {score} has more than 4 decimal places"
-                    )
+                    problems.append(f"cmi5.xml: AU {au_id}: masteryScore {score} has more than 4 decimal places")
             except InvalidOperation:
                 pass  # the XSD reports it
         activity_type = au.get("activityType")
@@ -309,9 +300,7 @@ def validate_scorm_manifest(
     if schema != "ADL SCORM":
         problems.append(f"imsmanifest.xml: metadata/schema must be 'ADL SCORM' (got {schema!r})")
     if version != "2004 4th Edition":
-        problems.append(
-            f"imsmanifest.xml: metadata/schemaversion must be '2004 4th Edition' (got {version!r})"
-        )
+        problems.append(f"imsmanifest.xml: metadata/schemaversion must be '2004 4th Edition' (got {version!r})")
     organizations = root.find("cp:organizations", ns)
     org_ids = {o.get("identifier") for o in root.findall("cp:organizations/cp:organization", ns)}
     default = organizations.get("default") if organizations is not None else None
@@ -321,13 +310,9 @@ def validate_scorm_manifest(
     for item in root.iter(f"{{{CP_NS}}}item"):
         ref = item.get("identifierref")
         if ref is not None and ref not in resources_:
-            problems.append(
-                f"imsmanifest.xml: item {item.get('identifier')!r} refers to missing resource {ref!r}"
-            )
+            problems.append(f"imsmanifest.xml: item {item.get('identifier')!r} refers to missing resource {ref!r}")
         if ref is None and item.find("cp:item", ns) is None:
-            problems.append(
-                f"imsmanifest.xml: item {item.get('identifier')!r} has neither a resource nor child items"
-            )
+            problems.append(f"imsmanifest.xml: item {item.get('identifier')!r} has neither a resource nor child items")
     if package_files is not None:
         files = set(package_files)
         for identifier, resource in resources_.items():
@@ -336,9 +321,7 @@ def validate_scorm_manifest(
                 if href is None or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", href):
                     continue
                 if href.split("?")[0].split("#")[0] not in files:
-                    problems.append(
-                        f"imsmanifest.xml: resource {identifier!r}: {href!r} is not in the package"
-                    )
+                    problems.append(f"imsmanifest.xml: resource {identifier!r}: {href!r} is not in the package")
     return problems
 
 
@@ -410,9 +393,7 @@ def _cmi5_problems(index: int, statement: Mapping[str, Any]) -> list[str]:
         problems.append(f"{where}: {verb} needs result.duration")
     moveon = "success" in result or "completion" in result
     if moveon != (_MOVEON_CATEGORY in categories):
-        problems.append(
-            f"{where}: the moveon category goes with result.success/completion, and only with them"
-        )
+        problems.append(f"{where}: the moveon category goes with result.success/completion, and only with them")
     return problems
 
 
@@ -498,9 +479,7 @@ def validate_xapi_statements(data: bytes | str | list[Any] | Mapping[str, Any]) 
                 problems.append(f"statement {index}: {path}: {error.message} (xAPI JSON schema)")
         problems.extend(_cmi5_problems(index, statement))
     ids = Counter(s.get("id") for s in statements if isinstance(s, Mapping) and s.get("id"))
-    problems += [
-        f"statements: id {i} is used {n} times; an LRS rejects the batch" for i, n in ids.items() if n > 1
-    ]
+    problems += [f"statements: id {i} is used {n} times; an LRS rejects the batch" for i, n in ids.items() if n > 1]
     problems += _order_problems([s for s in statements if isinstance(s, Mapping)])
     return problems
 
@@ -523,9 +502,7 @@ def validate_ics(data: bytes | str) -> list[str]:
     try:
         from icalendar import Calendar
     except ImportError:
-        raise MissingDependencyError(
-            "checking iCalendar exports needs icalendar: pip install icalendar"
-        ) from None
+        raise MissingDependencyError("checking iCalendar exports needs icalendar: pip install icalendar") from None
     try:
         calendar = Calendar.from_ical(data)
     except ValueError as exc:
@@ -648,7 +625,5 @@ def validate(data: bytes, format: str) -> list[str]:
             return [f"xapi templates: not JSON: {exc}"]
         return []
     if format not in _VALIDATORS:
-        raise UnknownNameError(
-            f"unknown format {format!r}; formats: {', '.join([*_VALIDATORS, 'xapi-templates'])}"
-        )
+        raise UnknownNameError(f"unknown format {format!r}; formats: {', '.join([*_VALIDATORS, 'xapi-templates'])}")
     return _VALIDATORS[format](data)

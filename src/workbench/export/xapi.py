@@ -50,9 +50,7 @@ __all__ = ["sample_statements", "statement_templates", "to_xapi_statements", "to
 DEFAULT_HOME_PAGE = "https://workbench.example"
 
 
-def _activity_object(
-    journey: Journey, activity: Activity, course: str, types: Mapping[str, str]
-) -> dict[str, Any]:
+def _activity_object(journey: Journey, activity: Activity, course: str, types: Mapping[str, str]) -> dict[str, Any]:
     language = journey.language
     definition: dict[str, Any] = {"name": {language: activity.title}}
     if activity.description:

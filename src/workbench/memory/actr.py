@@ -144,9 +144,7 @@ class ACTRModel:
     maximum_interval_days: int = 36500
 
     # -- core formulas on raw arrays
-    def _activation(
-        self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray, t: np.ndarray
-    ) -> np.ndarray:
+    def _activation(self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray, t: np.ndarray) -> np.ndarray:
         p = self.parameters
         age_s = np.maximum((ages + t[..., None]) * p.seconds_per_day, 1.0)
         with np.errstate(invalid="ignore"):
@@ -291,9 +289,7 @@ class ACTRModel:
         weights = np.concatenate([weights[..., 1:], new_weight[..., None]], axis=-1)
         return self._with_stability(ages, decays, weights)
 
-    def interval_days(
-        self, state: MemoryState, desired_retention: float, *, rounded: bool = True
-    ) -> np.ndarray:
+    def interval_days(self, state: MemoryState, desired_retention: float, *, rounded: bool = True) -> np.ndarray:
         """Days until recall falls to ``desired_retention`` (bisection), rounded like FSRS.
 
         Examples

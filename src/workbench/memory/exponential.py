@@ -159,9 +159,7 @@ class ExponentialModel:
         s_success = (1 - k) * s + k * s_success
         return MemoryState(stability=np.where(g == 1, s_lapse, s_success))
 
-    def interval_days(
-        self, state: MemoryState, desired_retention: float, *, rounded: bool = True
-    ) -> np.ndarray:
+    def interval_days(self, state: MemoryState, desired_retention: float, *, rounded: bool = True) -> np.ndarray:
         """Days until recall falls to ``desired_retention``: ``-S ln(r)``, rounded like FSRS.
 
         Examples

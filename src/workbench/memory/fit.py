@@ -48,8 +48,7 @@ CURVE_KINDS: tuple[str, ...] = ("power", "exponential")
 _OBSERVATION_COLUMNS = ("elapsed_days", "recalled")
 _AGGREGATED_COLUMNS = ("elapsed_days", "recall_rate", "n")
 _EXPECTED = (
-    "expected columns elapsed_days,recalled (one row per observation) or "
-    "elapsed_days,recall_rate,n (aggregated rows)"
+    "expected columns elapsed_days,recalled (one row per observation) or elapsed_days,recall_rate,n (aggregated rows)"
 )
 _MAX_PROBLEMS = 20
 _P_EPS = 1e-12
@@ -168,18 +167,14 @@ def load_recall_csv(path: str | Path) -> pd.DataFrame:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(
-                f"line {line}: {len(row)} fields, the header has {len(header)}; fix: one value per column"
-            )
+            problems.append(f"line {line}: {len(row)} fields, the header has {len(header)}; fix: one value per column")
             continue
         for column in numeric:
             raw = row[index[column]].strip()
             try:
                 value = float(raw)
             except ValueError:
-                problems.append(
-                    f"line {line}, column {column}: {raw!r} is not a number; fix: write a plain number"
-                )
+                problems.append(f"line {line}, column {column}: {raw!r} is not a number; fix: write a plain number")
                 continue
             why = _value_problem(column, value)
             if why:
@@ -568,8 +563,7 @@ def fit_fsrs(
                 items.append(item)
     if not items:
         raise DataError(
-            "review_log_frame: no card has a review at least one day after its first; "
-            "fix: pass longer review histories"
+            "review_log_frame: no card has a review at least one day after its first; fix: pass longer review histories"
         )
     model = fsrs_rs.FSRS(list(FSRS6Parameters().w))
     weights = model.compute_parameters(items, enable_short_term=enable_short_term)
@@ -599,8 +593,7 @@ def _review_days(frame: pd.DataFrame) -> pd.DataFrame:
         stamps = pd.to_datetime(frame["review_datetime"], errors="coerce")
         if getattr(stamps.dt, "tz", None) is None:
             raise DataError(
-                f"{source}, column review_datetime: timestamps must be timezone-aware; "
-                "fix: localise them (e.g. to UTC)"
+                f"{source}, column review_datetime: timestamps must be timezone-aware; fix: localise them (e.g. to UTC)"
             )
         origin = stamps.min()
         day = (stamps - origin).dt.total_seconds() / 86400.0

@@ -149,8 +149,7 @@ class FSRS6Parameters:
             values = tuple(float(v) for v in self.w)
         except (TypeError, ValueError) as exc:
             raise ParameterError(
-                f"FSRS6Parameters.w must be a sequence of 21 numbers ({exc}); "
-                "fix: pass e.g. FSRS6Parameters().w"
+                f"FSRS6Parameters.w must be a sequence of 21 numbers ({exc}); fix: pass e.g. FSRS6Parameters().w"
             ) from None
         if len(values) != len(DEFAULT_FSRS6_WEIGHTS):
             raise ParameterError(
@@ -158,9 +157,7 @@ class FSRS6Parameters:
                 "fix: pass all 21 weights (FSRS-5 sets of 19 lack w19 and w20)"
             )
         problems = []
-        for i, (value, low, high) in enumerate(
-            zip(values, FSRS6_LOWER_BOUNDS, FSRS6_UPPER_BOUNDS, strict=True)
-        ):
+        for i, (value, low, high) in enumerate(zip(values, FSRS6_LOWER_BOUNDS, FSRS6_UPPER_BOUNDS, strict=True)):
             if not (math.isfinite(value) and low <= value <= high):
                 problems.append(f"w[{i}] ({FSRS6_PARAMETER_NAMES[i]}) = {value!r} is outside [{low}, {high}]")
         if problems:
@@ -243,9 +240,7 @@ def initial_difficulty(params: FSRS6Parameters, rating: np.ndarray, *, clamp: bo
     return np.clip(d0, _D_MIN, _D_MAX) if clamp else d0
 
 
-def fsrs_retrievability(
-    params: FSRS6Parameters, elapsed_days: np.ndarray | float, stability: np.ndarray
-) -> np.ndarray:
+def fsrs_retrievability(params: FSRS6Parameters, elapsed_days: np.ndarray | float, stability: np.ndarray) -> np.ndarray:
     """Recall probability ``(1 + F t / S)^(-w20)`` after ``elapsed_days`` = t.
 
     Examples
@@ -520,9 +515,7 @@ class FSRS6:
         d_new = (1 - k) * d + k * d_full
         return FSRSState(stability=s_new, difficulty=d_new)
 
-    def interval_days(
-        self, state: MemoryState, desired_retention: float, *, rounded: bool = True
-    ) -> np.ndarray:
+    def interval_days(self, state: MemoryState, desired_retention: float, *, rounded: bool = True) -> np.ndarray:
         """Days until recall falls to ``desired_retention`` (py-fsrs rounding).
 
         Examples
@@ -668,9 +661,7 @@ def replay(
         if idx_f.size:
             s_i, d_i = s[idx_f], d[idx_f]
             r = np.power(1 + factor * t[idx_f] / s_i, neg_decay)
-            long_term = (
-                w[11] * np.power(d_i, -w[12]) * (np.power(s_i + 1, w[13]) - 1) * np.exp((1 - r) * w[14])
-            )
+            long_term = w[11] * np.power(d_i, -w[12]) * (np.power(s_i + 1, w[13]) - 1) * np.exp((1 - r) * w[14])
             s_forget = np.maximum(np.minimum(long_term, s_i / short_divisor), s_min)
         # same day (< 1 day since the last review)
         idx_s = np.flatnonzero(same_day_kn[j])

@@ -191,9 +191,7 @@ class HLRModel:
         right, wrong = np.broadcast_arrays(right, wrong)
         return HLRState(stability=self.half_life_days(right, wrong), n_right=right, n_wrong=wrong)
 
-    def interval_days(
-        self, state: MemoryState, desired_retention: float, *, rounded: bool = True
-    ) -> np.ndarray:
+    def interval_days(self, state: MemoryState, desired_retention: float, *, rounded: bool = True) -> np.ndarray:
         """Days until recall falls to ``desired_retention``: ``-h log2(r)``.
 
         Examples

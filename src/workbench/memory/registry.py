@@ -57,8 +57,7 @@ def get_model(name: str, **params: Any) -> MemoryModel:
     key = str(name).strip().lower()
     if key not in _MODELS:
         raise UnknownNameError(
-            f"unknown memory model {name!r}; known models: {', '.join(MODEL_NAMES)}; "
-            "fix: use one of these names"
+            f"unknown memory model {name!r}; known models: {', '.join(MODEL_NAMES)}; fix: use one of these names"
         )
     model_cls, params_cls = _MODELS[key]
     model_fields = {f.name for f in dataclasses.fields(model_cls)}

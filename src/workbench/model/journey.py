@@ -154,9 +154,7 @@ class Journey(Value):
         builtin = default_catalog()
         for index, kind in enumerate(self.kinds):
             if kind.id in builtin:
-                problems.append(
-                    f"kinds[{index}].id: {kind.id!r} is a built-in kind; give your kind another id"
-                )
+                problems.append(f"kinds[{index}].id: {kind.id!r} is a built-in kind; give your kind another id")
         seen: set[str] = set()
         own = []
         for index, kind in enumerate(self.kinds):
@@ -184,15 +182,11 @@ class Journey(Value):
             for end in ("source", "target"):
                 ref = getattr(edge, end)
                 if ref not in activity_ids:
-                    problems.append(
-                        f"{where}.{end}: activity {ref!r} does not exist; fix the id or add the activity"
-                    )
+                    problems.append(f"{where}.{end}: activity {ref!r} does not exist; fix the id or add the activity")
             if edge.source == edge.target:
                 problems.append(f"{where}: an activity cannot be linked to itself ({edge.source!r})")
             if (edge.source, edge.target) in pairs:
-                problems.append(
-                    f"{where}: {edge.source!r} -> {edge.target!r} is linked twice; keep one edge per pair"
-                )
+                problems.append(f"{where}: {edge.source!r} -> {edge.target!r} is linked twice; keep one edge per pair")
             pairs.add((edge.source, edge.target))
             if edge.kind is EdgeKind.THEN and edge.source != edge.target:
                 then.setdefault(edge.source, []).append(edge.target)
@@ -214,8 +208,7 @@ class Journey(Value):
                 continue
             if ref not in activity_ids:
                 problems.append(
-                    f"activities[{index}] ({activity.id!r}).schedule.after: activity {ref!r} "
-                    "does not exist; fix the id"
+                    f"activities[{index}] ({activity.id!r}).schedule.after: activity {ref!r} does not exist; fix the id"
                 )
             elif by_id[ref].schedule.on_demand:
                 problems.append(
@@ -254,8 +247,7 @@ class Journey(Value):
             resolved = day_of(activity.id)
             if resolved is not None and resolved > MAX_DAY:
                 problems.append(
-                    f"activity {activity.id!r}: resolves to day {resolved:g}, beyond day {MAX_DAY:g}; "
-                    "shorten the gaps"
+                    f"activity {activity.id!r}: resolves to day {resolved:g}, beyond day {MAX_DAY:g}; shorten the gaps"
                 )
         return days
 
@@ -416,8 +408,7 @@ class Journey(Value):
         users = [a.id for a in self.activities if concept_id in a.concept_ids]
         if users:
             raise JourneyError(
-                f"concept {concept_id!r} is covered by {', '.join(users)}; "
-                "remove it from their 'covers' first"
+                f"concept {concept_id!r} is covered by {', '.join(users)}; remove it from their 'covers' first"
             )
         return self.evolve(concepts=tuple(c for c in self.concepts if c.id != concept_id))
 

@@ -226,17 +226,14 @@ class LintConfig:
             if kind == "count":
                 ok_type = ok_type and isinstance(value, int)
             if not ok_type or not math.isfinite(value) or not check(value):
-                problems.append(
-                    f"LintConfig.{name} must be {what} {bound} ({unit}), got {value!r}; fix: {fix}"
-                )
+                problems.append(f"LintConfig.{name} must be {what} {bound} ({unit}), got {value!r}; fix: {fix}")
                 continue
             object.__setattr__(self, name, int(value) if kind == "count" else float(value))
         if len(problems) == 1:
             raise ParameterError(problems[0])
         if problems:
             raise ParameterError(
-                f"{len(problems)} LintConfig values out of bounds:\n"
-                + "\n".join(f"  - {p}" for p in problems)
+                f"{len(problems)} LintConfig values out of bounds:\n" + "\n".join(f"  - {p}" for p in problems)
             )
 
     @classmethod
@@ -246,8 +243,7 @@ class LintConfig:
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise ParameterError(
-                f"LintConfig: unknown setting(s) {', '.join(map(repr, unknown))}; "
-                f"known settings: {', '.join(known)}"
+                f"LintConfig: unknown setting(s) {', '.join(map(repr, unknown))}; known settings: {', '.join(known)}"
             )
         return cls(**dict(values))
 
@@ -297,9 +293,7 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(
-    code: str, slug: str, severity: Severity, *, options: tuple[str, ...] = ()
-) -> Callable[[Check], Rule]:
+def rule(code: str, slug: str, severity: Severity, *, options: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
     """Register a check as a rule; its summary is the first line of its docstring."""
 
     def register(check: Check) -> Rule:

@@ -181,8 +181,7 @@ def micro_too_long(journey: Journey, config: LintConfig) -> Iterator[Issue]:
         parts = -(-a.duration_min // config.max_micro_min)
         mobile = f" ({_n(config.max_mobile_min)} min on mobile)" if a.channel is Channel.MOBILE else ""
         yield Issue(
-            f"{a.id!r} lasts {_n(a.duration_min)} min; micro assets stay within "
-            f"{_n(config.max_micro_min)} min{mobile}",
+            f"{a.id!r} lasts {_n(a.duration_min)} min; micro assets stay within {_n(config.max_micro_min)} min{mobile}",
             f"split it into {parts:g} assets of at most {_n(config.max_micro_min)} min each, "
             "or cut it to its one objective",
             a.id,
@@ -207,8 +206,7 @@ def mobile_too_long(journey: Journey, config: LintConfig) -> Iterator[Issue]:
         yield Issue(
             f"{a.id!r} lasts {_n(a.duration_min)} min on mobile; mobile assets stay within "
             f"{_n(config.max_mobile_min)} min (learners use them in short gaps)",
-            f"cut {a.id!r} to {_n(config.max_mobile_min)} min, or deliver it on another channel "
-            "(e.g. channel: lms)",
+            f"cut {a.id!r} to {_n(config.max_mobile_min)} min, or deliver it on another channel (e.g. channel: lms)",
             a.id,
         )
 
@@ -390,8 +388,7 @@ def not_retrieved_after_training(journey: Journey, config: LintConfig) -> Iterat
         note = f"; {_ids(restudied)} only restudy it, which is weaker than retrieval" if restudied else ""
         base = training.day if training.day is not None else 0.0
         yield Issue(
-            f"concept {concept.id!r} is taught in {training.event.id!r} ({when}) but never "
-            f"retrieved afterwards{note}",
+            f"concept {concept.id!r} is taught in {training.event.id!r} ({when}) but never retrieved afterwards{note}",
             f"add retrieval touches covering {concept.id!r} after {training.event.id!r}, e.g. a "
             "spaced_recall_quiz or scenario_practice on days "
             f"{_n(base + 2)}, {_n(base + 7)} and {_n(base + 30)}",
@@ -471,8 +468,7 @@ def _is_reinforcement_touch(journey: Journey, activity: Activity) -> bool:
         and _is_micro(journey, activity)
         and not journey.kind_of(activity).social
         and (
-            activity.purpose in _REINFORCING_PURPOSES
-            or any(c.effect in _REINFORCING_EFFECTS for c in activity.covers)
+            activity.purpose in _REINFORCING_PURPOSES or any(c.effect in _REINFORCING_EFFECTS for c in activity.covers)
         )
     )
 

@@ -71,11 +71,7 @@ class _PositionMap:
         while path:
             if path in self.lines:
                 return self.lines[path]
-            path = (
-                re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
-                if re.search(r"(\.[^.\[\]]+|\[\d+\])$", path)
-                else ""
-            )
+            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path) if re.search(r"(\.[^.\[\]]+|\[\d+\])$", path) else ""
         return self.lines.get("")
 
 
@@ -161,9 +157,7 @@ def loads(text: str | bytes, format: Format = "yaml", source: str = "<spec>") ->
     """
     raw = text.encode("utf-8") if isinstance(text, str) else text
     if len(raw) > MAX_SPEC_BYTES:
-        raise SpecError(
-            f"{source}: {len(raw)} bytes is too large for a journey spec (limit {MAX_SPEC_BYTES})"
-        )
+        raise SpecError(f"{source}: {len(raw)} bytes is too large for a journey spec (limit {MAX_SPEC_BYTES})")
     decoded = _decode(raw, source)
     if format == "yaml":
         data, positions = _parse_yaml(decoded, source)
@@ -177,15 +171,12 @@ def loads(text: str | bytes, format: Format = "yaml", source: str = "<spec>") ->
 def _journey_from_data(data: Any, positions: _PositionMap, source: str) -> Journey:
     if not isinstance(data, dict):
         raise SpecError(
-            f"{source}:1: a spec is a mapping of keys (spec_version, id, title, ...), "
-            f"not {type(data).__name__}"
+            f"{source}:1: a spec is a mapping of keys (spec_version, id, title, ...), not {type(data).__name__}"
         )
     body = dict(data)
     version = body.pop("spec_version", None)
     if version is None:
-        raise SpecError(
-            f"{source}:1: spec_version: is required; add 'spec_version: {SPEC_VERSION}' at the top"
-        )
+        raise SpecError(f"{source}:1: spec_version: is required; add 'spec_version: {SPEC_VERSION}' at the top")
     if version != SPEC_VERSION or isinstance(version, bool):
         line = positions.line_of("spec_version") or 1
         raise SpecError(
@@ -201,9 +192,7 @@ def _journey_from_data(data: Any, positions: _PositionMap, source: str) -> Journ
             lines.append(f"{source}:{where}: {problem}" if where else f"{source}: {problem}")
         if len(lines) == 1:
             raise SpecError(lines[0]) from None
-        raise SpecError(
-            f"{source}: {len(lines)} problems:\n" + "\n".join(f"  {ln}" for ln in lines)
-        ) from None
+        raise SpecError(f"{source}: {len(lines)} problems:\n" + "\n".join(f"  {ln}" for ln in lines)) from None
 
 
 def load(path: str | Path) -> Journey:
