@@ -22,17 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.report.pdf import CHROMIUM_ARGS as PDF_CHROMIUM_ARGS
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# one list of flags for every headless Chromium the project starts (reports and tests)
+CHROMIUM_ARGS = list(PDF_CHROMIUM_ARGS)
 
 
 @dataclass

@@ -138,3 +138,24 @@ def test_deadline_plans_beat_fixed_plans_spread_up_to_the_deadline_too() -> None
         variance += p1 * (1 - p1) / N_LEARNERS + p2 * (1 - p2) / N_LEARNERS
     assert min(diffs) > 0
     assert sum(diffs) > 3 * math.sqrt(variance)
+
+
+def test_comparison_plots_delegate_to_workbench_plot() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    comparison = compare(
+        load_template("post_training_retention"),
+        ["none", "expanding"],
+        population=LearnerPopulation(size=200),
+        rng=1,
+        days=(30, 90),
+        deadline_day=90,
+    )
+    ax = comparison.plot(target=0.8)
+    assert len(ax.get_lines()) >= 2 and "Recall" in ax.get_ylabel()
+    bars = comparison.plot_summary(day=30)
+    assert len(bars.patches) == 2
+    plt.close("all")

@@ -142,6 +142,24 @@ class PlanComparison:
             raise ParameterError(f"column: {key!r} is not in the summary ({', '.join(self.summary.columns)})")
         return str(self.summary[key].idxmax())
 
+    def plot(self, ax: Any = None, concept: str = "__all__", **kwargs: Any) -> Any:
+        """One retention curve per plan (see :func:`workbench.plot.plot_retention_comparison`)."""
+        from workbench.plot import plot_retention_comparison
+
+        kwargs.setdefault("deadline_day", self.deadline_day)
+        return plot_retention_comparison(dict(self.results), ax=ax, concept=concept, **kwargs)
+
+    def plot_summary(self, ax: Any = None, day: int | None = None, **kwargs: Any) -> Any:
+        """Retention on ``day`` (default: the deadline) against learner minutes, one bar per plan."""
+        from workbench.plot import plot_plan_comparison
+
+        chosen = self.deadline_day if day is None else day
+        column = f"retention_day_{chosen}"
+        if column not in self.summary.columns:
+            raise ParameterError(f"day: {chosen} is not among the compared days {list(self.days)}")
+        table = self.summary.reset_index()[["plan", "learner_minutes", column]].rename(columns={column: "retention"})
+        return plot_plan_comparison(table, ax=ax, day=chosen, **kwargs)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for ``--json``)."""
         rows = self.summary.reset_index().to_dict(orient="records")
