@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,3 +32,29 @@ def shared() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return folder
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium (Playwright) for every browser test of the session.
+
+    One Playwright instance only: a second sync one in the same thread fails ("Sync API
+    inside the asyncio loop"). Missing Playwright or Chromium skips, except in CI.
+    """
+    from browser.helpers import CHROMIUM, CHROMIUM_ARGS
+
+    def missing(reason: str) -> None:
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+        pytest.skip(reason)
+
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed: pip install playwright==1.65.2 (never `playwright install`)")
+    if not os.path.exists(CHROMIUM):
+        missing(f"{CHROMIUM} missing: apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

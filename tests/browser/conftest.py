@@ -1,8 +1,9 @@
 """Fixtures of the browser tests: JupyterLab and Voila on 127.0.0.1, headless Debian Chromium.
 
-Following ``shared/guides/testing-notebooks-and-widgets.md``. Without Playwright or
-``/usr/bin/chromium`` the tests skip with the reason, except in CI (``CI=true``), where
-either one missing is a failure.
+Following ``shared/guides/testing-notebooks-and-widgets.md``. The ``browser`` fixture itself
+lives in ``tests/conftest.py`` (one Playwright instance per session): without Playwright or
+``/usr/bin/chromium`` the tests skip with the reason, except in CI (``CI=true``), where either
+one missing is a failure.
 """
 
 from __future__ import annotations
@@ -17,25 +18,10 @@ from typing import Any
 
 import pytest
 
-from browser.helpers import CHROMIUM, CHROMIUM_ARGS, Server, free_port, lab_command, serve, server_env, voila_command
-
-try:
-    from playwright import sync_api
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_api = None  # type: ignore[assignment]
+from browser.helpers import Server, free_port, lab_command, serve, server_env, voila_command
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
-
-
-def _missing(reason: str) -> None:
-    if _in_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +30,6 @@ def notebook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("nbroot")
     shutil.copytree(REPO / "notebooks", root, dirs_exist_ok=True)
     return root
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if sync_api is None:
-        _missing("playwright is not installed: pip install playwright==1.65.2 (never `playwright install`)")
-    if not os.path.exists(CHROMIUM):
-        _missing(f"{CHROMIUM} missing: apt-get install -y chromium")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from browser.helpers import CHROMIUM
 from report.support import small_review
 from workbench.cli import main
 from workbench.spec import dump
@@ -37,18 +36,6 @@ def chromium() -> str:
     if not os.path.exists(CHROMIUM):
         _missing(f"{CHROMIUM} missing: apt-get install -y chromium")
     return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Any]:
-    try:
-        from playwright import sync_api
-    except ImportError:  # pragma: no cover - depends on the environment
-        _missing("playwright is not installed: pip install playwright==1.65.2 (never `playwright install`)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_report_renders_in_chromium_offline(browser: Any, tmp_path: Path) -> None:
