@@ -113,7 +113,7 @@ class _ValueMeta(ModelMetaclass):
         try:
             return super().__call__(*args, **kwargs)
         except ValidationError as exc:
-            raise JourneyError(describe_errors(exc), kind=cls.__name__) from None
+            raise _translate(cls, exc, kwargs) from None
 
 
 class Value(BaseModel, metaclass=_ValueMeta):
@@ -126,4 +126,21 @@ class Value(BaseModel, metaclass=_ValueMeta):
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
-            raise JourneyError(describe_errors(exc), kind=cls.__name__) from None
+            raise _translate(cls, exc, obj) from None
+
+    @classmethod
+    def _problems_beyond_fields(cls, data: Any) -> list[str]:
+        """Problems the model's own validators would report, found in raw ``data``.
+
+        pydantic skips model validators once a field fails; a value whose invariants can be
+        checked on raw data overrides this, so that every problem is reported at once.
+        """
+        return []
+
+
+def _translate(cls: Any, exc: ValidationError, data: Any) -> JourneyError:
+    problems = describe_errors(exc)
+    model_validator_ran = any(error["type"] == "value_error" and not error["loc"] for error in exc.errors())
+    if not model_validator_ran:
+        problems += [p for p in cls._problems_beyond_fields(data) if p not in problems]
+    return JourneyError(problems, kind=cls.__name__)

@@ -223,3 +223,30 @@ def test_kinds_from_a_user_catalog_file_travel_with_the_journey(tmp_path) -> Non
     bad.write_text("kinds:\n  - {id: x, name: X}\n", "utf-8")
     with pytest.raises(CatalogError, match=r"kinds\[0\]\.category: is required"):
         load_catalog(bad)
+
+
+def test_field_errors_and_broken_references_are_reported_together() -> None:
+    with pytest.raises(JourneyError) as info:
+        Journey(
+            id="x",
+            title="X",
+            concepts=[{"id": "c", "name": "C"}],
+            activities=[
+                {
+                    "id": "a",
+                    "title": "A",
+                    "kind": "job_aid",
+                    "covers": ["ghost"],
+                    "schedule": {"day": 0},
+                    "duration_min": -5,
+                },
+                {"id": "b", "title": "B", "kind": "job_aid", "schedule": {"after": "nowhere"}},
+            ],
+            edges=[{"source": "a", "target": "zz"}],
+        )
+    problems = info.value.problems
+    assert problems[0] == "activities[0].duration_min: must be > 0 (got -5)"
+    assert any("concept 'ghost' is not declared" in p for p in problems)
+    assert any("activity 'nowhere' does not exist" in p for p in problems)
+    assert any("edges[0].target: activity 'zz' does not exist" in p for p in problems)
+    assert len(problems) == 4

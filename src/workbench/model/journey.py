@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr, model_validator
 from workbench._values import IDENTIFIER_PATTERN, Value
 from workbench.catalog import ActivityKind, Catalog, default_catalog
 from workbench.errors import CatalogError, JourneyError
+from workbench.model._references import outline_from_data, outline_of, reference_problems
 from workbench.model.activity import MAX_DAY, Activity, Concept, fill_from_kind
 from workbench.vocabulary import EdgeKind, Layer
 
@@ -41,31 +42,6 @@ def _catalog_for(kinds: Any) -> Catalog | None:
         return default_catalog().with_kinds(kinds)
     except (JourneyError, CatalogError, TypeError):
         return None
-
-
-def _find_cycle(successors: Mapping[str, Iterable[str]]) -> list[str] | None:
-    """Return one cycle as a list of nodes (first == last), or None."""
-    on_stack: set[str] = set()
-    done: set[str] = set()
-    for root in successors:
-        if root in done:
-            continue
-        path = [root]
-        iterators = [iter(successors.get(root, ()))]
-        on_stack.add(root)
-        while iterators:
-            child = next(iterators[-1], None)
-            if child is None:
-                done.add(path[-1])
-                on_stack.discard(path.pop())
-                iterators.pop()
-            elif child in on_stack:
-                return [*path[path.index(child) :], child]
-            elif child not in done:
-                path.append(child)
-                on_stack.add(child)
-                iterators.append(iter(successors.get(child, ())))
-    return None
 
 
 class Journey(Value):
@@ -130,25 +106,24 @@ class Journey(Value):
     def _check_invariants(self) -> Self:
         problems: list[str] = []
         catalog = self._check_kinds(problems)
-        concept_ids = self._unique_ids("concepts", [c.id for c in self.concepts], problems)
-        activity_ids = self._unique_ids("activities", [a.id for a in self.activities], problems)
         for index, activity in enumerate(self.activities):
-            where = f"activities[{index}] ({activity.id!r})"
             if activity.kind not in catalog:
+                where = f"activities[{index}] ({activity.id!r})"
                 problems.append(f"{where}.kind: {catalog.unknown_kind_message(activity.kind)}")
-            for c_index, coverage in enumerate(activity.covers):
-                if coverage.concept not in concept_ids:
-                    problems.append(
-                        f"{where}.covers[{c_index}]: concept {coverage.concept!r} is not declared; "
-                        "add it under 'concepts:' or fix the id"
-                    )
-        self._check_edges(activity_ids, problems)
-        days = self._resolve_schedule(activity_ids, problems)
+        references = reference_problems(outline_of(self))
+        problems += references
+        days = {} if references else self._resolve_schedule(problems)
         if problems:
             raise ValueError("\n".join(problems))
         self._days = MappingProxyType(days)
         self._catalog = catalog
         return self
+
+    @classmethod
+    def _problems_beyond_fields(cls, data: Any) -> list[str]:
+        """Broken references in raw data whose fields failed validation (reported together)."""
+        outline = outline_from_data(data)
+        return reference_problems(outline) if outline is not None else []
 
     def _check_kinds(self, problems: list[str]) -> Catalog:
         builtin = default_catalog()
@@ -165,68 +140,10 @@ class Journey(Value):
             seen.add(kind.id)
         return builtin.with_kinds(own)
 
-    @staticmethod
-    def _unique_ids(field: str, ids: list[str], problems: list[str]) -> set[str]:
-        seen: set[str] = set()
-        for index, item_id in enumerate(ids):
-            if item_id in seen:
-                problems.append(f"{field}[{index}].id: duplicate id {item_id!r}; ids must be unique")
-            seen.add(item_id)
-        return seen
-
-    def _check_edges(self, activity_ids: set[str], problems: list[str]) -> None:
-        pairs: set[tuple[str, str]] = set()
-        then: dict[str, list[str]] = {}
-        for index, edge in enumerate(self.edges):
-            where = f"edges[{index}]"
-            for end in ("source", "target"):
-                ref = getattr(edge, end)
-                if ref not in activity_ids:
-                    problems.append(f"{where}.{end}: activity {ref!r} does not exist; fix the id or add the activity")
-            if edge.source == edge.target:
-                problems.append(f"{where}: an activity cannot be linked to itself ({edge.source!r})")
-            if (edge.source, edge.target) in pairs:
-                problems.append(f"{where}: {edge.source!r} -> {edge.target!r} is linked twice; keep one edge per pair")
-            pairs.add((edge.source, edge.target))
-            if edge.kind is EdgeKind.THEN and edge.source != edge.target:
-                then.setdefault(edge.source, []).append(edge.target)
-        cycle = _find_cycle(then)
-        if cycle:
-            problems.append(
-                "edges: 'then' edges form a cycle "
-                + " -> ".join(cycle)
-                + "; a sequence cannot come back to its start: remove one of these edges"
-            )
-
-    def _resolve_schedule(self, activity_ids: set[str], problems: list[str]) -> dict[str, float | None]:
+    def _resolve_schedule(self, problems: list[str]) -> dict[str, float | None]:
+        """Each activity's day; call only when every reference resolves and nothing cycles."""
         by_id = {a.id: a for a in self.activities}
         days: dict[str, float | None] = {}
-        after: dict[str, list[str]] = {}
-        for index, activity in enumerate(self.activities):
-            ref = activity.schedule.after
-            if ref is None:
-                continue
-            if ref not in activity_ids:
-                problems.append(
-                    f"activities[{index}] ({activity.id!r}).schedule.after: activity {ref!r} does not exist; fix the id"
-                )
-            elif by_id[ref].schedule.on_demand:
-                problems.append(
-                    f"activities[{index}] ({activity.id!r}).schedule.after: {ref!r} is on demand "
-                    "and has no date; schedule after a dated activity or give a 'day'"
-                )
-            else:
-                after.setdefault(ref, []).append(activity.id)
-        cycle = _find_cycle(after)
-        if cycle:
-            problems.append(
-                "schedule: activities are scheduled after each other in a circle "
-                + " -> ".join(cycle)
-                + "; give one of them an absolute 'day'"
-            )
-            return {}
-        if any(p.endswith("fix the id") or "is on demand" in p for p in problems):
-            return {}
 
         def day_of(activity_id: str) -> float | None:
             if activity_id in days:
