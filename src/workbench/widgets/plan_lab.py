@@ -249,6 +249,7 @@ class PlanLab(widgets.VBox):
         self._cheapest: tuple[str, ReinforcementPlan, tuple[Any, ...]] | None = None
         self._message = ""
         self._applied = ""  # what the next journey change is (set by Apply)
+        self._applied_labels: set[str] = set()  # plans whose touches the journey now holds
         self._build(plans, seed, spacing, target, deadline_day, budget)
         self.observe(self._on_journey, names="journey")
         self.update()
@@ -649,6 +650,7 @@ class PlanLab(widgets.VBox):
         if plans and self._cheapest is not None and found not in plans:
             plans[self._cheapest[0]] = self._cheapest[1]  # shown next to the plans picked
         comparisons: dict[str, PlanComparison] = {}
+        applied_now: list[str] = []
         journey = self.journey
         if not journey.concepts:
             problems["journey"] = [
@@ -669,6 +671,10 @@ class PlanLab(widgets.VBox):
                 try:
                     comparisons[label] = self._simulate(label, plan, population, seed)
                 except WorkbenchError as exc:
+                    if label in self._applied_labels and "already exists" in str(exc):
+                        # not a problem: the journey holds this plan now, and "none" shows it
+                        applied_now.append(label)
+                        continue
                     field = "plans" if label in ticked else "optimise" if label == found else "custom"
                     field = self._field_of(exc, field)
                     problems.setdefault(field, []).append(_about(label, describe(exc)))
@@ -690,6 +696,8 @@ class PlanLab(widgets.VBox):
         retention = float(summary[column].to_dict()[best])
         verdict = "" if meets else " (below target)"
         notes = [self._message] if self._message else []
+        if applied_now:
+            notes.append(f"{', '.join(applied_now)} already in the journey ('none' shows it as designed now)")
         if problems:
             notes.append(f"not simulated: see {', '.join(dict.fromkeys(problems))}")
         message = "".join(f" | {note}" for note in notes)
@@ -798,6 +806,7 @@ class PlanLab(widgets.VBox):
             self.update()
             return
         self._applied = f"applied {label}: +{added} activities"
+        self._applied_labels.add(label)
         self.journey = journey
 
     def find_cheapest(self) -> str | None:
