@@ -31,12 +31,12 @@ demo: $(STAMP)
 
 ## test: the whole suite (unit, property, CLI, exports with a real LRS, notebooks with nbval)
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env --doctest-modules \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks src/workbench
 
 ## test-fast: unit and property tests only (no notebooks)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -p no:nbval -m "not browser" tests
+	$(BIN)/python -m pytest -p no:nbval -m "not browser" --doctest-modules tests src/workbench
 
 ## lint / typecheck: ruff and mypy
 lint: $(STAMP)
