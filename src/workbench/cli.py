@@ -195,8 +195,14 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     from workbench.spec import load
 
     journey = load(args.file)
+    plan = None
+    if args.plan:
+        from workbench.plans import parse_plan
+
+        plan = parse_plan(args.plan)
     result = simulate(
         journey,
+        plan=plan,
         population=LearnerPopulation(size=args.learners),
         model=args.model,
         horizon_days=args.days,
@@ -207,7 +213,8 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         _print_json(result.metrics(), out)
         return EXIT_OK
     out.write(
-        f"{journey.title}: {result.n_learners} learners, model {result.model_name}, seed {result.seed}\n"
+        f"{journey.title}{f' + plan {plan.label}' if plan is not None else ''}: {result.n_learners} learners, "
+        f"model {result.model_name}, seed {result.seed}\n"
         f"  recall probability (mean over learners) at the start of each day; proficient = recall >= "
         f"{result.threshold:g} on day {result.horizon_days}\n\n"
     )
@@ -486,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("schema", _cmd_schema, "print the JSON Schema of journey spec files")
     p.add_argument("-o", "--output", help="write the schema to this file instead")
 
-    p = command("demo", _cmd_demo, "headless demo: summarise and check a template journey")
+    p = command("demo", _cmd_demo, "headless demo: summarise, check and simulate a template journey")
     p.add_argument("--template", default="post_training_retention", help="template to show")
 
     p = command("simulate", _cmd_simulate, "simulate retention of each concept for a learner population")
@@ -495,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=180, help="horizon in days (default 180)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--model", default="fsrs6", help="memory model: fsrs6, exponential, hlr, actr")
+    p.add_argument("--plan", help="reinforcement plan to apply first, e.g. expanding, fixed:7x4, deadline:90")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("fit", _cmd_fit, "fit a forgetting curve (or FSRS-6) to observed recall")

@@ -223,3 +223,16 @@ def test_lab_opens_jupyterlab_on_the_app_notebook(tmp_path: Path, monkeypatch: p
     assert "--LabApp.default_url=/lab/tree/00_workbench_app.ipynb" in command and "--no-browser" in command
     code, _ = run("lab", "--dir", str(tmp_path / "missing"))
     assert code == 2
+
+
+def test_simulate_with_a_plan_applies_it_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _spec(tmp_path)
+    args = ["simulate", str(spec), "--learners", "300", "--seed", "2", "--json"]
+    _, plain = run(*args)
+    code, planned = run(*args, "--plan", "deadline:90")
+    assert code == 0
+    assert json.loads(planned)["learner_minutes"] > json.loads(plain)["learner_minutes"]
+    code, text = run("simulate", str(spec), "--learners", "300", "--plan", "deadline:90")
+    assert code == 0 and "+ plan deadline:90" in text
+    code, _ = run("simulate", str(spec), "--plan", "weekly")
+    assert code == 2 and "unknown plan 'weekly'" in capsys.readouterr().err
