@@ -250,3 +250,32 @@ def test_field_errors_and_broken_references_are_reported_together() -> None:
     assert any("activity 'nowhere' does not exist" in p for p in problems)
     assert any("edges[0].target: activity 'zz' does not exist" in p for p in problems)
     assert len(problems) == 4
+
+
+@pytest.mark.parametrize("name", ["post_training_retention", "software_adoption", "manager_capability"])
+def test_formal_core_keeps_formal_and_preparing_activities_only(name: str) -> None:
+    from workbench.templates import load_template
+
+    journey = load_template(name)
+    core = journey.formal_core()
+    kept = {a.id for a in core.activities}
+    for activity in journey.activities:
+        reinforcement = not journey.is_formal(activity) and activity.layer in (Layer.AFTER, Layer.WORK)
+        assert (activity.id in kept) != reinforcement
+    assert all(e.source in kept and e.target in kept for e in core.edges)
+    assert core.concepts == journey.concepts and core.formal_core() == core
+
+
+def test_formal_core_refuses_to_strand_an_activity(small: Journey) -> None:
+    stranded = small.add_activity(
+        Activity.of_kind(
+            "ilt_workshop",
+            id="ws2",
+            title="Follow-up workshop",
+            covers=["c2"],
+            schedule={"after": "q1", "gap_days": 30},
+            facilitator="Trainer",
+        )
+    )
+    with pytest.raises(JourneyError, match="ws2 are scheduled after reinforcement assets"):
+        stranded.formal_core()

@@ -239,3 +239,22 @@ def test_the_app_plan_tab_shares_the_journey_and_apply_is_undoable(fake_plotter:
     assert lab.journey.activity("card_1") and lab.summary is summary  # not re-simulated while hidden
     app.tabs.selected_index = 1
     assert lab.summary is not summary and lab.status.value.startswith("plans=4 ")
+
+
+def test_plans_added_to_the_formal_core_show_what_each_plan_does_on_its_own(lab: PlanLab) -> None:
+    column = "retention_day_90"
+    designed = lab.summary[column]
+    if designed.max() - designed.min() < 0.02:  # the template's own reinforcement dominates
+        assert "the plans look alike" in lab.status.value
+    lab.controls["baseline"].value = "core"
+    core = lab.summary[column]
+    assert core["none"] < designed["none"] - 0.2  # without its reinforcement the journey forgets
+    assert core["expanding"] > core["none"] + 0.2
+    assert "the plans look alike" not in lab.status.value
+
+    own = {a.id for a in lab.journey.activities} - {a.id for a in lab.journey.formal_core().activities}
+    lab.chosen.value = "expanding"
+    lab.apply_button.click()
+    ids = {a.id for a in lab.journey.activities}
+    assert not own & ids and any(i.startswith("plan-expanding-") for i in ids)
+    assert f"replacing the journey's own {len(own)} reinforcement assets" in lab.status.value

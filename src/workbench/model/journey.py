@@ -303,6 +303,32 @@ class Journey(Value):
         data.update(changes)
         return type(self).model_validate(data)
 
+    def formal_core(self) -> Journey:
+        """The journey without its own reinforcement: what a reinforcement plan is compared against.
+
+        Keeps the formal events and what prepares or announces them (``before`` and ``change``
+        layers); drops the micro assets of the ``after`` and ``work`` layers and the edges that
+        touch them. Concepts stay, so the findings show what the core alone leaves uncovered.
+
+        Examples
+        --------
+        >>> from workbench.templates import load_template
+        >>> core = load_template("post_training_retention").formal_core()
+        >>> [a.id for a in core.activities]
+        ['primer', 'workshop']
+        """
+        dropped = {a.id for a in self.activities if not self.is_formal(a) and a.layer in (Layer.AFTER, Layer.WORK)}
+        stranded = [a.id for a in self.activities if a.id not in dropped and a.schedule.after in dropped]
+        if stranded:
+            raise JourneyError(
+                f"cannot take the formal core of {self.id!r}: {', '.join(stranded)} are scheduled after "
+                "reinforcement assets; give them their own schedule first"
+            )
+        return self.evolve(
+            activities=tuple(a for a in self.activities if a.id not in dropped),
+            edges=tuple(e for e in self.edges if e.source not in dropped and e.target not in dropped),
+        )
+
     def add_kinds(self, kinds: Iterable[ActivityKind | Mapping[str, Any]]) -> Journey:
         """Add activity kinds of your own (e.g. ``load_catalog("kinds.yaml").custom_kinds``).
 

@@ -48,6 +48,7 @@ __all__ = ["MAX_PLANS", "PLAN_CHOICES", "PLAN_CONTROLS", "PlanLab", "horizon_for
 PLAN_CHOICES: tuple[str, ...] = ("none", "massed", "fixed", "expanding", "target", "deadline")
 #: Keys of :attr:`PlanLab.controls` (and of its ``errors``, with ``apply`` and ``optimise``).
 PLAN_CONTROLS: tuple[str, ...] = (
+    "baseline",
     "plans",
     "custom",
     "spacing",
@@ -59,6 +60,10 @@ PLAN_CONTROLS: tuple[str, ...] = (
     "optional",
     "seed",
 )
+#: What plans are added to: the journey as designed, or its formal core (Journey.formal_core).
+BASELINES: tuple[tuple[str, str], ...] = (("As designed", "designed"), ("Formal events only", "core"))
+#: Plans whose outcomes on the deadline differ less than this look alike (a hint then says why).
+ALIKE = 0.02
 #: Most plans simulated per update (each is a 1,000-learner simulation).
 MAX_PLANS = 4
 #: Touches of the fixed-interval plan (its interval is the Spacing slider).
@@ -230,6 +235,7 @@ class PlanLab(widgets.VBox):
         target: float = 0.85,
         deadline_day: int = 90,
         budget: int = 0,
+        baseline: str = "designed",
         active: bool = True,
         **kwargs: Any,
     ) -> None:
@@ -251,6 +257,9 @@ class PlanLab(widgets.VBox):
         self._applied = ""  # what the next journey change is (set by Apply)
         self._applied_labels: set[str] = set()  # plans whose touches the journey now holds
         self._build(plans, seed, spacing, target, deadline_day, budget)
+        if baseline not in dict(BASELINES).values():
+            raise ValueError(f"baseline: must be 'designed' or 'core' (got {baseline!r})")
+        self.controls["baseline"].value = baseline
         self.observe(self._on_journey, names="journey")
         self.update()
 
@@ -262,6 +271,20 @@ class PlanLab(widgets.VBox):
         keys = [p for p in plans if p in PLAN_CHOICES]
         custom = [p for p in plans if p not in PLAN_CHOICES]
         c: dict[str, widgets.Widget] = {
+            "baseline": styled(
+                widgets.ToggleButtons(
+                    options=BASELINES,
+                    value="designed",
+                    description="Add plans to",
+                    tooltips=[
+                        "the journey with its own reinforcement",
+                        "the formal events and what prepares them, without the journey's own after/work assets",
+                    ],
+                    style=_WIDE,
+                ),
+                "wb-plan-baseline",
+                "wb-plan-field",
+            ),
             "plans": styled(
                 widgets.SelectMultiple(
                     options=[(key, key) for key in PLAN_CHOICES],
@@ -387,6 +410,7 @@ class PlanLab(widgets.VBox):
         left = widgets.VBox(
             [
                 section('<div class="wb-section">Plans</div>'),
+                row("baseline"),
                 row("plans"),
                 row("custom"),
                 section('<div class="wb-section">Schedules</div>'),
@@ -596,8 +620,18 @@ class PlanLab(widgets.VBox):
         text = str(exc)
         return "budget" if "max_minutes_per_week" in text else default
 
+    def base_journey(self) -> Journey:
+        """The journey plans are added to: as designed, or its formal core (the Baseline toggle).
+
+        With the formal core, applying a plan replaces the journey's own reinforcement with it.
+        """
+        if self.controls["baseline"].value == "core":
+            return self.journey.formal_core()
+        return self.journey
+
     def _key(self, plan: ReinforcementPlan, population: LearnerPopulation, seed: int) -> tuple[Any, ...]:
         return (
+            self.controls["baseline"].value,
             type(plan).__name__,
             plan.model_dump_json(),
             population.model_dump_json(),
@@ -615,7 +649,7 @@ class PlanLab(widgets.VBox):
         if cached is not None:
             return cached
         comparison = compare(
-            self.journey,
+            self.base_journey(),
             {label: plan},
             population=population,
             model=self.model,
@@ -652,6 +686,11 @@ class PlanLab(widgets.VBox):
         comparisons: dict[str, PlanComparison] = {}
         applied_now: list[str] = []
         journey = self.journey
+        try:
+            self.base_journey()
+        except WorkbenchError as exc:
+            problems["baseline"] = error_lines(exc)
+            settings = None
         if not journey.concepts:
             problems["journey"] = [
                 f"journey {journey.id!r} has no concepts, so there is nothing to remember: "
@@ -696,6 +735,12 @@ class PlanLab(widgets.VBox):
         retention = float(summary[column].to_dict()[best])
         verdict = "" if meets else " (below target)"
         notes = [self._message] if self._message else []
+        spread = float(summary[column].max() - summary[column].min()) if len(summary) > 1 else 1.0
+        if spread < ALIKE and self.controls["baseline"].value == "designed":
+            notes.append(
+                "the plans look alike: the journey's own reinforcement already does the work; "
+                "add plans to 'Formal events only' to see what each plan does on its own"
+            )
         if applied_now:
             notes.append(f"{', '.join(applied_now)} already in the journey ('none' shows it as designed now)")
         if problems:
@@ -710,7 +755,8 @@ class PlanLab(widgets.VBox):
     def _settings_key(self) -> tuple[Any, ...]:
         c = self.controls
         return tuple(
-            c[name].value for name in ("target", "deadline", "budget", "variation", "required", "optional", "seed")
+            c[name].value
+            for name in ("baseline", "target", "deadline", "budget", "variation", "required", "optional", "seed")
         )
 
     def _show_table(self, best: str) -> None:
@@ -796,16 +842,20 @@ class PlanLab(widgets.VBox):
             self.errors["apply"].value = error_html(["nothing to apply: pick a plan that was simulated"])
             return
         try:
-            journey = plan.apply(self.journey)
+            base = self.base_journey()
+            journey = plan.apply(base)
         except WorkbenchError as exc:
             self.errors["apply"].value = error_html([f"{label} not applied: {line}" for line in error_lines(exc)])
             return
-        added = len(journey.activities) - len(self.journey.activities)
+        added = len(journey.activities) - len(base.activities)
         if journey == self.journey:
             self._message = f"{label} adds nothing: journey unchanged"
             self.update()
             return
-        self._applied = f"applied {label}: +{added} activities"
+        replaced = len(self.journey.activities) - len(base.activities)
+        self._applied = f"applied {label}: +{added} activities" + (
+            f", replacing the journey's own {replaced} reinforcement assets" if replaced else ""
+        )
         self._applied_labels.add(label)
         self.journey = journey
 
@@ -836,7 +886,7 @@ class PlanLab(widgets.VBox):
         self.best.value = f'<div class="wb-plan-hint">searching plans for {target:.0%} on day {day}...</div>'
         try:
             found = optimise(
-                self.journey,
+                self.base_journey(),
                 target=target,
                 on_day=day,
                 population=population,
