@@ -1,7 +1,8 @@
 """Execute notebooks in place so their outputs are stored for nbval, then drop widget state.
 
-nbclient stores every widget's state (plots included) in the notebook metadata; nbval never
-compares it, and it makes the files large and noisy in diffs, so it is removed.
+nbclient stores every widget's state (plots included) and each cell's execution timestamps in
+the notebook metadata; nbval never compares them, and they make the files large and noisy in
+diffs, so they are removed.
 
 Usage: ``python scripts/execute_notebooks.py notebooks/*.ipynb``
 """
@@ -21,6 +22,8 @@ def execute(path: Path) -> None:
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()
     notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:  # execution timestamps change on every run: noise in diffs
+        cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)
     print(f"executed {path}")
 

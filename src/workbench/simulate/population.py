@@ -81,12 +81,13 @@ class Engagement(Value):
 class TouchEffects(Value):
     """How strongly each memory effect changes memory, relative to a successful retrieval.
 
-    A successful retrieval is the model's full update (``gain = 1``). Passive effects are
+    A successful retrieval is the model's full update (``gain = 1``). Other touches are
     weaker: practice testing beats restudy for long-term retention (meta-analyses:
-    Rowland 2014, g = 0.50; Adesope, Trevisan & Sundararajan 2017, g = 0.61), and
-    constructive or interactive engagement beats passive engagement (Chi & Wylie 2014,
-    ICAP). The gains below encode that ordering; their exact values are workbench
-    assumptions, to be calibrated with :mod:`workbench.memory.fit`.
+    Rowland 2014, g = 0.50; Adesope, Trevisan & Sundararajan 2017, g = 0.61), and among
+    non-retrieval touches the ICAP framework (Chi & Wylie 2014) ranks interactive (discuss)
+    above constructive (apply) above passive (restudy) engagement. The gains below encode
+    that ordering (restudy 0.4 < apply 0.5 < discuss 0.6 < retrieve 1); their exact values
+    are workbench assumptions, to be calibrated with :mod:`workbench.memory.fit`.
 
     The first touch of a concept sets the initial memory with the rating in
     ``first_rating`` (FSRS scale: 1 Again ... 4 Easy): a quiz before any teaching is a failed
@@ -98,9 +99,9 @@ class TouchEffects(Value):
     """
 
     encode_gain: Probability = 0.8
-    restudy_gain: Probability = 0.5
-    apply_gain: Probability = 0.6
-    discuss_gain: Probability = 0.4
+    restudy_gain: Probability = 0.4
+    apply_gain: Probability = 0.5
+    discuss_gain: Probability = 0.6
     first_rating_encode: Annotated[int, Field(ge=1, le=4)] = 3
     first_rating_retrieve: Annotated[int, Field(ge=1, le=4)] = 1
     first_rating_passive: Annotated[int, Field(ge=1, le=4)] = 2
