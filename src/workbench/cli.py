@@ -275,34 +275,25 @@ _FORMAT_ALIASES = {"scorm": "scorm2004"}
 def _export_options(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
     import datetime as dt
 
+    from workbench.errors import ExportError
+    from workbench.export import cohort_options
+
     start: dt.date | None = None
     if args.start:
         try:
             start = dt.date.fromisoformat(args.start)
         except ValueError:
             raise WorkbenchError(f"--start: {args.start!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02") from None
-    options: dict[str, Any] = {}
-    if fmt in ("ics", "csv"):
-        if start is None and fmt == "ics":
-            raise WorkbenchError("--start is required for ics: the calendar needs a cohort start date (YYYY-MM-DD)")
-        if start is not None:
-            options["start"] = start
-            options["tz"] = args.tz or "UTC"
+    if start is None and fmt == "ics":
+        raise WorkbenchError("--start is required for ics: the calendar needs a cohort start date (YYYY-MM-DD)")
     if fmt == "xapi":
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            zone = ZoneInfo(args.tz or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            raise WorkbenchError(
-                f"--tz: unknown time zone {args.tz!r}; use an IANA name such as Europe/Paris"
-            ) from None
-        day = start or dt.date(2026, 1, 5)
-        options["start"] = dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=zone)
-        options["learners"] = args.learners
-        options["rng"] = args.seed
-    if args.course_iri and fmt in ("cmi5", "cmi5-xml", "xapi", "xapi-templates", "ics"):
-        options["course_iri"] = args.course_iri
+        start = start or dt.date(2026, 1, 5)  # sample statements need some cohort start
+    try:
+        options = cohort_options(fmt, start=start, tz=args.tz, course_iri=args.course_iri)
+    except ExportError as exc:  # the one setting it checks is the time zone: "tz: ..." -> "--tz: ..."
+        raise WorkbenchError(f"--{exc}") from None
+    if fmt == "xapi":
+        options.update(learners=args.learners, rng=args.seed)
     return options
 
 

@@ -184,3 +184,21 @@ def test_text_xml_cannot_carry(format: str, journey: Journey) -> None:
 def test_bad_local_time(journey: Journey) -> None:
     with pytest.raises(ExportError, match="at: must be a local time like '09:00'"):
         export(journey, "ics", start=date(2026, 3, 2), tz="UTC", at="25:00")
+
+
+def test_cohort_options_fit_each_builder_and_name_a_bad_zone() -> None:
+    from datetime import date
+
+    from workbench.errors import ExportError
+    from workbench.export import FORMATS, cohort_options
+
+    start = date(2026, 3, 2)
+    for fmt in FORMATS:
+        options = cohort_options(fmt, start=start, tz="Europe/Paris", course_iri="https://lms.example.org/c")
+        if fmt in ("ics", "csv"):
+            assert options["start"] == start and options["tz"] == "Europe/Paris"
+        if fmt == "xapi":
+            assert options["start"].hour == 9 and str(options["start"].tzinfo) == "Europe/Paris"
+    assert "course_iri" not in cohort_options("scorm2004", course_iri="https://lms.example.org/c")
+    with pytest.raises(ExportError, match="tz: unknown time zone 'Mars/Olympus'"):
+        cohort_options("ics", start=start, tz="Mars/Olympus")

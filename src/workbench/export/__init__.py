@@ -32,8 +32,10 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workbench._io import write_atomic
 from workbench.errors import ExportError, UnknownNameError
@@ -53,6 +55,7 @@ from workbench.model import Journey
 __all__ = [
     "CSV_COLUMNS",
     "FORMATS",
+    "cohort_options",
     "export",
     "read_json",
     "sample_statements",
@@ -102,6 +105,60 @@ def _builder(format: str) -> Callable[..., bytes]:
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise UnknownNameError(f"unknown export format {format!r}.{hint} Formats: {', '.join(FORMATS)}")
     return FORMATS[format]
+
+
+def cohort_options(
+    format: str,
+    *,
+    start: date | None = None,
+    tz: str | None = None,
+    course_iri: str | None = None,
+    launch_base: str | None = None,
+) -> dict[str, Any]:
+    """The options of ``format``'s builder for a cohort, from the settings every UI asks for.
+
+    ``start`` (the cohort's first day) goes with ``tz`` (default UTC) to builders that take a
+    time zone (calendar, CSV); builders that take a ``start`` but no zone (xAPI statements)
+    get an aware datetime at 09:00 in ``tz``. ``course_iri`` and ``launch_base`` go where the
+    builder takes them. Settings left empty are left out, so the builder's defaults apply.
+
+    Raises
+    ------
+    UnknownNameError
+        ``format`` is not a known format.
+    ExportError
+        ``tz`` is not an IANA time zone name.
+
+    Examples
+    --------
+    >>> cohort_options("ics", start=date(2026, 3, 2), tz="Europe/Paris")
+    {'start': datetime.date(2026, 3, 2), 'tz': 'Europe/Paris'}
+    >>> cohort_options("xapi", start=date(2026, 3, 2))["start"].isoformat()
+    '2026-03-02T09:00:00+00:00'
+    >>> cohort_options("scorm2004", start=date(2026, 3, 2), course_iri="https://lms.example.org/c")
+    {}
+    """
+    parameters = inspect.signature(_builder(format)).parameters.values()
+    names = {p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    open_ended = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    zone_name = tz or "UTC"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ExportError(
+            f"tz: unknown time zone {zone_name!r}; use an IANA name such as Europe/Paris or UTC"
+        ) from None
+    options: dict[str, Any] = {}
+    if start is not None and "start" in names:
+        if "tz" in names:
+            options.update(start=start, tz=zone_name)
+        else:
+            options["start"] = datetime.combine(start, time(9, 0), tzinfo=zone)
+    if course_iri and ("course_iri" in names or open_ended):
+        options["course_iri"] = course_iri  # xAPI statements pass it on to sample_statements
+    if launch_base and "launch_base" in names:
+        options["launch_base"] = launch_base
+    return options
 
 
 def export(journey: Journey, format: str, **options: Any) -> bytes:

@@ -8,9 +8,8 @@ and each result (or the reason it failed) is shown on its own row.
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,35 +38,6 @@ def export_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _accepted(builder: Any) -> tuple[set[str], bool]:
-    parameters = inspect.signature(builder).parameters.values()
-    names = {p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
-    return names, any(p.kind is p.VAR_KEYWORD for p in parameters)
-
-
-def export_options(
-    builder: Any, *, start: date | None, tz: str, course_iri: str, launch_base: str = ""
-) -> dict[str, Any]:
-    """The panel's options that ``builder`` accepts.
-
-    ``start`` goes as a date with ``tz`` to builders that take ``tz``; builders that take a
-    ``start`` but no ``tz`` (xAPI statements) get an aware datetime at 09:00 in ``tz``. Empty
-    texts are left out, so the builders' defaults apply.
-    """
-    names, open_ended = _accepted(builder)
-    options: dict[str, Any] = {}
-    if start is not None and "start" in names:
-        if "tz" in names:
-            options.update(start=start, tz=tz)
-        else:
-            options["start"] = datetime.combine(start, time(9, 0), tzinfo=ZoneInfo(tz))
-    if course_iri and ("course_iri" in names or open_ended):
-        options["course_iri"] = course_iri  # xAPI statements pass it on to sample_statements
-    if launch_base and "launch_base" in names:
-        options["launch_base"] = launch_base
-    return options
 
 
 class ExportPanel(widgets.VBox):
@@ -204,7 +174,6 @@ class ExportPanel(widgets.VBox):
             ``problems`` (empty when the file is valid).
         """
         export_module = importlib.import_module("workbench.export")
-        formats: Mapping[str, Any] = export_module.FORMATS
         suffixes: Mapping[str, str] = getattr(export_module, "SUFFIXES", {})
         build = export_module.export
         from workbench.export.validate import validate
@@ -225,8 +194,8 @@ class ExportPanel(widgets.VBox):
             path = folder / f"{journey.id}-{fmt}{suffixes.get(fmt, '.bin')}"
             row: dict[str, Any] = {"format": fmt, "path": None, "bytes": 0, "problems": []}
             try:
-                options = export_options(
-                    formats[fmt],
+                options = export_module.cohort_options(
+                    fmt,
                     start=start,
                     tz=self.tz.value.strip(),
                     course_iri=self.course_iri.value.strip(),
