@@ -13,6 +13,7 @@ __all__ = [
     "JourneyError",
     "MissingDependencyError",
     "ParameterError",
+    "PlanAlreadyAppliedError",
     "SpecError",
     "UnknownNameError",
     "WorkbenchError",
@@ -58,6 +59,10 @@ class UnknownNameError(WorkbenchError, ValueError):
 
 class DataError(WorkbenchError, ValueError):
     """Observed data (CSV, xAPI) is empty or malformed; names the file, line and column."""
+
+
+class PlanAlreadyAppliedError(ParameterError):
+    """A reinforcement plan's touches are already in the journey (it was applied before)."""
 
 
 class ExportError(WorkbenchError, ValueError):

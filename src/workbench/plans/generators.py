@@ -52,7 +52,7 @@ from pydantic import Field, field_validator
 
 from workbench._values import IDENTIFIER_PATTERN, StrictBool, StrictFloat, Value
 from workbench.catalog import ActivityKind
-from workbench.errors import ParameterError, UnknownNameError
+from workbench.errors import ParameterError, PlanAlreadyAppliedError, UnknownNameError
 from workbench.model import Activity, Edge, Journey
 from workbench.model.activity import MAX_DAY
 from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
@@ -319,7 +319,7 @@ class ReinforcementPlan(Value):
             numbers[info.anchor_id] = numbers.get(info.anchor_id, 0) + 1
             activity_id = _activity_id(prefix, info.anchor_id, numbers[info.anchor_id])
             if activity_id in existing:
-                raise ParameterError(
+                raise PlanAlreadyAppliedError(
                     f"plan {self.label!r}: activity id {activity_id!r} already exists in journey {journey.id!r} "
                     "(was this plan applied already?); pass prefix=... to tell the plans apart"
                 )

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.errors import WorkbenchError
+from workbench.errors import PlanAlreadyAppliedError, WorkbenchError
 from workbench.model import Journey
 from workbench.plans import (
     DeadlinePlan,
@@ -710,7 +710,7 @@ class PlanLab(widgets.VBox):
                 try:
                     comparisons[label] = self._simulate(label, plan, population, seed)
                 except WorkbenchError as exc:
-                    if label in self._applied_labels and "already exists" in str(exc):
+                    if label in self._applied_labels and isinstance(exc, PlanAlreadyAppliedError):
                         # not a problem: the journey holds this plan now, and "none" shows it
                         applied_now.append(label)
                         continue
