@@ -134,6 +134,20 @@ def test_style_is_a_context() -> None:
     assert mpl.rcParams["font.size"] == before
 
 
+@pytest.mark.parametrize("turned_on", [True, False])
+def test_style_keeps_the_interactive_mode_the_block_left(turned_on: bool) -> None:
+    # pyplot's first import in a kernel switches interactive mode on inside the block; undoing
+    # that on exit hid every later figure of the notebook (issue 11)
+    was = mpl.is_interactive()
+    try:
+        mpl.interactive(not turned_on)
+        with style():
+            mpl.interactive(turned_on)
+        assert mpl.is_interactive() is turned_on
+    finally:
+        mpl.interactive(was)
+
+
 # ---- timeline ------------------------------------------------------------------------------
 
 

@@ -141,7 +141,8 @@ RC: dict[str, Any] = {
 def style(**overrides: Any) -> Iterator[None]:
     """Apply the workbench look for the duration of a ``with`` block.
 
-    Global ``rcParams`` are restored on exit. Every plotting function of
+    Global ``rcParams`` are restored on exit, except the ``interactive`` flag (a session
+    setting, not a look: pyplot's first import in a notebook sets it). Every plotting function of
     :mod:`workbench.plot` uses it internally; use it yourself to give your own figures the
     same look.
 
@@ -163,8 +164,18 @@ def style(**overrides: Any) -> Iterator[None]:
     True
     """
     settings: Any = {**RC, **overrides}
-    with mpl.rc_context(settings):
-        yield
+    interactive = mpl.is_interactive()
+    try:
+        with mpl.rc_context(settings):
+            try:
+                yield
+            finally:
+                interactive = mpl.is_interactive()
+    finally:
+        # Not a look but the session's display mode: the first pyplot import of an IPython
+        # kernel (often inside this block) turns it on, and rc_context would turn it back off,
+        # hiding every later figure of the kernel. Keep what the block left.
+        mpl.interactive(interactive)
 
 
 def kind_family(kind: ActivityKind) -> str:
