@@ -25,11 +25,10 @@ import numpy as np
 from workbench.memory import MemoryModel, MemoryState, get_model
 from workbench.model import Journey
 from workbench.simulate.population import TouchEffects
+from workbench.simulate.touch import MEDIAN_DRAW, apply_touch
 from workbench.vocabulary import MemoryEffect
 
 __all__ = ["ConceptInfo", "JourneyContext", "TypicalLearner", "concept_rate", "resolve_model"]
-
-GOOD, AGAIN = 3, 1
 
 
 @dataclass(frozen=True)
@@ -174,18 +173,16 @@ class TypicalLearner:
 
     def touch(self, day: float, effect: str, kind: str) -> bool:
         """Apply a touch on ``day``; returns whether a retrieval would succeed."""
-        if self.state is None:
-            self.state = self.model.initial_state(np.array([self.effects.first_rating(effect)]))
-            self.last = day
-            return effect != MemoryEffect.RETRIEVE.value
-        elapsed = np.array([max(day - self.last, 0.0) * self.rate])
-        recalled = True
-        if effect == MemoryEffect.RETRIEVE.value:
-            recalled = self.recall(day) >= 0.5
-            rating = GOOD if recalled else AGAIN
-            self.state = self.model.review(self.state, elapsed, np.array([rating]), 1.0)
-        else:
-            gain = self.effects.gain(effect, kind)
-            self.state = self.model.review(self.state, elapsed, np.array([GOOD]), gain)
+        elapsed = np.array([max(day - self.last, 0.0) * self.rate]) if self.state is not None else np.zeros(1)
+        outcome = apply_touch(
+            self.model,
+            self.state,
+            elapsed,
+            effect,
+            gain=self.effects.gain(effect, kind),
+            first_rating=self.effects.first_rating(effect),
+            draws=MEDIAN_DRAW,  # the typical learner recalls when recall is at least one half
+        )
+        self.state = outcome.state
         self.last = day
-        return recalled
+        return bool(outcome.recalled[0]) if effect == MemoryEffect.RETRIEVE.value else True

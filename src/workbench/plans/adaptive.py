@@ -36,11 +36,10 @@ from workbench.plans._context import JourneyContext, resolve_model
 from workbench.plans.constraints import PlanConstraints
 from workbench.simulate.engine import learner_memory_rates
 from workbench.simulate.population import LearnerPopulation, TouchEffects
-from workbench.vocabulary import MemoryEffect
+from workbench.simulate.touch import apply_touch
 
 __all__ = ["adaptive_schedule", "learner_rates"]
 
-GOOD, AGAIN = 3, 1
 _OUTCOME_STREAM = 2**31 - 1  # spawn key of the retrieval outcomes (apart from the engine's)
 
 
@@ -68,13 +67,20 @@ def _touch(
     state: MemoryState,
     elapsed: np.ndarray,
     effect: str,
-    gain: float,
+    effects: TouchEffects,
+    kind: str,
     uniform: np.ndarray,
 ) -> MemoryState:
-    if effect == MemoryEffect.RETRIEVE.value:
-        recalled = uniform < model.retrievability(state, elapsed)
-        return model.review(state, elapsed, np.where(recalled, GOOD, AGAIN), 1.0)
-    return model.review(state, elapsed, np.full(state.shape, GOOD), gain)
+    """A later touch of a concept every learner has met (the one touch rule)."""
+    return apply_touch(
+        model,
+        state,
+        elapsed,
+        effect,
+        gain=effects.gain(effect, kind),
+        first_rating=effects.first_rating(effect),
+        draws=uniform,
+    ).state
 
 
 def adaptive_schedule(
@@ -144,7 +150,6 @@ def adaptive_schedule(
     if kind not in journey.catalog:
         raise ParameterError(f"kind: {journey.catalog.unknown_kind_message(kind)}")
     plan_effect = journey.catalog[kind].memory_effect.value
-    plan_gain = effects.gain(plan_effect, kind)
     context = JourneyContext.of(journey)
     if concepts is not None:
         unknown = [c for c in concepts if c not in context.concepts]
@@ -175,13 +180,21 @@ def adaptive_schedule(
         after = [e for e in events if e[0] > anchor]
         if not before:
             continue
-        first_day, first_effect, _ = before[0]
-        state = memory.initial_state(np.full(n, effects.first_rating(first_effect)))
+        first_day, first_effect, first_kind = before[0]
+        first = apply_touch(
+            memory,
+            None,
+            np.zeros(n),
+            first_effect,
+            gain=effects.gain(first_effect, first_kind),
+            first_rating=effects.first_rating(first_effect),
+            draws=0.0,
+        )
+        state = first.state
         last = np.full(n, first_day)
         for day, event_effect, event_kind in before[1:]:
             elapsed = (day - last) * rate
-            gain = effects.gain(event_effect, event_kind)
-            state = _touch(memory, state, elapsed, event_effect, gain, outcomes.random(n))
+            state = _touch(memory, state, elapsed, event_effect, effects, event_kind, outcomes.random(n))
             last = np.full(n, day)
         event_days = np.array([e[0] for e in after] + [math.inf])
         position = np.zeros(n, dtype=np.intp)
@@ -204,13 +217,12 @@ def adaptive_schedule(
             if plan_now.any():
                 learners.append(np.flatnonzero(plan_now))
                 touch_days.append(due[plan_now])
-                updated = updated.select(plan_now, _touch(memory, state, elapsed, plan_effect, plan_gain, uniform))
+                updated = updated.select(plan_now, _touch(memory, state, elapsed, plan_effect, effects, kind, uniform))
                 count += plan_now
             for event in np.unique(position[event_now]):
                 _, event_effect, event_kind = after[int(event)]
                 cells = event_now & (position == event)
-                gain = effects.gain(event_effect, event_kind)
-                reviewed = _touch(memory, state, elapsed, event_effect, gain, uniform)
+                reviewed = _touch(memory, state, elapsed, event_effect, effects, event_kind, uniform)
                 updated = updated.select(cells, reviewed)
             state = updated
             last = np.where(plan_now | event_now, when, last)

@@ -27,6 +27,7 @@ from workbench.memory import MemoryModel, MemoryState, get_model
 from workbench.model import Journey
 from workbench.simulate.population import LearnerPopulation, TouchEffects
 from workbench.simulate.result import SimulationResult
+from workbench.simulate.touch import GOOD, apply_touch
 from workbench.vocabulary import Channel, Layer, MemoryEffect
 
 __all__ = ["BLOCK_SIZE", "Plan", "learner_memory_rates", "simulate"]
@@ -37,7 +38,6 @@ BLOCK_SIZE = 4096
 QUANTILE_SAMPLE = 2000
 #: Grid days evaluated at once (bounds memory: days x block x concepts floats).
 DAYS_PER_BATCH = 16
-GOOD, AGAIN = 3, 1
 _LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
 
 
@@ -268,23 +268,20 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             known = encoded[:, cols]
             reached = engaged[:, None] & np.ones(len(cols), dtype=bool)
             elapsed = np.where(known, np.maximum(touch.day - last[:, cols], 0.0) * rate[:, cols], 0.0)
-            updated = part
-            first = reached & ~known
-            if first.any():
-                rating = setup.first_ratings[effect]
-                updated = updated.select(first, model.initial_state(np.full(part.shape, rating)))
-            again = reached & known
-            if again.any():
-                if effect == MemoryEffect.RETRIEVE.value:
-                    recalled = draws.random(part.shape) < model.retrievability(part, elapsed)
-                    ratings = np.where(recalled, GOOD, AGAIN)
-                    out.attempts[t] += np.count_nonzero(again)
-                    out.successes[t] += np.count_nonzero(again & recalled)
-                    reviewed = model.review(part, elapsed, ratings, 1.0)
-                else:
-                    reviewed = model.review(part, elapsed, np.full(part.shape, GOOD), gain)
-                updated = updated.select(again, reviewed)
-            state = _put(state, cols, updated)
+            outcome = apply_touch(
+                model,
+                part,
+                elapsed,
+                effect,
+                gain=gain,
+                first_rating=setup.first_ratings[effect],
+                draws=draws,
+                met=known,
+                reached=reached,
+            )
+            out.attempts[t] += np.count_nonzero(outcome.attempted)
+            out.successes[t] += np.count_nonzero(outcome.recalled)
+            state = _put(state, cols, outcome.state)
             last[:, cols] = np.where(reached, touch.day, last[:, cols])
             encoded[:, cols] |= reached
     measure(range(g, n_days))
