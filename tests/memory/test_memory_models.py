@@ -277,7 +277,7 @@ def test_exponential_spacing_effect_and_lapse() -> None:
     after = model.review(state, np.array([0.0, 2.5, 2.5]), np.array([3, 3, 1]))
     assert after.stability[0] == pytest.approx(state.stability[0])  # massed: nothing gained
     assert after.stability[1] > 2 * state.stability[1]
-    assert after.stability[2] == pytest.approx(state.stability[2] * 0.3)
+    assert after.stability[2] == pytest.approx(state.stability[2] * ExponentialParameters().lapse_factor)
     np.testing.assert_allclose(model.retrievability(after, after.stability), np.exp(-1.0))
 
 

@@ -14,8 +14,29 @@ The update is deliberately simple and says what it assumes:
   to 1) adds almost nothing;
 * lapse (G = 1): ``S' = max(S * lapse_factor, min_stability_days)``.
 
-Defaults are illustrative (chosen so that a Good review at p = 0.9 doubles stability, in
-the range FSRS-6 defaults give for medium difficulty); fit them to your own data.
+Where the defaults come from (docs/memory-models.md has the derivation):
+
+* ``S0`` for a first Good encounter, 36.5 days, is anchored to published recall after one
+  study session: Cepeda et al. (2009, *Experimental Psychology* 56(4), 236-246),
+  Experiments 1, 2a and 2b, recall at the start of session 2 (cued recall after one session
+  of learning to criterion). Across those three materials recall was 25-48% after 28 days
+  and 9-28% after 84 days; 36.5 days is the centre of the narrow range of ``S``
+  (34.9-38.1 days) that keeps ``exp(-t/S)`` inside both. No single exponential through ``p(0) = 1`` fits the
+  whole one-session curve (forgetting is closer to a power law: Wixted & Ebbesen 1991;
+  Rubin & Wenzel 1996, *Psychological Review* 103(4), 734-760): with this default the model
+  is about 5 points too high at day 1 and 4 points too high at day 7, and below the band
+  from about 3 months on (1% at 168 days against 6-22%). Prefer FSRS-6 or ACT-R for
+  horizons beyond 3 months.
+* ``S0`` for Again, Hard and Easy keep the ratios of FSRS-6's default initial stabilities
+  (py-fsrs 6.x ``w[0..3]`` = 0.212, 1.2931, 2.3065, 8.2956; ratio to Good 0.092, 0.561, 1,
+  3.597): 3.35, 20.46, 36.5, 131.28 days.
+* ``b`` and ``lapse_factor`` are FSRS-6's default stability increase and post-lapse
+  stability (py-fsrs 6.x default weights) at the same point: stability 36.5 days,
+  difficulty after a first Good, a review at 90% recall, where FSRS-6 multiplies stability
+  by 2.581 (Hard), 3.628 (Good), 5.922 (Easy) and 0.0729 (Again). With ``p = 0.9`` the
+  update above gives ``1 + 0.1 b``, hence ``b = (15.80, 26.28, 49.22)``.
+
+Fit them to your own data (``workbench fit``) before quoting a number as a forecast.
 """
 
 from __future__ import annotations
@@ -38,6 +59,17 @@ from workbench.memory.base import (
 
 __all__ = ["ExponentialModel", "ExponentialParameters"]
 
+_SOURCE = (
+    "first-Good stability 36.5 d anchored to recall after one study session (Cepeda et al. 2009, "
+    "Exp. 1, 2a, 2b: 25-48% at 28 d, 9-28% at 84 d); other ratings, review growth and lapse "
+    "factor from FSRS-6 default weights (py-fsrs 6.x) at S = 36.5 d, R = 0.9"
+)
+_LIMITS = (
+    "a single exponential cannot follow the whole one-session curve: inside the published band "
+    "at 28 and 84 days, about 5 points high at day 1, below the band after about 3 months "
+    "(Wixted & Ebbesen 1991; Rubin & Wenzel 1996)"
+)
+
 
 @dataclass(frozen=True)
 class ExponentialParameters:
@@ -56,13 +88,15 @@ class ExponentialParameters:
 
     Examples
     --------
-    >>> ExponentialParameters().growth
-    (5.0, 10.0, 15.0)
+    >>> ExponentialParameters().initial_stability_days[2]
+    36.5
     """
 
-    initial_stability_days: tuple[float, float, float, float] = (0.4, 1.0, 2.5, 6.0)
-    growth: tuple[float, float, float] = (5.0, 10.0, 15.0)
-    lapse_factor: float = 0.3
+    # Good: Cepeda et al. (2009) one-session band; the others by FSRS-6 w[0..3] ratios
+    initial_stability_days: tuple[float, float, float, float] = (3.35, 20.46, 36.5, 131.28)
+    # FSRS-6 default stability increase at S = 36.5 d, R = 0.9 (see the module docstring)
+    growth: tuple[float, float, float] = (15.80, 26.28, 49.22)
+    lapse_factor: float = 0.0729
     min_stability_days: float = 0.001
 
     def __post_init__(self) -> None:
@@ -96,11 +130,11 @@ class ExponentialModel:
     --------
     >>> import numpy as np
     >>> m = ExponentialModel()
-    >>> s = m.initial_state(np.array([3]))
-    >>> m.retrievability(s, 2.5).round(4).tolist()
-    [0.3679]
-    >>> m.review(s, np.array([2.5]), np.array([3])).stability.round(3).tolist()
-    [18.303]
+    >>> s = m.initial_state(np.array([3]))  # one study session, rated Good
+    >>> m.retrievability(s, np.array([1.0, 28.0, 84.0])).round(3).tolist()
+    [0.973, 0.464, 0.1]
+    >>> m.review(s, np.array([3.85]), np.array([3])).stability.round(1).tolist()  # at p = 0.9
+    [132.5]
     """
 
     name: ClassVar[str] = "exponential"
@@ -113,7 +147,7 @@ class ExponentialModel:
         Examples
         --------
         >>> ExponentialModel().initial_state(np.array([1, 4])).stability.tolist()
-        [0.4, 6.0]
+        [3.35, 131.28]
         """
         g = check_ratings(rating)
         s0 = np.asarray(self.parameters.initial_stability_days)
@@ -170,6 +204,18 @@ class ExponentialModel:
         r = check_desired_retention(desired_retention)
         exact = -state.stability * np.log(r)
         return round_interval_days(exact, self.maximum_interval_days) if rounded else exact
+
+    def assumptions(self) -> dict[str, str]:
+        """Where this model's parameters come from, for ``SimulationResult.assumptions``.
+
+        Examples
+        --------
+        >>> sorted(ExponentialModel().assumptions())
+        ['limits', 'source']
+        """
+        if self.parameters != ExponentialParameters():
+            return {"source": "custom parameters (not the sourced defaults)", "limits": _LIMITS}
+        return {"source": _SOURCE, "limits": _LIMITS}
 
     @classmethod
     def from_kwargs(cls, **params: Any) -> ExponentialModel:

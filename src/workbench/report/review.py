@@ -604,6 +604,7 @@ class StrategyReview:
         effects = _flatten(base.get("effects", {}))
         parameters = base.get("model_parameters")
         model = _flatten({"parameters": parameters}) if parameters is not None else [("parameters", "defaults")]
+        model += _flatten(dict(base.get("model_assumptions") or {}))  # source and limits of the defaults
         return {
             "Run": run,
             "Journey": journey,

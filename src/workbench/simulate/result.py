@@ -148,6 +148,8 @@ class SimulationResult:
                 "journey": f"{journey.id} v{journey.version}",
                 "model": model_name,
                 "model_parameters": _model_parameters(setup.model),
+                # where the model's numbers come from and where they stop holding
+                "model_assumptions": dict(getattr(setup.model, "assumptions", dict)()),
                 "population": population.model_dump(mode="json"),
                 "effects": setup.effects.model_dump(mode="json"),
                 "horizon_days": int(setup.grid[-1]),
