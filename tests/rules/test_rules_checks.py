@@ -19,10 +19,10 @@ def clean_journey() -> Journey:
         .add_activity(act("pre_session_primer", "primer", -3, ["consent"], channel="email"))
         .add_activity(act("ilt_workshop", "workshop", 0, ["consent", "breach"], facilitator="Privacy trainer"))
         .add_activity(act("post_session_recap", "recap", {"after": "workshop", "gap_days": 1}, ["consent", "breach"]))
-        .add_activity(act("spaced_recall_quiz", "quiz-1", 3, ["consent", "breach"]))
-        .add_activity(act("spaced_recall_quiz", "quiz-2", 10, ["consent", "breach"]))
+        .add_activity(act("spaced_recall_quiz", "quiz-1", 3, ["consent", "breach"], items=items("consent", "breach")))
+        .add_activity(act("spaced_recall_quiz", "quiz-2", 10, ["consent", "breach"], items=items("consent", "breach")))
         .add_activity(act("manager_debrief", "debrief", 14, ["consent"], facilitator="Line manager"))
-        .add_activity(act("scenario_practice", "scenario", 30, ["breach"]))
+        .add_activity(act("scenario_practice", "scenario", 30, ["breach"], items=items("breach")))
         .add_activity(act("job_aid", "job-aid", "on_demand", ["breach"]))
         .connect("primer", "workshop", "prepares")
         .connect("workshop", "recap")
@@ -32,6 +32,19 @@ def clean_journey() -> Journey:
         .connect("debrief", "scenario")
         .connect("job-aid", "workshop", "supports")
     )
+
+
+def items(*concepts: str) -> list[dict[str, Any]]:
+    """One single-choice item per concept."""
+    return [
+        {
+            "id": f"q-{concept}",
+            "concept": concept,
+            "stem": f"Which statement about {concept} is right?",
+            "choices": [{"text": "The right one", "correct": True}, {"text": "A wrong one"}],
+        }
+        for concept in concepts
+    ]
 
 
 def act(kind: str, aid: str, schedule: Any, covers: Any = (), **fields: Any) -> Activity:
@@ -147,7 +160,7 @@ def test_wb003_too_many_concepts() -> None:
     journey = with_third_concept(clean_journey()).update_activity("quiz-2", covers=["consent", "breach", "rights"])
     finding = assert_one(journey, "WB003", "info", "quiz-2")
     assert "3 concepts" in finding.message and "'rights'" in finding.message
-    fixed = journey.update_activity("quiz-2", covers=["consent", "rights"])
+    fixed = journey.update_activity("quiz-2", covers=["consent", "rights"], items=items("consent", "rights"))
     assert found(fixed, "WB003") == []
 
 
@@ -208,7 +221,7 @@ def test_wb009_concept_never_encoded() -> None:
     journey = (
         clean_journey()
         .add_concept(Concept(id="rights", name="Rights"))
-        .update_activity("quiz-2", covers=["consent", "rights"])
+        .update_activity("quiz-2", covers=["consent", "rights"], items=items("consent", "rights"))
     )
     finding = assert_one(journey, "WB009", "error", "quiz-2", "rights")
     assert "retrieve" in finding.message and "encode" in finding.fix
@@ -256,7 +269,11 @@ def test_wb011_looks_at_the_last_formal_event() -> None:
 
 
 def test_wb012_not_retrieved_after_training() -> None:
-    journey = clean_journey().update_activity("quiz-1", covers=["breach"]).update_activity("quiz-2", covers=["breach"])
+    journey = (
+        clean_journey()
+        .update_activity("quiz-1", covers=["breach"], items=items("breach"))
+        .update_activity("quiz-2", covers=["breach"], items=items("breach"))
+    )
     finding = assert_one(journey, "WB012", "warning", "workshop", "consent")
     assert "'recap'" in finding.message and "weaker than retrieval" in finding.message
     assert "spaced_recall_quiz" in finding.fix
@@ -427,3 +444,23 @@ def test_wb022_leaves_real_content_alone(title: str) -> None:
         .connect("recap", "part-1")
     )
     assert found(journey, "WB022") == []
+
+
+# ---- WB023 / WB024: retrieval items ------------------------------------------------------
+
+
+def test_wb023_retrieval_without_items() -> None:
+    journey = clean_journey().update_activity("quiz-2", items=())
+    finding = assert_one(journey, "WB023", "info", "quiz-2")
+    assert "consent, breach" in finding.fix
+
+
+def test_wb023_leaves_quizzes_with_their_own_url_alone() -> None:
+    journey = clean_journey().update_activity("quiz-2", items=(), url="https://quiz.example.org/2")
+    assert found(journey, "WB023") == []
+
+
+def test_wb024_item_gap_names_the_untested_concept() -> None:
+    journey = clean_journey().update_activity("quiz-1", items=items("consent"))
+    finding = assert_one(journey, "WB024", "warning", "quiz-1", "breach")
+    assert "breach" in finding.fix

@@ -1,6 +1,6 @@
 """Frozen, validated values: concepts, activities, journeys; the networkx graph is a view."""
 
-from workbench.model.activity import Activity, Concept, Coverage, Schedule
+from workbench.model.activity import Activity, Choice, Concept, Coverage, RetrievalItem, Schedule
 from workbench.model.graph import from_graph, to_graph
 from workbench.model.journey import Edge, Journey
 from workbench.vocabulary import Channel, EdgeKind, KindCategory, Layer, MemoryEffect, Purpose
@@ -8,6 +8,7 @@ from workbench.vocabulary import Channel, EdgeKind, KindCategory, Layer, MemoryE
 __all__ = [
     "Activity",
     "Channel",
+    "Choice",
     "Concept",
     "Coverage",
     "Edge",
@@ -17,6 +18,7 @@ __all__ = [
     "Layer",
     "MemoryEffect",
     "Purpose",
+    "RetrievalItem",
     "Schedule",
     "from_graph",
     "to_graph",

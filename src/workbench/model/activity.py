@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -13,11 +13,15 @@ from workbench.vocabulary import Channel, Layer, MemoryEffect, Purpose
 if TYPE_CHECKING:
     from workbench.catalog import Catalog
 
-__all__ = ["Activity", "Concept", "Coverage", "Schedule", "fill_from_kind"]
+__all__ = ["Activity", "Choice", "Concept", "Coverage", "RetrievalItem", "Schedule", "fill_from_kind"]
 
 Id = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 #: Journeys are planned over days; ten years is far beyond any real journey.
 MAX_DAY = 3650.0
+#: SCORM 2004 keeps at most 10 correct-response patterns for a choice interaction and 5 for a
+#: fill-in one (RTE 4th ed., cmi.interactions.n.correct_responses); items stay within them.
+MAX_CHOICES = 10
+MAX_ACCEPTED = 5
 
 
 class Concept(Value):
@@ -96,6 +100,117 @@ class Schedule(Value):
         return "absolute" if self.day is not None else "relative"
 
 
+ItemType = Literal["single_choice", "multiple_choice", "free_text"]
+
+
+class Choice(Value):
+    """One answer option of a choice item.
+
+    Parameters
+    ----------
+    text : str
+        What learners read (plain text, never markup).
+    correct : bool
+        Whether choosing it is right.
+    feedback : str
+        Shown after a learner picked this choice (why it is right or wrong).
+
+    Examples
+    --------
+    >>> Choice(text="Situation, Behaviour, Impact", correct=True).correct
+    True
+    """
+
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    correct: StrictBool = False
+    feedback: Annotated[str, Field(max_length=1000)] = ""
+
+
+class RetrievalItem(Value):
+    """One retrieval question of a quiz, scenario or decision prompt, about one concept.
+
+    Parameters
+    ----------
+    id : str
+        Stable id, unique within the activity (the SCORM interaction id and the xAPI question id).
+    concept : str
+        The concept the item checks; one the activity covers.
+    stem : str
+        The question (plain text).
+    type : {"single_choice", "multiple_choice", "free_text"}
+        Single choice: at least two choices, exactly one correct. Multiple choice: at least two
+        choices, at least one correct. Free text: a short answer compared with ``accepted``
+        (case, surrounding and repeated spaces ignored).
+    choices : tuple of Choice
+        The options of a choice item, in the order shown (at most 10).
+    accepted : tuple of str
+        Accepted answers of a free-text item (one to five).
+    feedback : str
+        Shown after answering, whatever the answer (the explanation).
+
+    Examples
+    --------
+    >>> item = RetrievalItem(id="q1", concept="sbi", stem="What does the I in SBI stand for?",
+    ...                      type="free_text", accepted=("Impact",))
+    >>> item.accepts("  impact "), item.accepts("Intent")
+    (True, False)
+    """
+
+    id: Id
+    concept: Id
+    stem: Annotated[str, Field(min_length=1, max_length=2000)]
+    type: ItemType = "single_choice"
+    choices: Annotated[tuple[Choice, ...], Field(max_length=MAX_CHOICES)] = ()
+    accepted: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=250)], ...], Field(max_length=MAX_ACCEPTED)
+    ] = ()
+    feedback: Annotated[str, Field(max_length=1000)] = ""
+
+    @model_validator(mode="after")
+    def _answerable(self) -> Self:
+        problems = []
+        if self.type == "free_text":
+            if self.choices:
+                problems.append("choices: a free_text item has no choices; remove them or use a choice type")
+            if not any(a.strip() for a in self.accepted):
+                problems.append("accepted: a free_text item needs at least one accepted answer; add one")
+        else:
+            if self.accepted:
+                problems.append(
+                    f"accepted: only free_text items have accepted answers; remove it from this {self.type} item"
+                )
+            if len(self.choices) < 2:
+                problems.append(f"choices: a {self.type} item needs at least two choices (got {len(self.choices)})")
+            right = sum(c.correct for c in self.choices)
+            if self.type == "single_choice" and right != 1:
+                problems.append(
+                    f"choices: a single_choice item needs exactly one correct choice (got {right}); mark one "
+                    "'correct: true', or use type multiple_choice"
+                )
+            if self.type == "multiple_choice" and right < 1:
+                problems.append("choices: a multiple_choice item needs at least one correct choice")
+            texts = [c.text.strip().casefold() for c in self.choices]
+            if len(set(texts)) != len(texts):
+                problems.append("choices: two choices have the same text; make each one distinct")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @property
+    def correct_indices(self) -> tuple[int, ...]:
+        """Positions of the correct choices (empty for free text)."""
+        return tuple(i for i, c in enumerate(self.choices) if c.correct)
+
+    def accepts(self, answer: str) -> bool:
+        """Whether a free-text answer matches an accepted one (case and spacing ignored)."""
+        return _normalise_answer(answer) in {_normalise_answer(a) for a in self.accepted}
+
+
+def _normalise_answer(text: str) -> str:
+    # the same normalisation as the launch pages' script (casefold ~ toLocaleLowerCase)
+    return " ".join(text.split()).casefold()
+
+
 class Activity(Value):
     """One piece of a journey: a formal event or a micro asset.
 
@@ -128,6 +243,9 @@ class Activity(Value):
         Where it is delivered, when known (an IRI or URL).
     mastery_score : float, optional
         Score in [0, 1] needed to pass, for assessed assets (exported to cmi5).
+    items : tuple of RetrievalItem
+        Questions of a retrieval activity (quiz, scenario, decision prompt); each checks a
+        concept the activity covers. Exported SCORM and cmi5 pages run them.
     """
 
     id: Id
@@ -144,6 +262,13 @@ class Activity(Value):
     url: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
     mastery_score: Annotated[StrictFloat, Field(ge=0, le=1)] | None = None
     description: Annotated[str, Field(max_length=5000)] = ""
+    items: Annotated[
+        tuple[RetrievalItem, ...],
+        Field(
+            description="Retrieval questions of a quiz, scenario or decision prompt (optional; spec v1 "
+            "files written before items existed load unchanged)."
+        ),
+    ] = ()
 
     @model_validator(mode="after")
     def _coverage_complete(self) -> Self:
@@ -158,9 +283,31 @@ class Activity(Value):
             if coverage.concept in seen:
                 problems.append(f"covers[{index}]: concept {coverage.concept!r} listed twice; list it once")
             seen.add(coverage.concept)
+        if self.items and all(c.effect is not None for c in self.covers):
+            problems += self._item_problems(seen)
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _item_problems(self, covered: set[str]) -> list[str]:
+        problems = []
+        if not any(c.effect is MemoryEffect.RETRIEVE for c in self.covers):
+            problems.append(
+                "items: only retrieval activities (a 'retrieve' effect on a concept they cover) carry "
+                "items; remove them or use a quiz, scenario or decision kind"
+            )
+        ids: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.concept not in covered:
+                known = ", ".join(sorted(covered)) or "none"
+                problems.append(
+                    f"items[{index}].concept: {item.concept!r} is not a concept this activity covers "
+                    f"(covers: {known}); add it to covers or pick a covered one"
+                )
+            if item.id in ids:
+                problems.append(f"items[{index}].id: {item.id!r} is used twice in this activity; ids must differ")
+            ids.add(item.id)
+        return problems
 
     @property
     def concept_ids(self) -> tuple[str, ...]:

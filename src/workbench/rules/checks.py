@@ -6,7 +6,8 @@ turns them into findings with the rule's code, slug and severity. Rules never ch
 journey. Codes are stable: a rule that is retired keeps its code unused.
 
 Codes are grouped: WB001-WB005 single assets, WB006-WB010 concepts and coverage,
-WB011-WB017 timing and retention, WB018-WB021 the graph, WB022 conversion.
+WB011-WB017 timing and retention, WB018-WB021 the graph, WB022 conversion,
+WB023-WB024 retrieval items (what exported quizzes ask).
 
 Where the thresholds come from
 ------------------------------
@@ -48,6 +49,8 @@ __all__ = [
     "reinforcement_crammed",
     "reinforcement_fatigue",
     "retrieval_before_encode",
+    "retrieval_item_gap",
+    "retrieval_without_items",
     "social_without_facilitator",
     "too_many_concepts",
     "unreachable_activity",
@@ -690,3 +693,55 @@ def conversion_leftover(journey: Journey, config: LintConfig) -> Iterator[Issue]
             f"remove {a.id!r}, or redesign it around one objective (a question, a decision, a key point)",
             a.id,
         )
+
+
+# ---- retrieval items -----------------------------------------------------------------------
+
+
+def _runs_generated_page(journey: Journey, activity: Activity) -> bool:
+    """A launchable retrieval activity without its own URL: exports run it from a generated page."""
+    kind = journey.kind_of(activity)
+    retrieves = any(c.effect is MemoryEffect.RETRIEVE for c in activity.covers)
+    return kind.launchable and retrieves and activity.url is None
+
+
+@rule("WB023", "retrieval-without-items", Severity.INFO)
+def retrieval_without_items(journey: Journey, config: LintConfig) -> Iterator[Issue]:
+    """Launchable retrieval activity with no items: its SCORM/cmi5 page can only be marked done.
+
+    Only activities the exports turn into a generated page count (launchable kind, a
+    ``retrieve`` effect, no ``url`` of their own): those are the ones a delivered journey runs.
+    """
+    for a in journey.activities:
+        if a.items or not _runs_generated_page(journey, a):
+            continue
+        concepts = [c.concept for c in a.covers if c.effect is MemoryEffect.RETRIEVE]
+        yield Issue(
+            f"retrieval activity {a.id!r} has no items, so its exported SCORM/cmi5 page asks nothing "
+            "and records no per-concept result",
+            f"add one item per concept it retrieves ({', '.join(concepts)}) in the composer's item editor "
+            "or under 'items' in the spec, or give it the 'url' of the real quiz",
+            a.id,
+        )
+
+
+@rule("WB024", "retrieval-item-gap", Severity.WARNING)
+def retrieval_item_gap(journey: Journey, config: LintConfig) -> Iterator[Issue]:
+    """Activity with items that leave a concept it retrieves untested.
+
+    The simulation counts a retrieval touch for every concept the activity covers; a concept
+    no item asks about gets that credit without any practice, and no result reaches analytics.
+    """
+    for a in journey.activities:
+        if not a.items:
+            continue
+        asked = {item.concept for item in a.items}
+        for coverage in a.covers:
+            if coverage.effect is MemoryEffect.RETRIEVE and coverage.concept not in asked:
+                yield Issue(
+                    f"{a.id!r} retrieves {coverage.concept!r} but none of its {len(a.items)} items asks about it",
+                    f"add an item with concept {coverage.concept!r} to {a.id!r}, or remove "
+                    f"{coverage.concept!r} from its covers",
+                    a.id,
+                    coverage.concept,
+                )
