@@ -24,6 +24,7 @@ What is modelled, per learner and concept:
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ from workbench.plans._context import JourneyContext, resolve_model
 from workbench.plans.constraints import PlanConstraints
 from workbench.simulate.engine import learner_memory_rates
 from workbench.simulate.population import LearnerPopulation, TouchEffects
+from workbench.simulate.profiles import resolve_profile
 from workbench.simulate.touch import apply_touch
 
 __all__ = ["adaptive_schedule", "learner_rates"]
@@ -43,7 +45,7 @@ __all__ = ["adaptive_schedule", "learner_rates"]
 _OUTCOME_STREAM = 2**31 - 1  # spawn key of the retrieval outcomes (apart from the engine's)
 
 
-def learner_rates(population: LearnerPopulation, rng: RandomLike) -> np.ndarray:
+def learner_rates(population: LearnerPopulation, rng: RandomLike, profile: Any = None) -> np.ndarray:
     """Each learner's memory clock rate, as :func:`~workbench.simulate.simulate` draws it.
 
     Examples
@@ -52,7 +54,7 @@ def learner_rates(population: LearnerPopulation, rng: RandomLike) -> np.ndarray:
     >>> rates.tolist()
     [1.0, 1.0, 1.0, 1.0, 1.0]
     """
-    return learner_memory_rates(population, rng)
+    return learner_memory_rates(population, rng, profile)
 
 
 def _shift_weekend(days: np.ndarray, constraints: PlanConstraints | None) -> np.ndarray:
@@ -88,7 +90,7 @@ def adaptive_schedule(
     population: LearnerPopulation | None = None,
     target: float = 0.85,
     *,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     rng: RandomLike = 0,
     until_day: float = 180.0,
     concepts: tuple[str, ...] | None = None,
@@ -96,6 +98,7 @@ def adaptive_schedule(
     effects: TouchEffects | None = None,
     constraints: PlanConstraints | None = None,
     max_touches_per_concept: int = 30,
+    profile: Any = None,
 ) -> pd.DataFrame:
     """Every learner's adaptive schedule: a touch whenever their predicted recall falls to ``target``.
 
@@ -106,8 +109,8 @@ def adaptive_schedule(
         Who learns (default 1,000 learners); only memory variation matters here.
     target : float
         Recall probability at which a touch is due, in [0.5, 0.98].
-    model : str or MemoryModel
-        Forgetting model (FSRS-6 by default).
+    model : str or MemoryModel, optional
+        Forgetting model (default: the memory profile's, with its parameters).
     rng : int, Generator, SeedSequence or None
         Seed; the same seed as a simulation gives the same learners.
     until_day : float
@@ -117,11 +120,14 @@ def adaptive_schedule(
     kind : str
         Catalog kind of the touches (its memory effect applies).
     effects : TouchEffects, optional
-        Strength of passive effects (default :class:`TouchEffects`).
+        Strength of passive effects (default: the memory profile's).
     constraints : PlanConstraints, optional
         Only ``workdays_only`` and ``start_weekday`` apply.
     max_touches_per_concept : int
         Safety bound on touches per learner and concept.
+    profile : str, MemoryProfile or Calibration, optional
+        How learners remember (default: the default memory profile); the same profile as a
+        simulation gives the same learners.
 
     Returns
     -------
@@ -145,8 +151,9 @@ def adaptive_schedule(
     if max_touches_per_concept < 1:
         raise ParameterError(f"max_touches_per_concept: must be at least 1 (got {max_touches_per_concept})")
     population = population or LearnerPopulation()
-    effects = effects or TouchEffects()
-    memory = resolve_model(model)
+    memory_profile = resolve_profile(profile)
+    effects = effects or memory_profile.effects
+    memory = memory_profile.memory_model() if model is None or model == memory_profile.model else resolve_model(model)
     if kind not in journey.catalog:
         raise ParameterError(f"kind: {journey.catalog.unknown_kind_message(kind)}")
     plan_effect = journey.catalog[kind].memory_effect.value
@@ -159,7 +166,7 @@ def adaptive_schedule(
                 f"(concepts: {', '.join(context.concepts)})"
             )
     root = as_seed_sequence(rng)
-    rates = learner_rates(population, root)
+    rates = learner_rates(population, root, memory_profile)
     n = population.size
     days = journey.days
     timeline = [a for a in journey.timeline() if days[a.id] is not None and a.required]

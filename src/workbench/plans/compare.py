@@ -175,7 +175,7 @@ def compare(
     journey: Journey,
     plans: Mapping[str, ReinforcementPlan | str] | Sequence[ReinforcementPlan | str] | str,
     population: LearnerPopulation | None = None,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     horizon_days: int | None = None,
     rng: RandomLike = 0,
     days: Sequence[int] = (7, 30, 90),
@@ -183,6 +183,7 @@ def compare(
     *,
     threshold: float = 0.8,
     effects: TouchEffects | None = None,
+    profile: Any = None,
 ) -> PlanComparison:
     """Simulate each plan on ``journey`` with the same seed and tabulate the outcomes.
 
@@ -193,8 +194,8 @@ def compare(
         E.g. ``["none", "expanding", "fixed:7x4", "target:0.85"]``.
     population : LearnerPopulation, optional
         Default 1,000 learners.
-    model : str or MemoryModel
-        Forgetting model.
+    model : str or MemoryModel, optional
+        Forgetting model (default: the memory profile's).
     horizon_days : int, optional
         Last simulated day (default: the latest of ``days`` and ``deadline_day``).
     rng : int, Generator, SeedSequence or None
@@ -206,7 +207,10 @@ def compare(
     threshold : float
         Recall at which a learner counts as proficient.
     effects : TouchEffects, optional
-        Strength of memory effects.
+        Strength of memory effects (default: the profile's).
+    profile : str, MemoryProfile or Calibration, optional
+        How learners remember (default: the default memory profile; see
+        :mod:`workbench.simulate.profiles`).
 
     Returns
     -------
@@ -242,6 +246,7 @@ def compare(
             horizon_days=horizon,
             rng=seed,
             effects=effects,
+            profile=profile,
             threshold=threshold,
             checkpoint_days=(*chosen_days, deadline),
             progress=False,

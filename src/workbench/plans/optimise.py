@@ -51,7 +51,7 @@ from workbench.plans.generators import (
     TargetRetentionPlan,
     parse_plan,
 )
-from workbench.simulate import LearnerPopulation, TouchEffects, simulate
+from workbench.simulate import LearnerPopulation, TouchEffects, resolve_profile, simulate
 
 __all__ = ["FAMILIES", "METRICS", "SCENARIOS", "Optimisation", "frontier", "optimise", "sensitivity", "tune_deadline"]
 
@@ -88,13 +88,14 @@ class _Evaluator:
 
     journey: Journey
     population: LearnerPopulation
-    model: str | MemoryModel
+    model: str | MemoryModel | None
     seed: Any
     on_day: int
     threshold: float
     metric: str
     effects: TouchEffects | None
     horizon: int
+    profile: Any = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     plans: dict[str, ReinforcementPlan] = field(default_factory=dict)
     cache: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -115,6 +116,7 @@ class _Evaluator:
             horizon_days=self.horizon,
             rng=self.seed,
             effects=self.effects,
+            profile=self.profile,
             threshold=self.threshold,
             checkpoint_days=(self.on_day,),
             progress=False,
@@ -257,7 +259,7 @@ def optimise(
     on_day: int = 90,
     budget_min: float | None = None,
     population: LearnerPopulation | None = None,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     rng: RandomLike = 0,
     *,
     metric: str = "proficiency",
@@ -269,6 +271,7 @@ def optimise(
     max_touches: int = 12,
     max_simulations: int = 30,
     effects: TouchEffects | None = None,
+    profile: Any = None,
 ) -> Optimisation:
     """The least learner time that reaches ``target`` on ``on_day`` (or the best plan within a budget).
 
@@ -285,8 +288,8 @@ def optimise(
         Most minutes per learner the plan may schedule.
     population : LearnerPopulation, optional
         Who learns (default 1,000 learners).
-    model : str or MemoryModel
-        Forgetting model.
+    model : str or MemoryModel, optional
+        Forgetting model (default: the memory profile's).
     rng : int, Generator, SeedSequence or None
         One seed for every simulation (common random numbers).
     metric : {"proficiency", "retention"}
@@ -305,6 +308,9 @@ def optimise(
     max_simulations : int
         Stop searching after this many simulations.
     effects : TouchEffects, optional
+    profile : str, MemoryProfile or Calibration, optional
+        How learners remember (default: the default memory profile; see
+        :mod:`workbench.simulate.profiles`).
 
     Returns
     -------
@@ -348,6 +354,7 @@ def optimise(
         metric=metric,
         effects=effects,
         horizon=on_day + 1,
+        profile=profile,
     )
     goal = float(target)
     context = JourneyContext.of(journey)
@@ -486,12 +493,13 @@ def tune_deadline(
     deadline_day: int = 90,
     touches: int = 4,
     population: LearnerPopulation | None = None,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     rng: RandomLike = 0,
     *,
     ratios: Sequence[float] = (1.5, 2.0, 3.0, 4.0),
     lead_days: Sequence[float] = (1.0,),
     threshold: float = 0.8,
+    profile: Any = None,
     **options: Any,
 ) -> tuple[DeadlinePlan, pd.DataFrame]:
     """Choose the backward spacing of a deadline plan by simulation (common random numbers).
@@ -519,6 +527,7 @@ def tune_deadline(
         metric="proficiency",
         effects=None,
         horizon=deadline_day + 1,
+        profile=profile,
     )
     rows = []
     for lead in lead_days:
@@ -558,12 +567,13 @@ def frontier(
     journey: Journey,
     on_day: int = 90,
     population: LearnerPopulation | None = None,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     rng: RandomLike = 0,
     *,
     targets: Sequence[float] = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     plans: Sequence[ReinforcementPlan | str] | None = None,
     threshold: float = 0.8,
+    profile: Any = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Learner minutes against retention on ``on_day``, over target-retention plans and reference plans.
@@ -609,6 +619,7 @@ def frontier(
         metric="retention",
         effects=None,
         horizon=on_day + 1,
+        profile=profile,
     )
     rows = [evaluate(plan, plan.family) for plan in candidates]
     frame = pd.DataFrame(
@@ -633,12 +644,16 @@ SCENARIOS: dict[str, tuple[float, float]] = {
 }
 
 
-def _scenario_population(population: LearnerPopulation, engagement: float, sigma: float) -> LearnerPopulation:
+def _scenario_population(
+    population: LearnerPopulation, engagement: float, sigma: float, profile: Any = None
+) -> LearnerPopulation:
     data = population.model_dump()
     eng = data["engagement"]
     for key in ("required", "optional", "on_demand_weekly_use"):
         eng[key] = min(1.0, float(eng[key]) * engagement)
-    data["memory_sigma"] = min(3.0, float(data["memory_sigma"]) * sigma)
+    # a population that leaves the spread to the memory profile scales the profile's
+    base = data["memory_sigma"] if data["memory_sigma"] is not None else resolve_profile(profile).memory_sigma
+    data["memory_sigma"] = min(3.0, float(base) * sigma)
     return LearnerPopulation.model_validate(data)
 
 
@@ -646,12 +661,13 @@ def sensitivity(
     journey: Journey,
     plan: ReinforcementPlan | str | None,
     population: LearnerPopulation | None = None,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     rng: RandomLike = 0,
     *,
     on_day: int = 90,
     threshold: float = 0.8,
     scenarios: Mapping[str, tuple[float, float]] | None = None,
+    profile: Any = None,
 ) -> pd.DataFrame:
     """How a plan's outcome on ``on_day`` moves when learners engage less or vary more than assumed.
 
@@ -688,11 +704,12 @@ def sensitivity(
     for name, (engagement, sigma) in what_ifs.items():
         if not (engagement >= 0 and sigma >= 0):
             raise ParameterError(f"scenarios[{name!r}]: factors must be >= 0 (got {engagement}, {sigma})")
-        scenario = _scenario_population(population, float(engagement), float(sigma))
+        scenario = _scenario_population(population, float(engagement), float(sigma), profile)
         result = simulate(
             applied,
             population=scenario,
             model=model,
+            profile=profile,
             horizon_days=on_day + 1,
             rng=seed,
             threshold=threshold,

@@ -11,17 +11,33 @@ Examples
 
 from workbench.simulate.engine import BLOCK_SIZE, Plan, learner_memory_rates, simulate
 from workbench.simulate.population import Engagement, LearnerPopulation, TouchEffects
+from workbench.simulate.profiles import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    FittableParameter,
+    MemoryProfile,
+    fittable_parameters,
+    get_profile,
+    resolve_profile,
+)
 from workbench.simulate.result import QUANTILE_LEVELS, SimulationResult, TouchRecord
 
 __all__ = [
     "BLOCK_SIZE",
+    "DEFAULT_PROFILE",
+    "PROFILES",
     "QUANTILE_LEVELS",
     "Engagement",
+    "FittableParameter",
     "LearnerPopulation",
+    "MemoryProfile",
     "Plan",
     "SimulationResult",
     "TouchEffects",
     "TouchRecord",
+    "fittable_parameters",
+    "get_profile",
     "learner_memory_rates",
+    "resolve_profile",
     "simulate",
 ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 from scipy.special import expit, logit
 
 from workbench._random import RandomLike, as_seed_sequence, stream
@@ -26,6 +27,7 @@ from workbench.errors import ParameterError, UnknownNameError
 from workbench.memory import MemoryModel, MemoryState, get_model
 from workbench.model import Journey
 from workbench.simulate.population import LearnerPopulation, TouchEffects
+from workbench.simulate.profiles import MemoryProfile, resolve_profile
 from workbench.simulate.result import SimulationResult
 from workbench.simulate.touch import GOOD, apply_touch
 from workbench.vocabulary import Channel, Layer, MemoryEffect
@@ -38,6 +40,8 @@ BLOCK_SIZE = 4096
 QUANTILE_SAMPLE = 2000
 #: Grid days evaluated at once (bounds memory: days x block x concepts floats).
 DAYS_PER_BATCH = 16
+_EFFECT_NAMES = tuple(e.value for e in MemoryEffect)
+_EFFECT_CODES = {name: code for code, name in enumerate(_EFFECT_NAMES)}
 _LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
 
 
@@ -64,16 +68,23 @@ def _stream_key(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def _draw_memory_rates(learners: np.random.Generator, population: LearnerPopulation, size: int) -> np.ndarray:
+def _draw_memory_rates(learners: np.random.Generator, memory_sigma: float, size: int) -> np.ndarray:
     """The first draw of a block's learner stream: each learner's memory clock rate."""
-    return np.exp(learners.normal(0.0, population.memory_sigma, size))
+    return np.exp(learners.normal(0.0, memory_sigma, size))
 
 
-def learner_memory_rates(population: LearnerPopulation, rng: RandomLike) -> np.ndarray:
+def _with_profile_sigma(population: LearnerPopulation, profile: MemoryProfile) -> LearnerPopulation:
+    """The population with its memory spread settled: its own if set, else the profile's."""
+    if population.memory_sigma is not None:
+        return population
+    return population.model_copy(update={"memory_sigma": profile.memory_sigma})
+
+
+def learner_memory_rates(population: LearnerPopulation, rng: RandomLike, profile: Any = None) -> np.ndarray:
     """Each learner's memory clock rate exactly as :func:`simulate` draws it for ``rng``.
 
-    Learner *i* here is learner *i* of a simulation with the same seed (used by per-learner
-    adaptive schedules, which must serve the same learners).
+    Learner *i* here is learner *i* of a simulation with the same seed and memory profile
+    (used by per-learner adaptive schedules, which must serve the same learners).
 
     Examples
     --------
@@ -82,9 +93,11 @@ def learner_memory_rates(population: LearnerPopulation, rng: RandomLike) -> np.n
     """
     root = as_seed_sequence(rng)
     n = population.size
+    sigma = _with_profile_sigma(population, resolve_profile(profile)).memory_sigma
+    assert sigma is not None
     return np.concatenate(
         [
-            _draw_memory_rates(stream(root, block, 0), population, min(BLOCK_SIZE, n - start))
+            _draw_memory_rates(stream(root, block, 0), sigma, min(BLOCK_SIZE, n - start))
             for block, start in enumerate(range(0, n, BLOCK_SIZE))
         ]
     )
@@ -165,6 +178,7 @@ class _BlockOutput:
     attempts: np.ndarray  # (T,) retrieval attempts (learner x concept)
     successes: np.ndarray  # (T,) successful retrievals
     final_stability: np.ndarray  # (n, C)
+    trace: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -183,6 +197,7 @@ class _Setup:
     root: np.random.SeedSequence
     sample_size: int
     first_ratings: dict[str, int] = field(default_factory=dict)
+    trace: bool = False
 
 
 def _take(state: MemoryState, cols: np.ndarray) -> MemoryState:
@@ -205,7 +220,8 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     learners = stream(setup.root, block, 0)
     shape = (size, n_concepts)
 
-    rate = _draw_memory_rates(learners, population, size)[:, None] * setup.concept_rate[None, :]
+    assert population.memory_sigma is not None  # settled by simulate
+    rate = _draw_memory_rates(learners, population.memory_sigma, size)[:, None] * setup.concept_rate[None, :]
     propensity = learners.normal(0.0, population.engagement_sigma, size)
     knows = learners.random(shape) < setup.prior[None, :]
 
@@ -282,6 +298,14 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             out.attempts[t] += np.count_nonzero(outcome.attempted)
             out.successes[t] += np.count_nonzero(outcome.recalled)
             state = _put(state, cols, outcome.state)
+            if setup.trace:
+                who, which = np.nonzero(reached)
+                recalled = (
+                    outcome.recalled[who, which].astype(np.int8)  # a first retrieval fails (rating Again)
+                    if effect == MemoryEffect.RETRIEVE.value
+                    else np.full(who.shape, -1, dtype=np.int8)
+                )
+                out.trace.append((start + who, cols[which], t, _EFFECT_CODES[effect], recalled))
             last[:, cols] = np.where(reached, touch.day, last[:, cols])
             encoded[:, cols] |= reached
     measure(range(g, n_days))
@@ -304,15 +328,17 @@ def simulate(
     journey: Journey,
     plan: Plan | None = None,
     population: LearnerPopulation | None = None,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     horizon_days: int = 180,
     rng: RandomLike = None,
     *,
+    profile: MemoryProfile | str | Any = None,
     effects: TouchEffects | None = None,
     threshold: float = 0.8,
     checkpoint_days: Iterable[int] = (7, 30, 90),
     progress: bool | None = None,
     workers: int | None = None,
+    trace: bool = False,
 ) -> SimulationResult:
     """Simulate what a learner population remembers of each concept, day by day.
 
@@ -324,16 +350,22 @@ def simulate(
     plan : Plan, optional
         Reinforcement applied to the journey first (``plan.apply(journey)``).
     population : LearnerPopulation, optional
-        Who learns (default: 1,000 learners with the stated default variation).
-    model : str or MemoryModel
-        Forgetting model, by name (``"fsrs6"``, ``"exponential"``, ``"hlr"``, ``"actr"``) or
-        an instance.
+        Who learns (default: 1,000 learners with the stated default variation). Its
+        ``memory_sigma``, when None, is the memory profile's.
+    model : str or MemoryModel, optional
+        Forgetting model. None, or the name of the profile's model, runs the profile's model
+        with the profile's parameters; another name (``"exponential"``, ``"hlr"``,
+        ``"actr"``) runs that model with its own defaults; an instance runs as it is.
     horizon_days : int
         Last day simulated; recall is reported for days 0..horizon_days.
     rng : int, numpy Generator, SeedSequence or None
         Randomness; the seed actually used is kept in the result (``result.seed``).
+    profile : str, MemoryProfile or Calibration, optional
+        How learners remember (:mod:`workbench.simulate.profiles`): model parameters, learner
+        spread and touch gains, with their source; a fitted calibration
+        (:mod:`workbench.calibrate`) is accepted too. Default: the default profile.
     effects : TouchEffects, optional
-        Strength of each memory effect.
+        Strength of each memory effect (default: the profile's).
     threshold : float
         Recall probability at which a learner counts as proficient on a concept.
     checkpoint_days : iterable of int
@@ -343,6 +375,10 @@ def simulate(
         Show a progress bar (default: for runs of more than 8 blocks of learners).
     workers : int, optional
         Threads (default: up to 2); the result does not depend on it.
+    trace : bool
+        Keep every touch each learner did and every retrieval outcome
+        (``result.trace``: learner, concept, day, effect, activity_id, recalled); the
+        per-learner events a delivered journey would log.
 
     Returns
     -------
@@ -364,8 +400,10 @@ def simulate(
         raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
     if plan is not None:
         journey = plan.apply(journey)
-    population = population or LearnerPopulation()
-    effects = effects or TouchEffects()
+    memory_profile = resolve_profile(profile)
+    population = _with_profile_sigma(population or LearnerPopulation(), memory_profile)
+    effects_given = effects is not None
+    effects = effects or memory_profile.effects
     if (
         not isinstance(horizon_days, int | np.integer)
         or isinstance(horizon_days, bool)
@@ -376,7 +414,7 @@ def simulate(
         raise ParameterError(f"threshold: must be a recall probability in (0, 1] (got {threshold!r})")
     if not journey.concepts:
         raise ParameterError(f"journey {journey.id!r} has no concepts; there is nothing to remember")
-    memory = _resolve_model(model)
+    memory = memory_profile.memory_model() if model is None or model == memory_profile.model else _resolve_model(model)
     horizon = int(horizon_days)
     days = sorted({int(d) for d in checkpoint_days if 0 <= int(d) <= horizon} | {horizon})
     root = as_seed_sequence(rng)
@@ -406,6 +444,7 @@ def simulate(
         root=root,
         sample_size=QUANTILE_SAMPLE,
         first_ratings={e.value: effects.first_rating(e.value) for e in MemoryEffect},
+        trace=bool(trace),
     )
     n = population.size
     blocks = [(b, start, min(BLOCK_SIZE, n - start)) for b, start in enumerate(range(0, n, BLOCK_SIZE))]
@@ -436,4 +475,45 @@ def simulate(
     finally:
         if bar is not None:
             bar.close()
-    return SimulationResult.from_blocks(setup, outputs, model_name=getattr(memory, "name", type(memory).__name__))
+    return SimulationResult.from_blocks(
+        setup,
+        outputs,
+        model_name=getattr(memory, "name", type(memory).__name__),
+        profile=_profile_note(memory_profile, model, effects_given),
+        trace=_trace_frame(setup, outputs) if trace else None,
+    )
+
+
+def _profile_note(profile: MemoryProfile, model: Any, effects_given: bool) -> dict[str, Any]:
+    """What ``result.assumptions["memory_profile"]`` says: the profile, and what overrode it."""
+    note = profile.describe()
+    if model is not None and model != profile.model:
+        shown = model if isinstance(model, str) else getattr(model, "name", type(model).__name__)
+        note["model_override"] = f"model {shown!r} given explicitly (not the profile's parameters)"
+    if effects_given:
+        note["effects_override"] = "touch effects given explicitly (not the profile's gains)"
+    return note
+
+
+def _trace_frame(setup: _Setup, outputs: Sequence[_BlockOutput]) -> pd.DataFrame:
+    """Every learner's touches and retrieval outcomes, one row per (learner, concept, touch)."""
+    parts = [part for output in outputs for part in output.trace]
+    learner = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.intp)
+    column = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.intp)
+    touch = np.concatenate([np.full(len(p[0]), p[2]) for p in parts]) if parts else np.zeros(0, dtype=int)
+    effect = np.concatenate([np.full(len(p[0]), p[3], dtype=np.int8) for p in parts]) if parts else np.zeros(0, int)
+    outcome = np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, dtype=np.int8)
+    concepts = np.array([c.id for c in setup.journey.concepts], dtype=object)
+    days = np.array([t.day for t in setup.touches], dtype=float)
+    activities = np.array([t.activity_id for t in setup.touches], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "learner": learner.astype(np.int64),
+            "concept": pd.Categorical(concepts[column], categories=list(concepts)),
+            "day": days[touch],
+            "effect": pd.Categorical(np.array(_EFFECT_NAMES, dtype=object)[effect], categories=list(_EFFECT_NAMES)),
+            "activity_id": activities[touch],
+            "recalled": pd.arrays.IntegerArray(outcome, mask=outcome < 0),
+        }
+    )
+    return frame.sort_values(["learner", "day"], kind="stable").reset_index(drop=True)

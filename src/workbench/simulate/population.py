@@ -136,10 +136,12 @@ class LearnerPopulation(Value):
     ----------
     size : int
         Number of simulated learners.
-    memory_sigma : float
+    memory_sigma : float, optional
         Spread between learners' forgetting speed: each learner's clock runs at a
         log-normal rate ``exp(N(0, memory_sigma))``, which for FSRS and the exponential model
         is the same as dividing every stability by that factor. 0 makes all learners alike.
+        None (default): the spread of the memory profile the simulation runs with
+        (:mod:`workbench.simulate.profiles`).
     engagement_sigma : float
         Spread of learners' propensity to engage, on the logit scale.
     prior_knowledge : dict
@@ -156,14 +158,14 @@ class LearnerPopulation(Value):
 
     Examples
     --------
-    >>> LearnerPopulation(size=500).memory_sigma
-    0.35
+    >>> LearnerPopulation(size=500).memory_sigma is None  # the memory profile's spread
+    True
     >>> LearnerPopulation.uniform(100).engagement.required
     1.0
     """
 
     size: Annotated[int, Field(ge=1, le=50_000_000)] = 1000
-    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] = 0.35
+    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] | None = None
     engagement_sigma: Annotated[StrictFloat, Field(ge=0, le=5)] = 0.8
     prior_knowledge: dict[str, Probability] = Field(default_factory=dict)
     default_prior_knowledge: Probability = 0.0

@@ -63,6 +63,13 @@ class SimulationResult:
         never met the concept.
     touches : tuple of TouchRecord
         Each touch, with how many learners it reached.
+    assumptions : dict
+        What the numbers rest on: journey, memory profile (name, title, source, citations),
+        model and parameters, population, touch effects, horizon, threshold, seed.
+    trace : DataFrame or None
+        With ``simulate(..., trace=True)``: one row per touch a learner did of a concept
+        (``learner, concept, day, effect, activity_id, recalled``; ``recalled`` is 0/1 for
+        retrievals and missing for other effects).
     """
 
     journey_id: str
@@ -85,11 +92,19 @@ class SimulationResult:
     model_name: str
     seed: Any
     assumptions: Mapping[str, Any] = field(default_factory=dict)
+    trace: pd.DataFrame | None = None
 
     # ---- construction ------------------------------------------------------------------
 
     @classmethod
-    def from_blocks(cls, setup: Any, outputs: Sequence[Any], model_name: str) -> SimulationResult:
+    def from_blocks(
+        cls,
+        setup: Any,
+        outputs: Sequence[Any],
+        model_name: str,
+        profile: Mapping[str, Any] | None = None,
+        trace: pd.DataFrame | None = None,
+    ) -> SimulationResult:
         """Reduce the per-block outputs of the engine (in block order, so sums are stable)."""
         n = setup.population.size
         mean = np.sum([o.mean_sum for o in outputs], axis=0) / n
@@ -146,6 +161,7 @@ class SimulationResult:
             seed=setup.root.entropy,
             assumptions={
                 "journey": f"{journey.id} v{journey.version}",
+                "memory_profile": dict(profile or {}),
                 "model": model_name,
                 "model_parameters": _model_parameters(setup.model),
                 # where the model's numbers come from and where they stop holding
@@ -156,6 +172,7 @@ class SimulationResult:
                 "threshold": setup.threshold,
                 "seed": setup.root.entropy,
             },
+            trace=trace,
         )
 
     # ---- look-ups ----------------------------------------------------------------------

@@ -1,0 +1,318 @@
+"""Memory profiles: the engine's fittable memory parameters as one named, sourced value.
+
+A :class:`MemoryProfile` says how the simulated learners remember: the forgetting model and
+its parameters, how much learners differ in forgetting speed (``memory_sigma``) and how
+strongly each kind of touch changes memory (the non-retrieval touch gains). Every profile
+names its source, and every simulation records the profile it ran with
+(``result.assumptions["memory_profile"]``).
+
+The parameters a calibration can fit are listed by :func:`fittable_parameters`; each has a
+name with its unit, bounds and a getter/setter on the profile, so fitting never needs to
+know how a model stores its weights.
+
+Examples
+--------
+>>> profile = get_profile("flashcards")
+>>> profile.model, profile.memory_sigma
+('fsrs6', 0.35)
+>>> round(profile.value("s0_encode_days"), 4)
+2.3065
+>>> profile.with_values({"s0_encode_days": 1.0}).value("s0_encode_days")
+1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from workbench._values import StrictFloat, Value
+from workbench.errors import ParameterError, UnknownNameError
+from workbench.memory import MemoryModel, get_model
+from workbench.memory.fsrs import DEFAULT_FSRS6_WEIGHTS, FSRS6_LOWER_BOUNDS, FSRS6_UPPER_BOUNDS
+from workbench.simulate.population import TouchEffects
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES",
+    "FittableParameter",
+    "MemoryProfile",
+    "fittable_parameters",
+    "get_profile",
+    "resolve_profile",
+]
+
+
+class MemoryProfile(Value):
+    """How simulated learners remember: model, parameters, learner spread and touch gains.
+
+    Parameters
+    ----------
+    name : str
+        Short name (``"workplace"``, ``"flashcards"``, ``"calibration:pilot"``).
+    title : str
+        One line a designer reads in reports.
+    model : str
+        Registry name of the memory model (see :func:`workbench.memory.get_model`).
+    model_parameters : dict
+        Keywords of :func:`~workbench.memory.get_model` for that model (FSRS-6: ``{"w": [...]}``).
+    memory_sigma : float
+        Spread of learners' forgetting speed: each learner's memory clock runs at
+        ``exp(N(0, memory_sigma))``.
+    effects : TouchEffects
+        Gains of the non-retrieval touches and the rating of each first touch.
+    source : str
+        Where the numbers come from (data, fit, or "defaults of ...").
+    citations : tuple of str
+        The publications the numbers rest on.
+
+    Examples
+    --------
+    >>> p = MemoryProfile(name="mine", title="Mine", model_parameters={"w": list(DEFAULT_FSRS6_WEIGHTS)},
+    ...                   source="a test")
+    >>> p.memory_model().name
+    'fsrs6'
+    >>> MemoryProfile.model_validate_json(p.model_dump_json()) == p
+    True
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    title: Annotated[str, Field(min_length=1)]
+    model: str = "fsrs6"
+    model_parameters: dict[str, Any] = Field(default_factory=dict)
+    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] = 0.35
+    effects: TouchEffects = Field(default_factory=TouchEffects)
+    source: Annotated[str, Field(min_length=1)]
+    citations: tuple[str, ...] = ()
+
+    def memory_model(self) -> MemoryModel:
+        """The memory model with this profile's parameters."""
+        return get_model(self.model, **self.model_parameters)
+
+    def value(self, name: str) -> float:
+        """The current value of one fittable parameter (see :func:`fittable_parameters`)."""
+        return _parameter(self.model, name).get(self)
+
+    def values(self, names: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Values of the fittable parameters (all of this profile's model by default)."""
+        chosen = names if names is not None else tuple(fittable_parameters(self.model))
+        return {name: self.value(name) for name in chosen}
+
+    def with_values(self, values: Mapping[str, float], **fields: Any) -> MemoryProfile:
+        """A new profile with some fittable parameters (and plain fields, e.g. ``name``) replaced.
+
+        Examples
+        --------
+        >>> p = get_profile("flashcards").with_values({"memory_sigma": 0.5}, name="wider")
+        >>> p.name, p.memory_sigma
+        ('wider', 0.5)
+        """
+        profile = self
+        for name, number in values.items():
+            profile = _parameter(self.model, name).set(profile, float(number))
+        if fields:
+            profile = MemoryProfile.model_validate({**profile.model_dump(), **fields})
+        return profile
+
+    def describe(self) -> dict[str, Any]:
+        """Name, title, source and citations (what reports and ``result.assumptions`` show)."""
+        return {"name": self.name, "title": self.title, "source": self.source, "citations": list(self.citations)}
+
+
+# ---- fittable parameters -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FittableParameter:
+    """One parameter a calibration can fit, with its unit in the name and its bounds.
+
+    ``log`` parameters are positive and fitted on the log scale (their uncertainty is
+    multiplicative).
+    """
+
+    name: str
+    description: str
+    low: float
+    high: float
+    log: bool
+    get: Callable[[MemoryProfile], float]
+    set: Callable[[MemoryProfile, float], MemoryProfile]
+
+
+def _replace(profile: MemoryProfile, **changes: Any) -> MemoryProfile:
+    # validated again: a setter can never produce an out-of-range profile
+    return MemoryProfile.model_validate({**profile.model_dump(), **changes})
+
+
+def _fsrs_weight(index: int, name: str, description: str, log: bool) -> FittableParameter:
+    def get(profile: MemoryProfile) -> float:
+        weights = profile.model_parameters.get("w", DEFAULT_FSRS6_WEIGHTS)
+        return float(weights[index])
+
+    def set_(profile: MemoryProfile, number: float) -> MemoryProfile:
+        weights = list(profile.model_parameters.get("w", DEFAULT_FSRS6_WEIGHTS))
+        weights[index] = number
+        return _replace(profile, model_parameters={**profile.model_parameters, "w": weights})
+
+    return FittableParameter(name, description, FSRS6_LOWER_BOUNDS[index], FSRS6_UPPER_BOUNDS[index], log, get, set_)
+
+
+def _gain(effect: str) -> FittableParameter:
+    field = f"{effect}_gain"
+
+    def get(profile: MemoryProfile) -> float:
+        return float(getattr(profile.effects, field))
+
+    def set_(profile: MemoryProfile, number: float) -> MemoryProfile:
+        effects = profile.effects.model_dump()
+        effects[field] = number
+        return _replace(profile, effects=effects)
+
+    return FittableParameter(
+        f"{effect}_gain",
+        f"gain of a successful {effect} touch of a known concept, relative to a retrieval (0..1)",
+        0.0,
+        1.0,
+        False,
+        get,
+        set_,
+    )
+
+
+def _sigma() -> FittableParameter:
+    def set_(profile: MemoryProfile, number: float) -> MemoryProfile:
+        return _replace(profile, memory_sigma=number)
+
+    return FittableParameter(
+        "memory_sigma",
+        "spread of learners' forgetting speed (sd of the log memory clock rate)",
+        0.0,
+        3.0,
+        False,
+        lambda p: float(p.memory_sigma),
+        set_,
+    )
+
+
+def _fsrs_parameters() -> dict[str, FittableParameter]:
+    # first touches take the rating TouchEffects gives them: encode 3 (Good) -> w2,
+    # passive (restudy/apply/discuss) 2 (Hard) -> w1, retrieve 1 (Again) -> w0
+    items = [
+        _fsrs_weight(2, "s0_encode_days", "stability after a first encode touch (days to 90% recall)", True),
+        _fsrs_weight(1, "s0_passive_days", "stability after a first restudy/apply/discuss touch (days)", True),
+        _fsrs_weight(0, "s0_retrieve_days", "stability after a first (failed) retrieval with feedback (days)", True),
+        _fsrs_weight(20, "decay", "forgetting-curve decay: R = (1 + F t / S) ** -decay", True),
+        _fsrs_weight(8, "recall_gain_log", "log scale of the stability gain after a successful review", False),
+        _fsrs_weight(9, "recall_gain_stability_exponent", "how the review gain shrinks as stability grows", False),
+        _fsrs_weight(10, "recall_gain_forgetting", "how the review gain grows with what was forgotten", False),
+        _fsrs_weight(11, "lapse_scale", "scale of the stability after a failed retrieval", True),
+        _fsrs_weight(17, "same_day_rate", "stability change of a second touch on the same day", False),
+        _sigma(),
+        *(_gain(e) for e in ("encode", "restudy", "apply", "discuss")),
+    ]
+    return {p.name: p for p in items}
+
+
+_FITTABLE: dict[str, dict[str, FittableParameter]] = {"fsrs6": _fsrs_parameters()}
+_COMMON = {p.name: p for p in (_sigma(), *(_gain(e) for e in ("encode", "restudy", "apply", "discuss")))}
+
+
+def fittable_parameters(model: str = "fsrs6") -> dict[str, FittableParameter]:
+    """The parameters a calibration can fit for ``model``, by name.
+
+    Every model shares ``memory_sigma`` and the touch gains; FSRS-6 adds its initial
+    stabilities per first-touch effect, decay, review-gain and lapse weights.
+
+    Examples
+    --------
+    >>> list(fittable_parameters("fsrs6"))[:4]
+    ['s0_encode_days', 's0_passive_days', 's0_retrieve_days', 'decay']
+    """
+    return dict(_FITTABLE.get(model, _COMMON))
+
+
+def _parameter(model: str, name: str) -> FittableParameter:
+    known = fittable_parameters(model)
+    if name not in known:
+        raise UnknownNameError(
+            f"parameter {name!r} is not fittable for model {model!r}; known: {', '.join(known)}; "
+            "fix: use one of these names"
+        )
+    return known[name]
+
+
+# ---- the named profiles ---------------------------------------------------------------------
+
+_FSRS_CITATION = (
+    "Ye, J. et al. (2024). FSRS-6 default parameters, open-spaced-repetition/py-fsrs 6.x "
+    "(fitted to Anki flashcard review logs)."
+)
+
+FLASHCARDS = MemoryProfile(
+    name="flashcards",
+    title="Flashcard reviews (FSRS-6 defaults)",
+    model="fsrs6",
+    model_parameters={"w": list(DEFAULT_FSRS6_WEIGHTS)},
+    memory_sigma=0.35,
+    effects=TouchEffects(),
+    source=(
+        "FSRS-6 default weights, fitted to millions of Anki reviews by people who chose to study "
+        "the cards; learner spread and touch gains are workbench planning assumptions"
+    ),
+    citations=(
+        _FSRS_CITATION,
+        "Rowland, C. A. (2014). The effect of testing versus restudy on retention. Psychological Bulletin 140(6).",
+        "Chi, M. T. H. & Wylie, R. (2014). The ICAP framework. Educational Psychologist 49(4).",
+    ),
+)
+
+#: Named profiles, by name.
+PROFILES: dict[str, MemoryProfile] = {FLASHCARDS.name: FLASHCARDS}
+
+#: The profile a simulation uses when none is given.
+DEFAULT_PROFILE: str = "flashcards"
+
+
+def get_profile(name: str) -> MemoryProfile:
+    """The named memory profile.
+
+    Examples
+    --------
+    >>> get_profile("flashcards").title
+    'Flashcard reviews (FSRS-6 defaults)'
+    """
+    key = str(name).strip().lower()
+    if key not in PROFILES:
+        raise UnknownNameError(
+            f"unknown memory profile {name!r}; known profiles: {', '.join(PROFILES)}; "
+            "fix: use one of these names, or a calibration file (workbench calibrate)"
+        )
+    return PROFILES[key]
+
+
+def resolve_profile(profile: Any = None) -> MemoryProfile:
+    """A profile from a name, a :class:`MemoryProfile`, a calibration (anything with ``.profile``) or None.
+
+    None is the default profile (:data:`DEFAULT_PROFILE`).
+
+    Examples
+    --------
+    >>> resolve_profile().name == DEFAULT_PROFILE
+    True
+    """
+    if profile is None:
+        return get_profile(DEFAULT_PROFILE)
+    if isinstance(profile, MemoryProfile):
+        return profile
+    if isinstance(profile, str):
+        return get_profile(profile)
+    inner = getattr(profile, "profile", None)
+    if isinstance(inner, MemoryProfile):
+        return inner
+    raise ParameterError(
+        f"profile: expected a profile name, a MemoryProfile or a Calibration, got {type(profile).__name__}; "
+        f"fix: use e.g. profile={DEFAULT_PROFILE!r}"
+    )
