@@ -70,7 +70,7 @@ __all__ = ["ACTRModel", "ACTRParameters", "ACTRState"]
 _LOG_T_LOW, _LOG_T_HIGH = np.log(1e-7), np.log(1e6)
 # Newton on log-days converges quadratically; the cap only guards against a pathological cell
 _NEWTON_MAX_STEPS = 60
-_NEWTON_TOLERANCE = 1e-12
+_NEWTON_TOLERANCE = 1e-10
 
 _SOURCE = (
     "decay a = 0.177, c = 0.217, threshold -0.704, noise 0.255, time scale 0.025 from Pavlik & "
@@ -211,47 +211,51 @@ class ACTRModel:
         Activation falls with time, so the root in log-days is unique. A Newton iteration on
         log-days, with the analytic slope, starts at the time the newest trace alone would
         take (a lower bound: the other traces only add activation) and is kept inside a
-        bracket that each step narrows; a step leaving the bracket bisects it instead.
+        bracket that each step narrows; a step leaving the bracket bisects it instead. Each
+        step works only on the cells that have not converged yet.
         """
         p = self.parameters
-        target = p.threshold - p.noise * np.log(1 / probability - 1)  # activation at p
         shape = state.shape
-        target = np.broadcast_to(target, shape)
         ages, decays, weights = self._occupied(state.trace_age_days, state.trace_decay, state.trace_weight)
+        slots = ages.shape[-1]
+        ages, decays, weights = (a.reshape(-1, slots) for a in (ages, decays, weights))
+        target = np.broadcast_to(p.threshold - p.noise * np.log(1 / probability - 1), shape).reshape(-1)
         h = p.seconds_per_day
 
-        def excess_and_slope(log_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            t = np.exp(log_days)[..., None]
-            raw = (ages + t) * h
+        def excess_and_slope(log_days: np.ndarray, cells: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+            t = np.exp(log_days)[:, None]
+            raw = (ages[cells] + t) * h
             age_s = np.maximum(raw, 1.0)
-            terms = weights * np.power(age_s, -decays)
+            d = decays[cells]
+            terms = weights[cells] * np.power(age_s, -d)
             total = terms.sum(axis=-1)
             # d/dlog(t) of ln(age_s^-d) is -d t h / age_s while unclamped, 0 when clamped
-            slope_terms = np.where(raw > 1.0, -decays * terms * (t * h / age_s), 0.0)
+            slope_terms = np.where(raw > 1.0, -d * terms * (t * h / age_s), 0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                return p.base_level_constant + np.log(total) - target, slope_terms.sum(axis=-1) / total
+                return p.base_level_constant + np.log(total) - target[cells], slope_terms.sum(axis=-1) / total
 
-        low, high = np.full(shape, _LOG_T_LOW), np.full(shape, _LOG_T_HIGH)
-        newest_weight, newest_decay = weights[..., -1], decays[..., -1]
+        n = target.size
+        low, high = np.full(n, _LOG_T_LOW), np.full(n, _LOG_T_HIGH)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            guess = (p.base_level_constant + np.log(newest_weight) - target) / newest_decay - np.log(h)
+            guess = (p.base_level_constant + np.log(weights[:, -1]) - target) / decays[:, -1] - np.log(h)
         x = np.where(np.isfinite(guess), np.clip(guess, _LOG_T_LOW, _LOG_T_HIGH), 0.5 * (low + high))
-        active = np.ones(shape, dtype=bool)
+        start, _ = excess_and_slope(np.full(n, -np.inf), slice(None))
+        cells = np.flatnonzero(start > 0)  # recall already below the target at the touch: 0 days
         for _ in range(_NEWTON_MAX_STEPS):
-            f, slope = excess_and_slope(x)
+            xc, lo, hi = x[cells], low[cells], high[cells]
+            f, slope = excess_and_slope(xc, cells)
             above = f > 0
-            low, high = np.where(above, x, low), np.where(above, high, x)
+            lo, hi = np.where(above, xc, lo), np.where(above, hi, xc)
             with np.errstate(divide="ignore", invalid="ignore"):
-                step = np.where(slope < 0, f / slope, np.inf)
-            proposal = x - step
-            inside = np.isfinite(proposal) & (proposal > low) & (proposal < high)
-            new_x = np.where(inside, proposal, 0.5 * (low + high))
-            active = np.abs(new_x - x) > _NEWTON_TOLERANCE
-            x = new_x
-            if not active.any():
+                proposal = xc - np.where(slope < 0, f / slope, np.inf)
+            # inclusive: at the root the step is ~0 and lands on the bracket end just set to x
+            inside = np.isfinite(proposal) & (proposal >= lo) & (proposal <= hi)
+            new_x = np.where(inside, proposal, 0.5 * (lo + hi))
+            x[cells], low[cells], high[cells] = new_x, lo, hi
+            cells = cells[np.abs(new_x - xc) > _NEWTON_TOLERANCE]
+            if cells.size == 0:
                 break
-        start, _ = excess_and_slope(np.full(shape, -np.inf))
-        return np.where(start <= 0, 0.0, np.exp(x))
+        return np.where(start <= 0, 0.0, np.exp(x)).reshape(shape)
 
     def _with_stability(self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray) -> ACTRState:
         nan_state = ACTRState(
