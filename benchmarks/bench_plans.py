@@ -37,7 +37,7 @@ TARGET = 0.9
 
 
 def make_journey(n_concepts: int = 20) -> Journey:
-    """A two-workshop programme: half the concepts on day 0, half on day 7, recap and two quizzes."""
+    """Return a two-workshop programme: half the concepts on day 0, half on day 7, recap and two quizzes."""
     ids = [f"concept-{i:02d}" for i in range(n_concepts)]
     first, second = ids[: n_concepts // 2], ids[n_concepts // 2 :]
     concepts = [Concept(id=c, name=f"Concept {i}", difficulty=3.0 + (i % 5)) for i, c in enumerate(ids)]

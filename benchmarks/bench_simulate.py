@@ -34,7 +34,7 @@ from workbench.templates import list_templates, load_template
 
 
 def twenty_concept_journey() -> Journey:
-    """A module teaching 20 concepts, then 8 spaced quizzes over a year."""
+    """Return a module teaching 20 concepts, then 8 spaced quizzes over a year."""
     journey = Journey.empty("bench20", "Benchmark: 20 concepts over a year")
     for i in range(20):
         journey = journey.add_concept(Concept(id=f"c{i}", name=f"Concept {i}"))
@@ -73,7 +73,7 @@ def _updates(journey: Journey, learners: int) -> int:
 
 
 def python_loop_reference(journey: Journey, learners: int) -> float:
-    """Updates per second of a per-learner Python loop over the same touches (FSRS, scalar)."""
+    """Measure updates per second of a per-learner Python loop over the same touches (FSRS, scalar)."""
     model = FSRS6()
     touches = sorted(
         ((journey.days[a.id] or 0.0, a) for a in journey.activities if journey.days[a.id] is not None),

@@ -41,7 +41,7 @@ DAY = 90
 
 
 def _without(journey: Journey, keep: Callable[[Activity], bool]) -> Journey:
-    """The journey without the activities ``keep`` rejects (latest first, so dependants go first)."""
+    """Return the journey without the activities ``keep`` rejects (latest first, so dependants go first)."""
     for activity in reversed(journey.timeline()):
         if not keep(activity):
             journey = journey.remove_activity(activity.id)

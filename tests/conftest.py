@@ -24,7 +24,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    """The shared reference folder; in CI its absence fails, elsewhere the test skips."""
+    """Return the shared reference folder; in CI its absence fails, elsewhere the test skips."""
     folder = shared_dir()
     if not folder.is_dir():
         message = f"shared reference folder not found at {folder}; set WORKBENCH_SHARED to its path"

@@ -24,7 +24,7 @@ identifiers = st.from_regex(r"[a-z][a-z0-9_-]{0,11}", fullmatch=True)
 
 @st.composite
 def journeys(draw: Any, max_concepts: int = 5, max_activities: int = 10) -> Journey:
-    """A random journey that satisfies every invariant (not necessarily a good design)."""
+    """Return a random journey that satisfies every invariant (not necessarily a good design)."""
     concept_ids = draw(st.lists(identifiers, min_size=1, max_size=max_concepts, unique=True))
     concepts = [
         Concept(

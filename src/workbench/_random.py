@@ -48,7 +48,7 @@ def as_seed_sequence(rng: RandomLike) -> np.random.SeedSequence:
 
 
 def stream(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
-    """An independent random stream for ``key`` (e.g. block and activity) under ``root``.
+    """Return an independent random stream for ``key`` (e.g. block and activity) under ``root``.
 
     Streams keyed alike give the same numbers however many others are drawn, which is what
     makes common random numbers and thread-independent results possible.

@@ -454,7 +454,7 @@ Command = Callable[[argparse.Namespace, TextIO], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for the docs and tests)."""
+    """Return the argument parser (exposed for the docs and tests)."""
     parser = _Parser(prog="workbench", description="Compose, check, simulate and export blended learning journeys.")
     parser.add_argument("--version", action="version", version=f"workbench {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

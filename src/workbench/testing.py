@@ -58,7 +58,7 @@ def assert_retention(
 def assert_proficiency(
     result: Any, *, day: int, at_least: float, threshold: float | None = None, concept: str | None = None
 ) -> None:
-    """The share of learners at or above ``threshold`` recall on ``day`` is at least ``at_least``."""
+    """Assert that the share of learners at or above ``threshold`` recall on ``day`` is at least ``at_least``."""
     value = result.proficiency(day, threshold=threshold, concept=concept)
     limit = result.threshold if threshold is None else threshold
     if value < at_least:
@@ -78,7 +78,7 @@ def assert_learner_minutes(result: Any, *, at_most: float) -> None:
 
 
 def assert_no_findings(journey: Any, *, severity: str = "error", **lint_options: Any) -> None:
-    """The journey has no design-rule finding of ``severity`` or worse."""
+    """Assert that the journey has no design-rule finding of ``severity`` or worse."""
     from workbench.rules import lint
 
     order = {"error": 0, "warning": 1, "info": 2}

@@ -26,7 +26,7 @@ ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "
 
 @pytest.fixture(scope="session")
 def notebook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throw-away copy of notebooks/: the UI runs and may autosave them."""
+    """Copy notebooks/ to a throw-away folder: the UI runs and may autosave them."""
     root = tmp_path_factory.mktemp("nbroot")
     shutil.copytree(REPO / "notebooks", root, dirs_exist_ok=True)
     return root

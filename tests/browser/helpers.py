@@ -131,7 +131,7 @@ def voila_command(python: str, port: int, root: Path) -> list[str]:
 
 
 def kernel_idle_js(name: str) -> str:
-    """True once the status bar shows `name` as the current document and its kernel Idle."""
+    """Return JS that is true once the status bar shows `name` as the current document and its kernel Idle."""
     return f"""() => {{
       const items = [...document.querySelectorAll('.jp-StatusBar-TextItem')].map(e => e.textContent.trim());
       return items.includes({name!r}) &&

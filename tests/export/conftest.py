@@ -65,7 +65,7 @@ def standards(shared: Path) -> Path:
 
 @pytest.fixture
 def journey() -> Journey:
-    """The post-training retention template: formal, micro, social and on-demand pieces."""
+    """Return the post-training retention template: formal, micro, social and on-demand pieces."""
     return load_template("post_training_retention")
 
 
@@ -90,7 +90,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def lrs() -> Iterator[Lrs]:
-    """A ralph LRS on loopback for the whole session."""
+    """Start a ralph LRS on loopback for the whole session."""
     import importlib.util
 
     try:
@@ -155,6 +155,6 @@ def lrs() -> Iterator[Lrs]:
 
 @pytest.fixture
 def clean_lrs(lrs: Lrs) -> Lrs:
-    """The LRS with an empty store: the fs backend accepts one write per file (README, gotcha 1)."""
+    """Empty the LRS store: the fs backend accepts one write per file (README, gotcha 1)."""
     (lrs.data_dir / "fs_lrs.jsonl").unlink(missing_ok=True)
     return lrs

@@ -21,7 +21,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def fsrs_vectors() -> dict[str, Any]:
-    """The py-fsrs 6.3.2 reference vectors; skip locally, fail in CI, if missing."""
+    """Return the py-fsrs 6.3.2 reference vectors; skip locally, fail in CI, if missing."""
     path = shared_dir() / VECTORS_RELATIVE
     if not path.is_file():
         message = (

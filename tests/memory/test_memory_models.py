@@ -31,7 +31,7 @@ SEED = 12345
 
 
 def _random_state(model: MemoryModel, rng: np.random.Generator, n: int = 64) -> MemoryState:
-    """A state after a few random reviews."""
+    """Return a state after a few random reviews."""
     state = model.initial_state(rng.integers(1, 5, n))
     for _ in range(3):
         state = model.review(state, rng.uniform(0, 30, n), rng.integers(1, 5, n))

@@ -56,7 +56,7 @@ constraints_strategy = st.builds(
 
 @st.composite
 def taught_journeys(draw: Any) -> Journey:
-    """A random journey, plus (usually) a formal event that teaches every concept."""
+    """Return a random journey, plus (usually) a formal event that teaches every concept."""
     journey = draw(journeys(max_concepts=4, max_activities=8))
     if draw(st.integers(0, 4)) == 0:
         return journey

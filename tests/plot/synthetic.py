@@ -18,7 +18,7 @@ def retention_frame(
     spread: float = 0.6,
     weights: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """A tidy frame like ``SimulationResult.to_frame()``: power-law forgetting reset at touches.
+    """Return a tidy frame like ``SimulationResult.to_frame()``: power-law forgetting reset at touches.
 
     Each touch multiplies stability by ``growth``; learners differ by a log-normal factor on
     stability (``spread``), whose quantiles give q05..q95. Adds ``"__all__"`` (weighted mean).
@@ -110,7 +110,7 @@ def frontier_frame() -> pd.DataFrame:
 
 
 def flawed_journey() -> Journey:
-    """A small journey that breaks rules: errors and warnings on named activities."""
+    """Return a small journey that breaks rules: errors and warnings on named activities."""
     journey = Journey.empty("flawed", "A journey with design problems")
     journey = journey.add_concept(Concept(id="a", name="Concept A")).add_concept(Concept(id="b", name="Concept B"))
     activities = [

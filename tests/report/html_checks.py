@@ -143,7 +143,7 @@ def check_html(text: str) -> list[str]:
 
 
 def images(text: str) -> list[dict[str, str | None]]:
-    """The attributes of every ``img`` in ``text``."""
+    """Return the attributes of every ``img`` in ``text``."""
     checker = _Checker()
     checker.feed(text)
     checker.close()

@@ -11,7 +11,7 @@ PLANS = "none,expanding,deadline:90"
 
 
 def small_review(name: str, **options: object) -> StrategyReview:
-    """The review of template ``name`` with the test settings (options override them)."""
+    """Return the review of template ``name`` with the test settings (options override them)."""
     settings: dict[str, object] = {
         "plans": PLANS,
         "target": 0.8,

@@ -236,7 +236,7 @@ ids = st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
 
 @st.composite
 def built_journeys(draw: Any) -> Journey:
-    """A random valid journey built the way designers do: empty, then add_concept/add_activity."""
+    """Return a random valid journey built the way designers do: empty, then add_concept/add_activity."""
     journey = Journey.empty(draw(ids), "Random journey")
     concept_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
     for cid in concept_ids:

@@ -11,7 +11,7 @@ from workbench.rules import Finding, LintConfig, has_errors, lint
 
 
 def clean_journey() -> Journey:
-    """A well-designed post-training journey: primed, spaced retrieval, no cliff."""
+    """Return a well-designed post-training journey: primed, spaced retrieval, no cliff."""
     return (
         Journey.empty("privacy", "Privacy basics")
         .add_concept(Concept(id="consent", name="Valid consent"))

@@ -32,7 +32,7 @@ def _journey() -> Journey:
 
 
 def _typical(journey: Journey) -> tuple[TypicalLearner, float]:
-    """The typical learner after the journey, and its recall at the quiz (the chance of a hit)."""
+    """Return the typical learner after the journey, and its recall at the quiz (the chance of a hit)."""
     learner = TypicalLearner(journey, "c", FSRS6(), TouchEffects(), rate=1.0)
     learner.advance_to(5.0, inclusive=False)
     p_quiz = learner.recall(5.0)

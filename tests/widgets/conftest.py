@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # this pytest process only; kernels started by other test
 
 
 def _fake_plotter(journey: Any, ax: Any = None, findings: Any = None) -> Any:
-    """A stand-in for workbench.plot.plot_timeline: one bar per activity, minutes long."""
+    """Return a stand-in for workbench.plot.plot_timeline: one bar per activity, minutes long."""
     ax.barh(range(len(journey.activities)), [a.duration_min for a in journey.activities])
     ax.set_title(f"{journey.id}: {len(journey.activities)} activities, {len(findings or ())} findings")
     return ax
@@ -19,13 +19,13 @@ def _fake_plotter(journey: Any, ax: Any = None, findings: Any = None) -> Any:
 
 @pytest.fixture
 def fake_plotter() -> Any:
-    """The stand-in plotter (the composer's timeline pipeline, independent of workbench.plot)."""
+    """Return the stand-in plotter (the composer's timeline pipeline, independent of workbench.plot)."""
     return _fake_plotter
 
 
 @pytest.fixture
 def composer(fake_plotter: Any) -> Any:
-    """The composer on a template, with the stand-in plotter and without the graph view."""
+    """Return the composer on a template, with the stand-in plotter and without the graph view."""
     from workbench.widgets import JourneyComposer
 
     return JourneyComposer("post_training_retention", plotter=fake_plotter, graph=False)

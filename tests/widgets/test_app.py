@@ -107,3 +107,9 @@ def test_import_workbench_alone_pulls_no_widgets() -> None:
     code = "import sys, workbench; print('ipywidgets' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
+def test_export_panel_opens_on_the_given_cohort_start(tmp_path: Path) -> None:
+    panel = ExportPanel("safety_reminders", folder=tmp_path, start=date(2026, 3, 2))
+    assert panel.start.value == date(2026, 3, 2)

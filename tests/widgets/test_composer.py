@@ -17,12 +17,12 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def shown_errors(composer: JourneyComposer) -> dict[str, str]:
-    """The field errors on show, as plain text."""
+    """Return the field errors on show, as plain text."""
     return {name: html.unescape(widget.value) for name, widget in composer.errors.items() if widget.value}
 
 
 def text(widget: Any) -> str:
-    """What an HTML widget shows, unescaped."""
+    """Return what an HTML widget shows, unescaped."""
     return html.unescape(widget.value)
 
 

@@ -106,7 +106,7 @@ class Catalog(Mapping[str, ActivityKind]):
         return kind_id in self._kinds
 
     def get(self, kind_id: str, default: Any = None) -> Any:
-        """The kind with this id, or ``default``."""
+        """Return the kind with this id, or ``default``."""
         return self._kinds.get(kind_id, default)
 
     def __iter__(self) -> Iterator[str]:
@@ -152,7 +152,7 @@ class Catalog(Mapping[str, ActivityKind]):
         return Catalog(merged.values())
 
     def to_frame(self) -> Any:
-        """The catalog as a pandas DataFrame, one row per kind."""
+        """Return the catalog as a pandas DataFrame, one row per kind."""
         import pandas as pd
 
         rows = [
@@ -189,7 +189,7 @@ def _parse_kinds(data: Any, source: str) -> list[ActivityKind]:
 
 @functools.cache
 def default_catalog() -> Catalog:
-    """The built-in kinds of DESIGN.md (formal events and micro assets)."""
+    """Return the built-in kinds of DESIGN.md (formal events and micro assets)."""
     text = resources.files("workbench.catalog").joinpath("data/kinds.yaml").read_text("utf-8")
     return Catalog(_parse_kinds(yaml.safe_load(text), "built-in catalog"))
 

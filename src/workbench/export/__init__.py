@@ -115,7 +115,7 @@ def cohort_options(
     course_iri: str | None = None,
     launch_base: str | None = None,
 ) -> dict[str, Any]:
-    """The options of ``format``'s builder for a cohort, from the settings every UI asks for.
+    """Return the options of ``format``'s builder for a cohort, from the settings every UI asks for.
 
     ``start`` (the cohort's first day) goes with ``tz`` (default UTC) to builders that take a
     time zone (calendar, CSV); builders that take a ``start`` but no zone (xAPI statements)

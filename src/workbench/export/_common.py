@@ -63,7 +63,7 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def stable_uuid(*parts: str) -> str:
-    """A UUID derived from ``parts`` only: same parts, same id, on every machine.
+    """Return a UUID derived from ``parts`` only: same parts, same id, on every machine.
 
     Examples
     --------
@@ -98,7 +98,7 @@ def check_iri(value: Any, option: str, example: str = "https://lms.example.org/c
 
 
 def course_iri_for(journey: Journey, course_iri: str | None) -> str:
-    """The course IRI: the option when given (checked), else derived from the journey id.
+    """Return the course IRI: the option when given (checked), else derived from the journey id.
 
     Examples
     --------
@@ -154,7 +154,7 @@ def launchable_activities(journey: Journey) -> list[Activity]:
 
 
 def require_launchable(journey: Journey, format_name: str) -> list[Activity]:
-    """The launchable activities, or ExportError explaining why there is nothing to package."""
+    """Return the launchable activities, or ExportError explaining why there is nothing to package."""
     activities = launchable_activities(journey)
     if not activities:
         kinds = sorted({a.kind for a in journey.activities}) or ["none"]
@@ -185,7 +185,7 @@ def check_xml_text(text: str, where: str) -> str:
 
 
 def format_day(day: float | None) -> str:
-    """A day offset as text: ``3`` for 3.0, ``2.5`` for 2.5, empty when on demand.
+    """Return a day offset as text: ``3`` for 3.0, ``2.5`` for 2.5, empty when on demand.
 
     Examples
     --------
@@ -200,8 +200,8 @@ def format_day(day: float | None) -> str:
 # ---- dates ---------------------------------------------------------------------------------
 
 
-def check_zone(tz: Any, option: str = "tz") -> tzinfo:
-    """An IANA time zone by name (``"Europe/Paris"``), or ExportError with close names."""
+def check_zone(tz: object, option: str = "tz") -> tzinfo:
+    """Return an IANA time zone by name (``"Europe/Paris"``), or ExportError with close names."""
     if isinstance(tz, ZoneInfo):
         return tz
     if tz is UTC:
@@ -362,7 +362,7 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def zip_bytes(files: Iterable[tuple[str, bytes]]) -> bytes:
-    """A ZIP of ``(name, data)`` pairs in the given order, with fixed timestamps and modes.
+    """Return a ZIP of ``(name, data)`` pairs in the given order, with fixed timestamps and modes.
 
     Examples
     --------
@@ -385,7 +385,7 @@ def zip_bytes(files: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def text_option(value: Any, option: str) -> str:
-    """A non-empty text option, or ExportError."""
+    """Return a non-empty text option, or ExportError."""
     if not isinstance(value, str) or not value.strip():
         raise ExportError(f"{option}: must be non-empty text (got {value!r})")
     return value

@@ -113,7 +113,7 @@ _SCORM_SCRIPT = """
 
 
 def launch_page(activity: Activity, language: str, standard: str) -> bytes:
-    """A UTF-8 HTML page for one activity; text is HTML-escaped.
+    """Return a UTF-8 HTML page for one activity; text is HTML-escaped.
 
     Parameters
     ----------

@@ -78,7 +78,7 @@ def _text(parent: ET.Element, tag: str, value: str, language: str, where: str) -
 
 
 def _mastery(value: float) -> str:
-    """masteryScore as a decimal rounded to at most 4 fraction digits (cmi5 13.1.4)."""
+    """Format masteryScore as a decimal rounded to at most 4 fraction digits (cmi5 13.1.4)."""
     return format(Decimal(repr(value)).quantize(Decimal("0.0001")).normalize(), "f")
 
 
@@ -118,7 +118,7 @@ def to_cmi5_xml(
     activity_types: Mapping[str, str] | None = None,
     block_titles: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The cmi5 course structure of a journey, as UTF-8 XML.
+    """Return the cmi5 course structure of a journey, as UTF-8 XML.
 
     Parameters
     ----------
@@ -255,7 +255,7 @@ def to_cmi5_package(
     activity_types: Mapping[str, str] | None = None,
     block_titles: Mapping[str, str] | None = None,
 ) -> bytes:
-    """A cmi5 course package: a ZIP with ``cmi5.xml`` at its root and generated launch pages.
+    """Return a cmi5 course package: a ZIP with ``cmi5.xml`` at its root and generated launch pages.
 
     Every AU without a ``url`` gets a self-contained HTML page at ``au/<id>/index.html`` (its
     title and description, escaped, and a small cmi5 runtime that records completion), and its

@@ -152,7 +152,7 @@ def to_csv(
     include_on_demand: bool = True,
     excel_safe: bool = False,
 ) -> bytes:
-    """The schedule as CSV (RFC 4180: comma, double quotes, CRLF), UTF-8.
+    """Return the schedule as CSV (RFC 4180: comma, double quotes, CRLF), UTF-8.
 
     Parameters
     ----------

@@ -57,7 +57,7 @@ def to_ics(
     reminder_min: float | None = 15,
     course_iri: str | None = None,
 ) -> bytes:
-    """The cohort's calendar as RFC 5545 text (CRLF lines, UTF-8).
+    """Return the cohort's calendar as RFC 5545 text (CRLF lines, UTF-8).
 
     Parameters
     ----------

@@ -63,7 +63,7 @@ def _measure(value: float) -> str:
 
 
 def to_scorm_manifest(journey: Journey, *, block_titles: Mapping[str, str] | None = None) -> bytes:
-    """The ``imsmanifest.xml`` of a journey's SCORM 2004 4th Edition package, as UTF-8 XML.
+    """Return the ``imsmanifest.xml`` of a journey's SCORM 2004 4th Edition package, as UTF-8 XML.
 
     Identifiers are derived from the journey and activity ids (``item.<id>``, ``res.<id>``),
     so the same journey always gives the same manifest.
@@ -164,7 +164,7 @@ def _item(cluster: ET.Element, activity: Activity, index: int) -> None:
 
 
 def to_scorm_package(journey: Journey, *, block_titles: Mapping[str, str] | None = None) -> bytes:
-    """A SCORM 2004 4th Edition package: ``imsmanifest.xml`` at the root, one page per SCO.
+    """Return a SCORM 2004 4th Edition package: ``imsmanifest.xml`` at the root, one page per SCO.
 
     Members come in a fixed order with fixed timestamps: same journey, same bytes.
 

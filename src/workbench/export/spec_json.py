@@ -25,7 +25,7 @@ DELIVERY_FORMAT = "workbench-journey-delivery/1"
 
 
 def delivery_dict(journey: Journey) -> dict[str, Any]:
-    """The delivery document as plain data.
+    """Return the delivery document as plain data.
 
     Examples
     --------
@@ -44,7 +44,7 @@ def delivery_dict(journey: Journey) -> dict[str, Any]:
 
 
 def to_json(journey: Journey) -> bytes:
-    """The delivery document as UTF-8 JSON (2-space indent, stable key order).
+    """Return the delivery document as UTF-8 JSON (2-space indent, stable key order).
 
     Examples
     --------

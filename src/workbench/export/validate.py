@@ -74,7 +74,7 @@ _REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def shared_dir() -> Path:
-    """The project's shared folder: ``$WORKBENCH_SHARED``, else ``../shared`` beside the repo root.
+    """Return the project's shared folder: ``$WORKBENCH_SHARED``, else ``../shared`` beside the repo root.
 
     Examples
     --------
@@ -398,10 +398,12 @@ def _cmi5_problems(index: int, statement: Mapping[str, Any]) -> list[str]:
 
 
 def _order_problems(statements: list[Mapping[str, Any]]) -> list[str]:
-    """Per session: initialized first, terminated last, no verb twice; per registration and AU:
-    at most one completed and one passed, no failed after passed (cmi5 9.3).
+    """Check the order of cmi5 statements (cmi5 9.3).
 
-    Statements are ordered by timestamp; statements with equal timestamps keep their order."""
+    Per session: initialized first, terminated last, no verb twice; per registration and AU:
+    at most one completed and one passed, no failed after passed. Statements are ordered by
+    timestamp; statements with equal timestamps keep their order.
+    """
     problems = []
     sessions: dict[str, list[str]] = defaultdict(list)
     per_au: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -488,7 +490,7 @@ def validate_xapi_statements(data: bytes | str | list[Any] | Mapping[str, Any]) 
 
 
 def validate_ics(data: bytes | str) -> list[str]:
-    """Problems of an iCalendar file against RFC 5545's required properties.
+    r"""Problems of an iCalendar file against RFC 5545's required properties.
 
     VCALENDAR needs VERSION 2.0 and PRODID; each VEVENT UID (unique), DTSTAMP and DTSTART,
     and not both DTEND and DURATION; each VALARM ACTION and TRIGGER (and DESCRIPTION for a
@@ -496,7 +498,7 @@ def validate_ics(data: bytes | str) -> list[str]:
 
     Examples
     --------
-    >>> validate_ics(b"BEGIN:VCALENDAR\\r\\nEND:VCALENDAR\\r\\n")
+    >>> validate_ics(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     ['VCALENDAR: VERSION is required', 'VCALENDAR: PRODID is required']
     """
     try:
@@ -538,11 +540,11 @@ def validate_ics(data: bytes | str) -> list[str]:
 
 
 def validate_csv(data: bytes | str) -> list[str]:
-    """Problems of a CSV schedule: the header and the width of each row.
+    r"""Problems of a CSV schedule: the header and the width of each row.
 
     Examples
     --------
-    >>> validate_csv(b"a,b\\r\\n")[0].startswith("CSV: header")
+    >>> validate_csv(b"a,b\r\n")[0].startswith("CSV: header")
     True
     """
     from workbench.export.csv_schedule import CSV_COLUMNS
@@ -609,13 +611,13 @@ _VALIDATORS: Mapping[str, Callable[[bytes], list[str]]] = {
 
 
 def validate(data: bytes, format: str) -> list[str]:
-    """Problems of an export in ``format`` (one of :data:`workbench.export.FORMATS`).
+    r"""Problems of an export in ``format`` (one of :data:`workbench.export.FORMATS`).
 
     ``xapi-templates`` holds templates, not statements: it is checked as JSON only.
 
     Examples
     --------
-    >>> validate(b"BEGIN:VCALENDAR\\r\\nVERSION:2.0\\r\\nPRODID:x\\r\\nEND:VCALENDAR\\r\\n", "ics")
+    >>> validate(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n", "ics")
     []
     """
     if format == "xapi-templates":

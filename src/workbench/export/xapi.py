@@ -349,7 +349,7 @@ def to_xapi_templates(
     course_iri: str | None = None,
     activity_types: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The statement templates of :func:`statement_templates` as a JSON array, UTF-8.
+    """Return the statement templates of :func:`statement_templates` as a JSON array, UTF-8.
 
     Examples
     --------

@@ -177,7 +177,7 @@ class ACTRModel:
     # -- core formulas on raw arrays
     @staticmethod
     def _occupied(ages: np.ndarray, decays: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The trailing slots that hold a trace in some cell, with empty slots zero-weighted.
+        """Return the trailing slots that hold a trace in some cell, with empty slots zero-weighted.
 
         Traces fill the slots from the end, so the occupied slots of every cell are a suffix;
         dropping the leading all-empty columns saves most of the work early in a journey.
@@ -198,7 +198,9 @@ class ACTRModel:
         age_s = np.maximum((ages + t[..., None]) * p.seconds_per_day, 1.0)
         total = (weights * np.power(age_s, -decays)).sum(axis=-1)
         with np.errstate(divide="ignore"):
-            return p.base_level_constant + np.log(total)
+            # annotated: numpy's stubs type ufunc results as Any
+            activation: np.ndarray = p.base_level_constant + np.log(total)
+            return activation
 
     def _probability(self, activation: np.ndarray) -> np.ndarray:
         p = self.parameters

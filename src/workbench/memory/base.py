@@ -294,7 +294,9 @@ def round_interval_days(interval_days: np.ndarray, maximum_interval_days: int) -
     [1, 2, 4, 36500]
     """
     rounded = np.rint(np.asarray(interval_days, dtype=float))
-    return np.clip(rounded, 1, maximum_interval_days).astype(np.int64)
+    # annotated: numpy's stubs type ufunc results as Any
+    days: np.ndarray = np.clip(rounded, 1, maximum_interval_days).astype(np.int64)
+    return days
 
 
 def check_bounds(owner: str, items: list[tuple[str, Any, float, float]]) -> None:

@@ -163,7 +163,9 @@ class ExponentialModel:
         [1.0]
         """
         t = check_elapsed_days(elapsed_days)
-        return np.exp(-t / state.stability)
+        # annotated: numpy's stubs type ufunc results as Any
+        recall: np.ndarray = np.exp(-t / state.stability)
+        return recall
 
     def review(
         self,

@@ -59,7 +59,9 @@ _P_EPS = 1e-12
 
 def _power(t: np.ndarray, stability: float, decay: float) -> np.ndarray:
     factor = 0.9 ** (-1.0 / decay) - 1.0
-    return np.power(1.0 + factor * t / stability, -decay)
+    # annotated: numpy's stubs type ufunc results as Any
+    recall: np.ndarray = np.power(1.0 + factor * t / stability, -decay)
+    return recall
 
 
 def _exponential(t: np.ndarray, stability: float) -> np.ndarray:
@@ -113,7 +115,7 @@ def _value_problem(column: str, value: float) -> str | None:
 
 
 def load_recall_csv(path: str | Path) -> pd.DataFrame:
-    """Read and validate a recall CSV for :class:`ForgettingCurveFit`.
+    r"""Read and validate a recall CSV for :class:`ForgettingCurveFit`.
 
     Accepted layouts: one row per observation (``elapsed_days``, ``recalled``) or
     aggregated rows (``elapsed_days``, ``recall_rate``, ``n``); other columns are kept as
@@ -140,7 +142,7 @@ def load_recall_csv(path: str | Path) -> pd.DataFrame:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "recall.csv"
-    >>> _ = p.write_text("elapsed_days,recalled\\n1,1\\n7,0\\n")
+    >>> _ = p.write_text("elapsed_days,recalled\n1,1\n7,0\n")
     >>> load_recall_csv(p)["recalled"].tolist()
     [1, 0]
     """
@@ -448,7 +450,9 @@ def _standard_errors(kind: str, t: np.ndarray, n: np.ndarray, theta: np.ndarray)
         cov = np.linalg.inv(info)
     except np.linalg.LinAlgError:
         return np.full(len(theta), np.nan)
-    return np.sqrt(np.clip(np.diag(cov), 0, None))
+    # annotated: numpy's stubs type ufunc results as Any
+    errors: np.ndarray = np.sqrt(np.clip(np.diag(cov), 0, None))
+    return errors
 
 
 @dataclass(frozen=True)

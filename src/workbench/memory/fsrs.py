@@ -223,7 +223,9 @@ def initial_stability(params: FSRS6Parameters, rating: np.ndarray) -> np.ndarray
     [0.212, 2.3065]
     """
     w = np.asarray(params.w[:4], dtype=float)
-    return np.maximum(w[np.asarray(rating, dtype=np.int64) - 1], STABILITY_MIN)
+    # annotated: numpy's stubs type ufunc results as Any
+    stability: np.ndarray = np.maximum(w[np.asarray(rating, dtype=np.int64) - 1], STABILITY_MIN)
+    return stability
 
 
 def initial_difficulty(params: FSRS6Parameters, rating: np.ndarray, *, clamp: bool = True) -> np.ndarray:
@@ -255,7 +257,9 @@ def fsrs_retrievability(params: FSRS6Parameters, elapsed_days: np.ndarray | floa
     ratio = np.asarray(np.divide(t, s))
     ratio *= params.factor
     ratio += 1.0
-    return np.power(ratio, -params.w[20], out=ratio)
+    # annotated: numpy's stubs type ufunc results as Any
+    recall: np.ndarray = np.power(ratio, -params.w[20], out=ratio)
+    return recall
 
 
 def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.ndarray) -> np.ndarray:
@@ -297,7 +301,9 @@ def recall_stability(
     g = np.asarray(rating)
     modifier = np.where(g == 2, w[15], 1.0) * np.where(g == 4, w[16], 1.0)
     growth = math.exp(w[8]) * (11 - d) * np.power(s, -w[9]) * (np.exp((1 - r) * w[10]) - 1)
-    return np.maximum(s * (1 + growth * modifier), STABILITY_MIN)
+    # annotated: numpy's stubs type ufunc results as Any
+    new_stability: np.ndarray = np.maximum(s * (1 + growth * modifier), STABILITY_MIN)
+    return new_stability
 
 
 def forget_stability(
@@ -320,7 +326,9 @@ def forget_stability(
     r = np.asarray(retrievability, dtype=float)
     long_term = w[11] * np.power(d, -w[12]) * (np.power(s + 1, w[13]) - 1) * np.exp((1 - r) * w[14])
     short_term = s / math.exp(w[17] * w[18])
-    return np.maximum(np.minimum(long_term, short_term), STABILITY_MIN)
+    # annotated: numpy's stubs type ufunc results as Any
+    new_stability: np.ndarray = np.maximum(np.minimum(long_term, short_term), STABILITY_MIN)
+    return new_stability
 
 
 def short_term_stability(params: FSRS6Parameters, stability: np.ndarray, rating: np.ndarray) -> np.ndarray:
@@ -336,7 +344,9 @@ def short_term_stability(params: FSRS6Parameters, stability: np.ndarray, rating:
     g = np.asarray(rating)
     increase = np.exp(w[17] * (g - 3 + w[18])) * np.power(s, -w[19])
     increase = np.where(g >= 2, np.maximum(increase, 1.0), increase)
-    return np.maximum(s * increase, STABILITY_MIN)
+    # annotated: numpy's stubs type ufunc results as Any
+    new_stability: np.ndarray = np.maximum(s * increase, STABILITY_MIN)
+    return new_stability
 
 
 def next_interval_days(

@@ -156,10 +156,12 @@ class HLRModel:
         # clip in log space first (no overflow), then exactly to the bounds
         low, high = np.log2(p.min_half_life_days), np.log2(p.max_half_life_days)
         h = np.exp2(np.clip(log2_h, low - 1, high + 1))
-        return np.clip(h, p.min_half_life_days, p.max_half_life_days)
+        # annotated: numpy's stubs type ufunc results as Any
+        half_life: np.ndarray = np.clip(h, p.min_half_life_days, p.max_half_life_days)
+        return half_life
 
     def initial_state(self, rating: np.ndarray) -> HLRState:
-        """Counts after the first encounter: one correct (G >= 2) or one incorrect.
+        """Return the counts after the first encounter: one correct (G >= 2) or one incorrect.
 
         Examples
         --------
@@ -181,7 +183,9 @@ class HLRModel:
         [1.0]
         """
         t = check_elapsed_days(elapsed_days)
-        return np.exp2(-t / state.stability)
+        # annotated: numpy's stubs type ufunc results as Any
+        recall: np.ndarray = np.exp2(-t / state.stability)
+        return recall
 
     def review(
         self,

@@ -41,7 +41,7 @@ class Outline:
 
 
 def outline_of(journey: Journey) -> Outline:
-    """The outline of a validated journey."""
+    """Return the outline of a validated journey."""
     return Outline(
         concept_ids=tuple(c.id for c in journey.concepts),
         activities=tuple(

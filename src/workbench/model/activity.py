@@ -315,7 +315,7 @@ class Activity(Value):
         return tuple(c.concept for c in self.covers)
 
     def effect_on(self, concept_id: str) -> MemoryEffect | None:
-        """The memory effect of this activity on ``concept_id``, or None if not covered."""
+        """Return the memory effect of this activity on ``concept_id``, or None if not covered."""
         for coverage in self.covers:
             if coverage.concept == concept_id:
                 return coverage.effect

@@ -21,7 +21,7 @@ _DERIVED_NODE_KEYS = ("day", "formal")
 
 
 def to_graph(journey: Journey) -> nx.DiGraph:
-    """A DiGraph with one node per activity and one edge per journey edge.
+    """Return a DiGraph with one node per activity and one edge per journey edge.
 
     Examples
     --------

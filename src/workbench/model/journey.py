@@ -181,12 +181,12 @@ class Journey(Value):
         return self._days
 
     def day_of(self, activity_id: str) -> float | None:
-        """Resolved day of one activity (None when on demand)."""
+        """Return the resolved day of one activity (None when on demand)."""
         self.activity(activity_id)
         return self._days[activity_id]
 
     def activity(self, activity_id: str) -> Activity:
-        """The activity with this id; a clear error naming the known ids otherwise."""
+        """Return the activity with this id; a clear error naming the known ids otherwise."""
         for activity in self.activities:
             if activity.id == activity_id:
                 return activity
@@ -194,7 +194,7 @@ class Journey(Value):
         raise JourneyError(f"no activity {activity_id!r} in journey {self.id!r} (activities: {known})")
 
     def concept(self, concept_id: str) -> Concept:
-        """The concept with this id; a clear error naming the known ids otherwise."""
+        """Return the concept with this id; a clear error naming the known ids otherwise."""
         for concept in self.concepts:
             if concept.id == concept_id:
                 return concept
@@ -202,7 +202,7 @@ class Journey(Value):
         raise JourneyError(f"no concept {concept_id!r} in journey {self.id!r} (concepts: {known})")
 
     def kind_of(self, activity: Activity | str) -> ActivityKind:
-        """The catalog kind of an activity (given or by id)."""
+        """Return the catalog kind of an activity (given or by id)."""
         act = self.activity(activity) if isinstance(activity, str) else activity
         return self._catalog[act.kind]
 
@@ -294,17 +294,17 @@ class Journey(Value):
 
     @classmethod
     def empty(cls, id: str, title: str, **fields: Any) -> Journey:
-        """A journey with no concepts or activities yet."""
+        """Return a journey with no concepts or activities yet."""
         return cls(id=id, title=title, **fields)
 
     def evolve(self, **changes: Any) -> Journey:
-        """A new journey with some fields changed, validated again (never skips validation)."""
+        """Return a new journey with some fields changed, validated again (never skips validation)."""
         data = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(changes)
         return type(self).model_validate(data)
 
     def formal_core(self) -> Journey:
-        """The journey without its own reinforcement: what a reinforcement plan is compared against.
+        """Return the journey without its own reinforcement: what a reinforcement plan is compared against.
 
         Keeps the formal events and what prepares or announces them (``before`` and ``change``
         layers); drops the micro assets of the ``after`` and ``work`` layers and the edges that

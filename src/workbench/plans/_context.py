@@ -1,5 +1,7 @@
-"""What a plan needs to know about a journey: when each concept is taught, and how a
-typical learner's memory of it evolves under the journey's own touches.
+"""What a plan needs to know about a journey.
+
+When each concept is taught, and how a typical learner's memory of it evolves under the
+journey's own touches.
 
 * **Taught**: a concept is taught by a dated activity that covers it and is either a formal
   event or has the ``encode`` effect. Concepts that no dated activity teaches get no
@@ -79,7 +81,7 @@ class JourneyContext:
         return cls(journey=journey, concepts=info, existing_load=load)
 
     def taught(self, chosen: tuple[str, ...] | None) -> list[ConceptInfo]:
-        """The chosen concepts (all by default) that are taught, in journey order."""
+        """Return the chosen concepts (all by default) that are taught, in journey order."""
         ids = [c.id for c in self.journey.concepts] if chosen is None else list(chosen)
         return [self.concepts[c] for c in ids if self.concepts[c].taught]
 
@@ -90,7 +92,7 @@ class JourneyContext:
 
 
 def resolve_model(model: str | MemoryModel) -> MemoryModel:
-    """A memory model from a name or an instance."""
+    """Return a memory model from a name or an instance."""
     return get_model(model) if isinstance(model, str) else model
 
 
@@ -110,7 +112,7 @@ def concept_rate(
     1.0
     """
     difficulty = journey.concept(concept).difficulty
-    base = 2.0 ** (((difficulty if difficulty is not None else 5.0) - 5.0) / difficulty_scale)
+    base = math.pow(2.0, ((difficulty if difficulty is not None else 5.0) - 5.0) / difficulty_scale)
     spread = math.exp(memory_sigma * NormalDist().inv_cdf(quantile)) if memory_sigma > 0 else 1.0
     return base * spread
 

@@ -73,7 +73,7 @@ def _touch(
     kind: str,
     uniform: np.ndarray,
 ) -> MemoryState:
-    """A later touch of a concept every learner has met (the one touch rule)."""
+    """Return a later touch of a concept every learner has met (the one touch rule)."""
     return apply_touch(
         model,
         state,

@@ -63,7 +63,7 @@ def fixed_seed(rng: RandomLike) -> int | np.random.SeedSequence:
 
 
 def as_plan(plan: ReinforcementPlan | str | None) -> ReinforcementPlan:
-    """A plan from a plan, a plan string or None (no plan)."""
+    """Return a plan from a plan, a plan string or None (no plan)."""
     if plan is None:
         return parse_plan("none")
     if isinstance(plan, str):
@@ -76,7 +76,7 @@ def as_plan(plan: ReinforcementPlan | str | None) -> ReinforcementPlan:
 
 
 def apply_schedule(journey: Journey, schedule: PlanSchedule) -> Journey:
-    """The journey with a built schedule's activities and edges added."""
+    """Return the journey with a built schedule's activities and edges added."""
     if not schedule.activities:
         return journey
     return journey.evolve(

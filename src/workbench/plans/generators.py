@@ -189,9 +189,12 @@ class ReinforcementPlan(Value):
 
     @property
     def label(self) -> str:
-        """The plan string: ``parse_plan(plan.label)`` gives back a plan of the same family and
-        parameters (with default options; a deadline plan's ``lead_days`` and ``budget_min`` are
-        shown in parentheses and not parsed)."""
+        """The plan string.
+
+        ``parse_plan(plan.label)`` gives back a plan of the same family and parameters (with
+        default options; a deadline plan's ``lead_days`` and ``budget_min`` are shown in
+        parentheses and not parsed).
+        """
         return self.family
 
     def _requests(self, context: JourneyContext, taught: list[ConceptInfo], kind: ActivityKind) -> list[TouchRequest]:
@@ -315,7 +318,8 @@ class ReinforcementPlan(Value):
             concepts = sorted(touch.concepts, key=order.__getitem__)
             anchor = max(concepts, key=lambda c: (context.anchor_day(c), -order[c]))
             info = context.concepts[anchor]
-            assert info.anchor_id is not None and info.anchor_day is not None
+            assert info.anchor_id is not None
+            assert info.anchor_day is not None
             numbers[info.anchor_id] = numbers.get(info.anchor_id, 0) + 1
             activity_id = _activity_id(prefix, info.anchor_id, numbers[info.anchor_id])
             if activity_id in existing:
@@ -359,7 +363,7 @@ class ReinforcementPlan(Value):
         )
 
     def schedule(self, journey: Journey) -> pd.DataFrame:
-        """The added activities as a frame (see :meth:`PlanSchedule.to_frame`)."""
+        """Return the added activities as a frame (see :meth:`PlanSchedule.to_frame`)."""
         return self.build(journey).to_frame()
 
 
@@ -403,6 +407,7 @@ class MassedPlan(ReinforcementPlan):
 
     @property
     def label(self) -> str:
+        """The plan string (see :attr:`ReinforcementPlan.label`)."""
         return "massed" if self.reviews == 1 else f"massed:{self.reviews}"
 
     def _requests(self, context: JourneyContext, taught: list[ConceptInfo], kind: ActivityKind) -> list[TouchRequest]:
@@ -428,6 +433,7 @@ class FixedPlan(ReinforcementPlan):
 
     @property
     def label(self) -> str:
+        """The plan string (see :attr:`ReinforcementPlan.label`)."""
         return f"fixed:{self.interval_days}x{self.touches}"
 
     def _requests(self, context: JourneyContext, taught: list[ConceptInfo], kind: ActivityKind) -> list[TouchRequest]:
@@ -466,6 +472,7 @@ class ExpandingPlan(ReinforcementPlan):
 
     @property
     def label(self) -> str:
+        """The plan string (see :attr:`ReinforcementPlan.label`)."""
         if self.gaps == DEFAULT_GAPS:
             return "expanding"
         return "expanding:" + ",".join(_num(g) for g in self.gaps)
@@ -533,6 +540,7 @@ class CadencePlan(ReinforcementPlan):
 
     @property
     def label(self) -> str:
+        """The plan string (see :attr:`ReinforcementPlan.label`)."""
         return "cadence" if self.questions_per_day == 1 else f"cadence:{self.questions_per_day}"
 
     def _minutes(self, kind: ActivityKind, n: int) -> float:
@@ -654,6 +662,7 @@ class TargetRetentionPlan(ReinforcementPlan):
 
     @property
     def label(self) -> str:
+        """The plan string (see :attr:`ReinforcementPlan.label`)."""
         base = f"target:{_num(self.target)}"
         return base if self.until_day == 180.0 else f"{base}:{_num(self.until_day)}"
 
@@ -735,6 +744,7 @@ class DeadlinePlan(ReinforcementPlan):
 
     @property
     def label(self) -> str:
+        """The plan string (see :attr:`ReinforcementPlan.label`)."""
         text = f"deadline:{self.deadline_day}"
         if self.touches != 4 or self.ratio != 2.0:
             text += f"x{self.touches}"
@@ -759,6 +769,7 @@ class DeadlinePlan(ReinforcementPlan):
         ]
 
     def build(self, journey: Journey) -> PlanSchedule:
+        """Build the schedule; with ``budget_min``, the most touches (up to ``touches``) that fit it."""
         if self.budget_min is None:
             return super().build(journey)
         schedule = None

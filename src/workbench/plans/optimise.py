@@ -180,7 +180,7 @@ class Optimisation:
     seed: Any
 
     def apply(self, journey: Journey) -> Journey:
-        """The journey with the chosen plan applied."""
+        """Return the journey with the chosen plan applied."""
         return self.plan.apply(journey)
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,7 +273,7 @@ def optimise(
     effects: TouchEffects | None = None,
     profile: Any = None,
 ) -> Optimisation:
-    """The least learner time that reaches ``target`` on ``on_day`` (or the best plan within a budget).
+    """Return the least learner time that reaches ``target`` on ``on_day`` (or the best plan within a budget).
 
     Parameters
     ----------

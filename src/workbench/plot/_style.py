@@ -179,7 +179,7 @@ def style(**overrides: Any) -> Iterator[None]:
 
 
 def kind_family(kind: ActivityKind) -> str:
-    """The marker family of a catalog kind (one of :data:`FAMILIES`).
+    """Return the marker family of a catalog kind (one of :data:`FAMILIES`).
 
     Derived from the kind's attributes, so kinds users add to the catalog get a family too:
     formal events first, then change communication, retrieval, social, job support,
@@ -268,7 +268,7 @@ def dress(ax: Axes) -> Axes:
 
 
 def set_title(ax: Axes, text: str) -> None:
-    """The axes title in the workbench look (left, bold, 16 pt), whatever the rc."""
+    """Return the axes title in the workbench look (left, bold, 16 pt), whatever the rc."""
     ax.set_title(
         text,
         loc="left",
@@ -286,7 +286,7 @@ def grid(ax: Axes, axis: Literal["both", "x", "y"] = "both") -> None:
 
 
 def root_figure(ax: Axes) -> Figure:
-    """The top-level figure ``ax`` belongs to (also when it sits in a subfigure)."""
+    """Return the top-level figure ``ax`` belongs to (also when it sits in a subfigure)."""
     fig = ax.get_figure(root=True)
     assert fig is not None, "the axes belong to no figure"
     return fig

@@ -39,7 +39,7 @@ _RECALL_LABEL = "Recall probability (%, mean over learners)"
 
 
 def _as_frame(data: Any, what: str = "frame_or_result") -> pd.DataFrame:
-    """A retention frame from a DataFrame or anything with ``.to_frame()``; columns checked."""
+    """Return a retention frame from a DataFrame or anything with ``.to_frame()``; columns checked."""
     import pandas as pd
 
     frame = data if isinstance(data, pd.DataFrame) else None

@@ -372,7 +372,7 @@ def _items(journey: Journey, label_chars: int) -> list[_Item]:
 
 
 def _wrap(title: str, width: int) -> str:
-    """A title on at most two lines of ``width`` characters (cut with an ellipsis)."""
+    """Return a title on at most two lines of ``width`` characters (cut with an ellipsis)."""
     import textwrap
 
     lines = textwrap.wrap(" ".join(title.split()), width=width, break_long_words=True)

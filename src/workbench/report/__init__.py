@@ -63,7 +63,7 @@ def build_report(
     title: str | None = None,
     **options: Any,
 ) -> str:
-    """The strategy review of ``journey`` as one self-contained HTML page.
+    """Return the strategy review of ``journey`` as one self-contained HTML page.
 
     Parameters
     ----------

@@ -23,7 +23,7 @@ DPI = 110
 
 
 def png_bytes(draw: Callable[[Axes], Any], size: tuple[float, float], *, dpi: int = DPI) -> bytes:
-    """Draw into the axes of a new figure of ``size`` inches and return the PNG bytes.
+    r"""Draw into the axes of a new figure of ``size`` inches and return the PNG bytes.
 
     Parameters
     ----------
@@ -37,7 +37,7 @@ def png_bytes(draw: Callable[[Axes], Any], size: tuple[float, float], *, dpi: in
     Examples
     --------
     >>> data = png_bytes(lambda ax: ax.plot([0, 1], [0, 1]), (3, 2))
-    >>> data[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    >>> data[:8] == b"\x89PNG\r\n\x1a\n"
     True
     >>> data == png_bytes(lambda ax: ax.plot([0, 1], [0, 1]), (3, 2))
     True
@@ -56,5 +56,5 @@ def png_bytes(draw: Callable[[Axes], Any], size: tuple[float, float], *, dpi: in
 
 
 def png_data_uri(data: bytes) -> str:
-    """A ``data:image/png;base64,...`` URI of PNG bytes (embeds the image in the HTML)."""
+    """Return a ``data:image/png;base64,...`` URI of PNG bytes (embeds the image in the HTML)."""
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

@@ -32,8 +32,10 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 
 
 def find_chromium(chromium: str | os.PathLike[str] | None = None) -> Path:
-    """The Chromium executable: ``chromium`` if given, else ``$CHROMIUM``, else ``/usr/bin/chromium``
-    or a ``chromium`` / ``chromium-browser`` / ``google-chrome`` on the PATH.
+    """Return the Chromium executable to print with.
+
+    ``chromium`` if given, else ``$CHROMIUM``, else ``/usr/bin/chromium`` or a ``chromium`` /
+    ``chromium-browser`` / ``google-chrome`` on the PATH.
 
     Raises
     ------

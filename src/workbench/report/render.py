@@ -51,7 +51,7 @@ def _generated_text(generated: str | dt.date | None) -> str | None:
 
 
 def render_review(review: StrategyReview, *, generated: str | dt.date | None = None, title: str | None = None) -> str:
-    """The HTML page of a review (pure: the same review gives the same text)."""
+    """Return the HTML page of a review (pure: the same review gives the same text)."""
     from workbench.report._figures import png_data_uri
     from workbench.report.review import FIGURES
 

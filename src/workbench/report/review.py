@@ -71,7 +71,7 @@ def _pct(value: float) -> str:
 
 
 def describe_plan(plan: ReinforcementPlan) -> str:
-    """What a plan adds, in words a learning leader reads (from its fields, not its string).
+    """Describe what a plan adds, in words a learning leader reads (from its fields, not its string).
 
     Examples
     --------
@@ -115,7 +115,7 @@ def describe_plan(plan: ReinforcementPlan) -> str:
 
 
 def _without_fix(message: str, fix: str) -> str:
-    """A finding's message without the fix it ends with (the fix has its own column)."""
+    """Return a finding's message without the fix it ends with (the fix has its own column)."""
     if fix and message.endswith(fix) and len(message) > len(fix):
         return message[: -len(fix)].rstrip(" :;,-")
     return message
@@ -174,7 +174,7 @@ class Table:
     notes: tuple[str, ...] = ()
 
     def to_text(self) -> str:
-        """The table as aligned plain text (notebooks, CLI)."""
+        """Return the table as aligned plain text (notebooks, CLI)."""
         widths = [
             max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)
         ]
@@ -187,7 +187,7 @@ class Table:
         return "\n".join([line(self.headers), *(line(r) for r in self.rows)])
 
     def to_html(self, css_class: str = "wb-table") -> str:
-        """The table as an HTML fragment (escaped), for notebooks and dashboards."""
+        """Return the table as an HTML fragment (escaped), for notebooks and dashboards."""
         import html
 
         def cell(tag: str, text: str, numeric: bool) -> str:
@@ -258,7 +258,7 @@ class StrategyReview:
         return "none" if "none" in self.comparison.results else next(iter(self.comparison.results))
 
     def result(self, label: str | None = None) -> SimulationResult:
-        """The simulation of one compared plan (default: the baseline)."""
+        """Return the simulation of one compared plan (default: the baseline)."""
         key = self.baseline if label is None else label
         if key not in self.comparison.results:
             raise ParameterError(f"plan {key!r} was not compared; compared: {', '.join(self.comparison.results)}")
@@ -282,7 +282,7 @@ class StrategyReview:
     # ---- headline -----------------------------------------------------------------------
 
     def key_figures(self) -> dict[str, Any]:
-        """The headline numbers as plain data (cards at the top of the report, ``text()``)."""
+        """Return the headline numbers as plain data (cards at the top of the report, ``text()``)."""
         summary = self.journey.summary()
         counts = {s: sum(1 for f in self.findings if f.severity.value == s) for s in ("error", "warning", "info")}
         uncovered = [c for c, row in summary["coverage"].items() if not row["effects"]]
@@ -434,7 +434,7 @@ class StrategyReview:
         )
 
     def plans_table(self) -> Table:
-        """The compared plans: what each adds, learner time, retention and proficiency."""
+        """Return the compared plans: what each adds, learner time, retention and proficiency."""
         day = self.on_day
         rows = []
         classes = []
@@ -536,7 +536,7 @@ class StrategyReview:
         )
 
     def schedule_table(self) -> Table | None:
-        """The touches the recommended plan adds (day, concepts, minutes, channel)."""
+        """Return the touches the recommended plan adds (day, concepts, minutes, channel)."""
         if self.recommended is None:
             return None
         records: list[dict[Any, Any]] = self.comparison.schedules[self.recommended].to_frame().to_dict(orient="records")
@@ -566,7 +566,7 @@ class StrategyReview:
         return hashlib.sha256(dumps(self.journey, format="json").encode("utf-8")).hexdigest()
 
     def reproduce_command(self) -> str:
-        """The ``workbench report`` command that gives this review again."""
+        """Return the ``workbench report`` command that gives this review again."""
         parts = ["workbench", "report", self.source or "JOURNEY.yaml", "--plans", ",".join(self.requested)]
         if self.target is not None:
             parts += ["--target", f"{self.target:g}"]
@@ -577,7 +577,7 @@ class StrategyReview:
         return " ".join(parts)
 
     def assumptions(self) -> dict[str, list[tuple[str, str]]]:
-        """What the numbers rest on, grouped: run, journey, population, touch effects, model."""
+        """Return what the numbers rest on, grouped: run, journey, population, touch effects, model."""
         base = self.result().assumptions
         run = [
             ("workbench version", _version()),
@@ -669,7 +669,7 @@ class StrategyReview:
         raise ParameterError(f"figure {name!r}: unknown; figures: {', '.join(FIGURES)}")
 
     def figure_alt(self, name: str) -> str:
-        """A text alternative of each figure (the ``alt`` of its image)."""
+        """Return a text alternative of each figure (the ``alt`` of its image)."""
         day = self.on_day
         if name == "timeline":
             figures = self.key_figures()
@@ -704,7 +704,7 @@ class StrategyReview:
     # ---- text and HTML ------------------------------------------------------------------
 
     def text(self) -> str:
-        """The key figures as plain text: what a notebook prints for nbval, what the CLI echoes."""
+        """Return the key figures as plain text: what a notebook prints for nbval, what the CLI echoes."""
         figures = self.key_figures()
         findings = figures["findings"]
         lines = [
@@ -747,7 +747,7 @@ class StrategyReview:
         return "\n".join("  " + line for line in table.to_text().splitlines())
 
     def to_html(self, *, generated: str | dt.date | None = None, title: str | None = None) -> str:
-        """The review as one self-contained HTML page (see :func:`workbench.report.build_report`)."""
+        """Return the review as one self-contained HTML page (see :func:`workbench.report.build_report`)."""
         from workbench.report.render import render_review
 
         return render_review(self, generated=generated, title=title)

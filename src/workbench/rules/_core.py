@@ -111,7 +111,7 @@ class Finding:
         return (self.severity.rank, self.code, self.activity_id or "", self.concept_id or "", self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as a plain dict (severity as its string value)."""
+        """Return the finding as a plain dict (severity as its string value)."""
         return {
             "code": self.code,
             "rule": self.rule,
@@ -316,7 +316,7 @@ def registered_rules() -> tuple[Rule, ...]:
 
 
 def get_rule(name: str) -> Rule:
-    """The rule with this code (``WB001``, any case) or slug (``micro-too-long``)."""
+    """Return the rule with this code (``WB001``, any case) or slug (``micro-too-long``)."""
     return _resolve([name], "rule")[0]
 
 
@@ -477,7 +477,7 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 
 
 def rules_frame() -> pd.DataFrame:
-    """The table of rules (code, slug, severity, summary, defaults), for docs and the CLI.
+    """Return the table of rules (code, slug, severity, summary, defaults), for docs and the CLI.
 
     Examples
     --------

@@ -66,7 +66,7 @@ _LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
 
 
 def _n(value: float) -> str:
-    """A day or a number of minutes as designers write it: 3, 2.5, -7."""
+    """Return a day or a number of minutes as designers write it: 3, 2.5, -7."""
     return f"{round(value, 2):g}"
 
 
@@ -157,7 +157,7 @@ def _crowded_windows(
 
 
 def _neighbour(journey: Journey, activity: Activity, among: set[str] | None = None) -> Activity | None:
-    """The dated activity just before ``activity`` in the timeline (else just after)."""
+    """Return the dated activity just before ``activity`` in the timeline (else just after)."""
     dated = [a for _, a in _dated(journey) if a.id != activity.id and (among is None or a.id in among)]
     if not dated:
         return None
@@ -322,7 +322,8 @@ def concept_never_encoded(journey: Journey, config: LintConfig) -> Iterator[Issu
 
 @rule("WB010", "retrieval-before-encode", Severity.ERROR)
 def retrieval_before_encode(journey: Journey, config: LintConfig) -> Iterator[Issue]:
-    """Retrieval of a concept scheduled before the concept is first taught."""
+    # A rule's first docstring line is its user-facing summary: it names the finding, like the other rules.
+    """Retrieval of a concept scheduled before the concept is first taught."""  # noqa: D401
     for concept in journey.concepts:
         touches = _touches(journey, concept.id)
         encodes = [t for t in touches if t.effect is MemoryEffect.ENCODE and t.day is not None]
@@ -408,7 +409,8 @@ def massed_reinforcement(journey: Journey, config: LintConfig) -> Iterator[Issue
         if training is None:
             continue
         for previous, current in zip(training.after, training.after[1:], strict=False):
-            assert previous.day is not None and current.day is not None
+            assert previous.day is not None
+            assert current.day is not None
             gap = current.day - previous.day
             if gap >= config.min_spacing_days:
                 continue
@@ -699,7 +701,7 @@ def conversion_leftover(journey: Journey, config: LintConfig) -> Iterator[Issue]
 
 
 def _runs_generated_page(journey: Journey, activity: Activity) -> bool:
-    """A launchable retrieval activity without its own URL: exports run it from a generated page."""
+    """Tell whether exports run this activity from a generated page (launchable retrieval, no URL)."""
     kind = journey.kind_of(activity)
     retrieves = any(c.effect is MemoryEffect.RETRIEVE for c in activity.covers)
     return kind.launchable and retrieves and activity.url is None

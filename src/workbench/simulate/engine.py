@@ -48,7 +48,9 @@ _LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
 class Plan(Protocol):
     """Anything that adds reinforcement to a journey (see :mod:`workbench.plans`)."""
 
-    def apply(self, journey: Journey) -> Journey: ...  # pragma: no cover - protocol
+    def apply(self, journey: Journey) -> Journey:  # pragma: no cover - protocol
+        """Return the journey with this plan's reinforcement added."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,12 @@ def _stream_key(text: str) -> int:
 
 
 def _draw_memory_rates(learners: np.random.Generator, memory_sigma: float, size: int) -> np.ndarray:
-    """The first draw of a block's learner stream: each learner's memory clock rate."""
+    """Return the first draw of a block's learner stream: each learner's memory clock rate."""
     return np.exp(learners.normal(0.0, memory_sigma, size))
 
 
 def _with_profile_sigma(population: LearnerPopulation, profile: MemoryProfile) -> LearnerPopulation:
-    """The population with its memory spread settled: its own if set, else the profile's."""
+    """Return the population with its memory spread settled: its own if set, else the profile's."""
     if population.memory_sigma is not None:
         return population
     return population.model_copy(update={"memory_sigma": profile.memory_sigma})
@@ -109,7 +111,7 @@ def _is_reinforcement(journey: Journey, activity_id: str) -> bool:
 
 
 def _touches(journey: Journey, population: LearnerPopulation, effects: TouchEffects, horizon_days: int) -> list[_Touch]:
-    """The schedule of touches, in the order they happen."""
+    """Return the schedule of touches, in the order they happen."""
     concept_index = {c.id: i for i, c in enumerate(journey.concepts)}
     engagement = population.engagement
     dated = [a for a in journey.timeline() if journey.days[a.id] is not None]
@@ -485,7 +487,7 @@ def simulate(
 
 
 def _profile_note(profile: MemoryProfile, model: Any, effects_given: bool) -> dict[str, Any]:
-    """What ``result.assumptions["memory_profile"]`` says: the profile, and what overrode it."""
+    """Describe what ``result.assumptions["memory_profile"]`` says: the profile, and what overrode it."""
     note = profile.describe()
     if model is not None and model != profile.model:
         shown = model if isinstance(model, str) else getattr(model, "name", type(model).__name__)

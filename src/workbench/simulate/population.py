@@ -183,5 +183,5 @@ class LearnerPopulation(Value):
         return 2.0 ** ((np.asarray(difficulty, dtype=float) - 5.0) / self.difficulty_scale)
 
     def with_size(self, size: int) -> LearnerPopulation:
-        """The same population with another number of learners."""
+        """Return the same population with another number of learners."""
         return type(self).model_validate({**self.model_dump(), "size": size})

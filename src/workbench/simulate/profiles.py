@@ -89,11 +89,11 @@ class MemoryProfile(Value):
     citations: tuple[str, ...] = ()
 
     def memory_model(self) -> MemoryModel:
-        """The memory model with this profile's parameters."""
+        """Return the memory model with this profile's parameters."""
         return get_model(self.model, **self.model_parameters)
 
     def value(self, name: str) -> float:
-        """The current value of one fittable parameter (see :func:`fittable_parameters`)."""
+        """Return the current value of one fittable parameter (see :func:`fittable_parameters`)."""
         return _parameter(self.model, name).get(self)
 
     def values(self, names: tuple[str, ...] | None = None) -> dict[str, float]:
@@ -102,7 +102,7 @@ class MemoryProfile(Value):
         return {name: self.value(name) for name in chosen}
 
     def with_values(self, values: Mapping[str, float], **fields: Any) -> MemoryProfile:
-        """A new profile with some fittable parameters (and plain fields, e.g. ``name``) replaced.
+        """Return a new profile with some fittable parameters (and plain fields, e.g. ``name``) replaced.
 
         Examples
         --------
@@ -221,7 +221,7 @@ _COMMON = {p.name: p for p in (_sigma(), *(_gain(e) for e in ("encode", "restudy
 
 
 def fittable_parameters(model: str = "fsrs6") -> dict[str, FittableParameter]:
-    """The parameters a calibration can fit for ``model``, by name.
+    """Return the parameters a calibration can fit for ``model``, by name.
 
     Every model shares ``memory_sigma`` and the touch gains; FSRS-6 adds its initial
     stabilities per first-touch effect, decay, review-gain and lapse weights.
@@ -277,7 +277,7 @@ DEFAULT_PROFILE: str = "flashcards"
 
 
 def get_profile(name: str) -> MemoryProfile:
-    """The named memory profile.
+    """Return the named memory profile.
 
     Examples
     --------
@@ -294,7 +294,7 @@ def get_profile(name: str) -> MemoryProfile:
 
 
 def resolve_profile(profile: Any = None) -> MemoryProfile:
-    """A profile from a name, a :class:`MemoryProfile`, a calibration (anything with ``.profile``) or None.
+    """Return a profile from a name, a :class:`MemoryProfile`, a calibration (anything with ``.profile``) or None.
 
     None is the default profile (:data:`DEFAULT_PROFILE`).
 

@@ -193,7 +193,9 @@ class SimulationResult:
     @property
     def weights(self) -> np.ndarray:
         """Importance weights normalised to sum to one."""
-        return self.importance / self.importance.sum()
+        # annotated: numpy's stubs type ufunc results as Any
+        weights: np.ndarray = self.importance / self.importance.sum()
+        return weights
 
     def curve(self, concept: str | None = None) -> pd.Series:
         """Mean recall over days for one concept, or the importance-weighted mean."""
@@ -322,7 +324,7 @@ class SimulationResult:
         return pd.DataFrame(rows).set_index("concept")
 
     def metrics(self, days: Sequence[int] = (7, 30, 90)) -> dict[str, Any]:
-        """The headline figures as plain data (for ``--json`` and reports)."""
+        """Return the headline figures as plain data (for ``--json`` and reports)."""
         key_days = sorted({d for d in days if d <= self.horizon_days} | {self.horizon_days})
         per_concept = {
             concept: {
@@ -373,7 +375,9 @@ def _quantiles(sample: np.ndarray, levels: Sequence[float]) -> np.ndarray:
     weight = (position - below)[:, None, None]
     low = ordered[:, below, :].transpose(1, 0, 2).astype(float)
     high = ordered[:, above, :].transpose(1, 0, 2).astype(float)
-    return low + (high - low) * weight
+    # annotated: numpy's stubs type ufunc results as Any
+    values: np.ndarray = low + (high - low) * weight
+    return values
 
 
 def _model_parameters(model: Any) -> Any:

@@ -228,7 +228,7 @@ def load(path: str | Path) -> Journey:
 
 
 def to_spec_dict(journey: Journey) -> dict[str, Any]:
-    """The journey as plain data, ``spec_version`` first, defaults left out."""
+    """Return the journey as plain data, ``spec_version`` first, defaults left out."""
     body = journey.model_dump(mode="json", exclude_defaults=True)
     # identity and content always written, even when equal to a default, so files read well
     for key in ("id", "title", "version"):
@@ -261,7 +261,7 @@ _SpecDumper.add_representer(str, _str_presenter)
 
 
 def dumps(journey: Journey, format: Format = "yaml") -> str:
-    """The journey as spec text; ``loads(dumps(j), format) == j`` and the text is stable."""
+    """Return the journey as spec text; ``loads(dumps(j), format) == j`` and the text is stable."""
     data = to_spec_dict(journey)
     if format == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

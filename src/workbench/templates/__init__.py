@@ -26,7 +26,7 @@ def list_templates() -> list[str]:
 
 
 def template_text(name: str) -> str:
-    """The YAML text of a template (to copy and edit)."""
+    """Return the YAML text of a template (to copy and edit)."""
     names = list_templates()
     if name not in names:
         import difflib

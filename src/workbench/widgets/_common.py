@@ -97,7 +97,7 @@ def as_journey(source: JourneySource) -> Journey:
 
 
 def error_lines(exc: BaseException) -> list[str]:
-    """The problems an error carries, one per line (JourneyError lists several)."""
+    """Return the problems an error carries, one per line (JourneyError lists several)."""
     if isinstance(exc, JourneyError):
         return list(exc.problems)
     text = str(exc).strip() or type(exc).__name__
@@ -108,7 +108,7 @@ _PATH = re.compile(r"^(?:activities\[\d+\](?: \([^)]*\))?\.)?(?P<field>[A-Za-z_]
 
 
 def field_of_problem(problem: str, fields: Iterable[str]) -> str | None:
-    """The form field a problem line is about, or None for a journey-level problem.
+    """Return the form field a problem line is about, or None for a journey-level problem.
 
     Problem lines start with a path (``activities[3] ('quiz').duration_min: ...`` from a
     journey, ``duration_min: ...`` from an activity); the first name of the path is matched
@@ -146,7 +146,7 @@ def html_table(
     row_classes: Iterable[str] | None = None,
     empty: str = "",
 ) -> str:
-    """An escaped HTML table (class ``wb-table``); ``empty`` is shown when there are no rows."""
+    """Return an escaped HTML table (class ``wb-table``); ``empty`` is shown when there are no rows."""
     body = []
     classes = iter(row_classes) if row_classes is not None else None
     for row in rows:

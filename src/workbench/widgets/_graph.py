@@ -72,7 +72,7 @@ def cytoscape_available() -> bool:
 
 
 def node_specs(journey: Journey) -> dict[str, dict[str, Any]]:
-    """Data, classes and position of each activity's node (pure; used by :class:`JourneyGraph`)."""
+    """Return the data, classes and position of each activity's node (pure; used by :class:`JourneyGraph`)."""
     layers = [layer.value for layer in Layer]
     specs: dict[str, dict[str, Any]] = {}
     for rank, activity in enumerate(journey.timeline()):
@@ -96,7 +96,7 @@ def node_specs(journey: Journey) -> dict[str, dict[str, Any]]:
 
 
 def edge_specs(journey: Journey) -> dict[tuple[str, str], dict[str, Any]]:
-    """Data of each edge, keyed by ``(source, target)``."""
+    """Return the data of each edge, keyed by ``(source, target)``."""
     return {
         (e.source, e.target): {
             "source": e.source,

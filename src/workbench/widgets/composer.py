@@ -689,7 +689,7 @@ class JourneyComposer(widgets.VBox):
         return {"day": float(f["day"].value)}
 
     def activity_from_form(self, base: Activity | None = None) -> Activity:
-        """The activity the form describes, built with :meth:`Activity.of_kind`.
+        """Return the activity the form describes, built with :meth:`Activity.of_kind`.
 
         Fields the form does not show (url, mastery score, description) are kept from
         ``base``. A concept keeps its own memory effect unless the effect field was changed.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -50,6 +50,9 @@ class ExportPanel(widgets.VBox):
         composer's journey by :class:`~workbench.widgets.Workbench`.
     folder : str or Path
         Folder the files are written to (created when missing).
+    start : date, optional
+        Cohort start shown when the panel opens (default: today on this computer's clock, in its
+        time zone).
     **kwargs
         Passed to :class:`ipywidgets.VBox`.
 
@@ -69,7 +72,9 @@ class ExportPanel(widgets.VBox):
 
     journey = traitlets.Instance(Journey)
 
-    def __init__(self, journey: JourneySource = None, *, folder: str | Path = "exports", **kwargs: Any) -> None:
+    def __init__(
+        self, journey: JourneySource = None, *, folder: str | Path = "exports", start: date | None = None, **kwargs: Any
+    ) -> None:
         from workbench.export import FORMATS
 
         super().__init__(**kwargs)
@@ -88,7 +93,12 @@ class ExportPanel(widgets.VBox):
             "wb-export-formats",
         )
         self.start = styled(
-            widgets.DatePicker(value=date.today(), description="Cohort start", style=_WIDE, layout=_LAYOUT),
+            widgets.DatePicker(
+                value=datetime.now().astimezone().date() if start is None else start,
+                description="Cohort start",
+                style=_WIDE,
+                layout=_LAYOUT,
+            ),
             "wb-export-start",
         )
         self.tz = styled(

@@ -99,7 +99,7 @@ def horizon_for(deadline_day: int) -> int:
 
 
 def pick_best(summary: pd.DataFrame, target: float, day: int) -> tuple[str, bool]:
-    """The plan to recommend: the cheapest reaching ``target`` retention on ``day``.
+    """Return the plan to recommend: the cheapest reaching ``target`` retention on ``day``.
 
     Cheapest means fewest learner minutes (ties: higher retention). When no plan reaches
     the target, the plan with the highest retention that day, flagged with False.
@@ -621,7 +621,7 @@ class PlanLab(widgets.VBox):
         return "budget" if "max_minutes_per_week" in text else default
 
     def base_journey(self) -> Journey:
-        """The journey plans are added to: as designed, or its formal core (the Baseline toggle).
+        """Return the journey plans are added to: as designed, or its formal core (the Baseline toggle).
 
         With the formal core, applying a plan replaces the journey's own reinforcement with it.
         """
