@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS := test,fit
 
-.PHONY: lab demo test test-fast lint typecheck bench notebooks gallery clean
+.PHONY: lab demo test test-fast lint typecheck precommit bench notebooks gallery clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,13 +38,17 @@ test: $(STAMP) $(CHROMIUM)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -m "not browser" --doctest-modules tests src/workbench
 
-## lint / typecheck: ruff and mypy
+## lint / typecheck / precommit: ruff and codespell, mypy, every pre-commit hook on every file
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/codespell
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+precommit: $(STAMP)
+	$(BIN)/pre-commit run --all-files
 
 ## bench: benchmarks (ratios against references measured in the same run)
 bench: $(STAMP)

@@ -41,7 +41,7 @@ SEED = 20240601
 
 
 def make_histories(n: int, k: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """n histories of k reviews: ratings 1..4, whole elapsed days (25% same-day)."""
+    """N histories of k reviews: ratings 1..4, whole elapsed days (25% same-day)."""
     rng = np.random.default_rng(seed)
     ratings = rng.choice([1, 2, 3, 4], p=[0.15, 0.15, 0.55, 0.15], size=(n, k))
     elapsed = np.where(rng.random((n, k)) < 0.25, 0, rng.integers(1, 120, size=(n, k))).astype(float)

@@ -21,7 +21,8 @@ def test_readme_python_tour_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         exec(compile(block, str(README), "exec"), namespace)  # our own README, nothing untrusted
     assert (tmp_path / "cohort.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     result = namespace["result"]
-    assert result.n_learners == 2000 and 0 < result.retention(90) <= 1  # type: ignore[attr-defined]
+    assert result.n_learners == 2000
+    assert 0 < result.retention(90) <= 1
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -42,7 +42,8 @@ def test_compose_in_jupyterlab(lab: Server, page: Any, shot: Callable[[str], Non
     expect(page.locator(".wb-tabs .lm-TabBar-tab")).to_have_count(3)
     expect(page.locator(".wb-findings")).to_contain_text("WB003")
     src = page.locator(IMG).get_attribute("src")
-    assert src and src.startswith("blob:")
+    assert src
+    assert src.startswith("blob:")
     shot("lab-opened.png")
 
     # the graph (when ipycytoscape is installed): click the only node of the "work" layer

@@ -33,7 +33,8 @@ def test_strategy_review_dashboard(voila: Server, page: Any, shot: Callable[[str
     assert page.locator(".sr-template select").count() == 1
     assert page.locator(".sr-plans-select select[multiple]").count() == 1
     sizes = page.eval_on_selector_all("img[class*='sr-']", "imgs => imgs.map(i => i.naturalWidth)")
-    assert len(sizes) == 4 and min(sizes) > 800, sizes
+    assert len(sizes) == 4, sizes
+    assert min(sizes) > 800, sizes
     summary = page.locator(".sr-summary")
     expect(summary).to_contain_text("Feedback conversations: post-training retention")
     expect(page.locator(".sr-tables")).to_contain_text("deadline:90")

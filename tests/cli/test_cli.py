@@ -35,16 +35,20 @@ def test_templates_lists_every_template() -> None:
 def test_new_writes_a_spec_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mine.yaml"
     code, _ = run("new", "--template", "post_training_retention", "-o", str(target))
-    assert code == 0 and load(target) == load_template("post_training_retention")
+    assert code == 0
+    assert load(target) == load_template("post_training_retention")
     code, _ = run("new", "--template", "post_training_retention", "-o", str(target))
-    assert code == 2 and "pass --force" in capsys.readouterr().err
+    assert code == 2
+    assert "pass --force" in capsys.readouterr().err
 
 
 def test_show_summarises_layers_minutes_and_coverage(tmp_path: Path) -> None:
     target = tmp_path / "j.json"
     run("new", "--template", "post_training_retention", "-o", str(target))
     code, text = run("show", str(target))
-    assert code == 0 and "learner minutes" in text and "sbi_model" in text
+    assert code == 0
+    assert "learner minutes" in text
+    assert "sbi_model" in text
     code, text = run("show", str(target), "--json")
     summary = json.loads(text)
     assert summary["learner_minutes"] == load_template("post_training_retention").learner_minutes
@@ -54,13 +58,15 @@ def test_lint_exit_codes(tmp_path: Path) -> None:
     clean = tmp_path / "clean.yaml"
     run("new", "--template", "post_training_retention", "-o", str(clean))
     code, text = run("lint", str(clean))
-    assert code == 0 and "0 errors" in text
+    assert code == 0
+    assert "0 errors" in text
     broken = tmp_path / "broken.yaml"
     lines = [ln for ln in clean.read_text().splitlines(keepends=True) if "facilitator: L&D facilitator" not in ln]
     broken.write_text("".join(lines), "utf-8")
     code, text = run("lint", str(broken), "--json")
     findings = json.loads(text)["findings"]
-    assert code == 1 and any(f["severity"] == "error" and f["activity_id"] == "workshop" for f in findings)
+    assert code == 1
+    assert any(f["severity"] == "error" and f["activity_id"] == "workshop" for f in findings)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in BAD.iterdir() if p.name != "EXPECTED.tsv"))
@@ -71,7 +77,8 @@ def test_lint_of_bad_input_exits_2_with_one_message_and_no_traceback(name: str) 
     assert result.returncode == 2
     assert result.stderr.startswith("workbench: error: ")
     assert result.stderr.count("workbench: error:") == 1
-    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +92,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_schema_is_json_and_names_spec_version(tmp_path: Path) -> None:
     code, text = run("schema")
-    assert code == 0 and json.loads(text)["required"][0] == "spec_version"
+    assert code == 0
+    assert json.loads(text)["required"][0] == "spec_version"
     code, _ = run("schema", "-o", str(tmp_path / "schema.json"))
     assert json.loads((tmp_path / "schema.json").read_text())["$id"].endswith("journey-spec-v1.json")
 
@@ -93,7 +101,8 @@ def test_schema_is_json_and_names_spec_version(tmp_path: Path) -> None:
 def test_demo_prints_a_summary_of_a_template() -> None:
     code, text = run("demo")
     assert code == 0
-    assert load_template("post_training_retention").title in text and "Design rules" in text
+    assert load_template("post_training_retention").title in text
+    assert "Design rules" in text
 
 
 def _spec(tmp_path: Path, template: str = "post_training_retention") -> Path:
@@ -105,12 +114,15 @@ def _spec(tmp_path: Path, template: str = "post_training_retention") -> Path:
 def test_simulate_prints_retention_table_and_json(tmp_path: Path) -> None:
     spec = _spec(tmp_path)
     code, text = run("simulate", str(spec), "--learners", "300", "--days", "120", "--seed", "3")
-    assert code == 0 and "day 120" in text and "learner minutes" in text
+    assert code == 0
+    assert "day 120" in text
+    assert "learner minutes" in text
     code, text = run("simulate", str(spec), "--learners", "300", "--days", "120", "--seed", "3", "--json")
     data = json.loads(text)
     assert set(data["retention"]) == {"day_7", "day_30", "day_90", "day_120"}
     assert set(data["concepts"]) == {c.id for c in load_template("post_training_retention").concepts}
-    assert data["seed"] == 3 and 0 <= data["proficiency_rate"] <= 1
+    assert data["seed"] == 3
+    assert 0 <= data["proficiency_rate"] <= 1
     _, again = run("simulate", str(spec), "--learners", "300", "--days", "120", "--seed", "3", "--json")
     assert again == text
 
@@ -127,7 +139,8 @@ def test_simulate_bad_input_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     code, _ = run("simulate", str(_spec(tmp_path)), *argv)
-    assert code == 2 and message in capsys.readouterr().err
+    assert code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_fit_power_and_exponential(tmp_path: Path) -> None:
@@ -136,10 +149,13 @@ def test_fit_power_and_exponential(tmp_path: Path) -> None:
         "elapsed_days,recall_rate,n\n1,0.85,200\n3,0.74,200\n7,0.66,200\n14,0.58,200\n30,0.5,200\n60,0.43,200\n"
     )
     code, text = run("fit", str(data), "--model", "power")
-    assert code == 0 and "stability_days" in text and "AIC" in text
+    assert code == 0
+    assert "stability_days" in text
+    assert "AIC" in text
     code, text = run("fit", str(data), "--model", "exponential", "--json")
     fitted = json.loads(text)
-    assert fitted["model"] == "exponential" and fitted["better_fit"] in ("power", "exponential")
+    assert fitted["model"] == "exponential"
+    assert fitted["better_fit"] in ("power", "exponential")
 
 
 @pytest.mark.parametrize(
@@ -155,7 +171,9 @@ def test_fit_bad_csv_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     data.write_text(content)
     code, _ = run("fit", str(data))
     err = capsys.readouterr().err
-    assert code == 2 and message in err and "Traceback" not in err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -177,7 +195,8 @@ def test_export_writes_valid_files(
     out = tmp_path / f"out.{fmt}"
     code, text = run("export", str(_spec(tmp_path)), "--format", fmt, "-o", str(out), *extra)
     assert code == 0, text
-    assert out.stat().st_size > 0 and "valid" in text
+    assert out.stat().st_size > 0
+    assert "valid" in text
 
 
 @pytest.mark.parametrize(
@@ -194,7 +213,8 @@ def test_export_bad_options_exit_2(
 ) -> None:
     out = tmp_path / "out.bin"
     code, _ = run("export", str(_spec(tmp_path)), "-o", str(out), *argv)
-    assert code == 2 and message in capsys.readouterr().err
+    assert code == 2
+    assert message in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -208,7 +228,8 @@ def test_export_of_a_journey_that_cannot_be_expressed_exits_2(
         " facilitator: Ana}\n"
     )
     code, _ = run("export", str(spec), "--format", "cmi5", "-o", str(tmp_path / "x.zip"))
-    assert code == 2 and "launchable" in capsys.readouterr().err
+    assert code == 2
+    assert "launchable" in capsys.readouterr().err
 
 
 def test_lab_opens_jupyterlab_on_the_app_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,9 +239,11 @@ def test_lab_opens_jupyterlab_on_the_app_notebook(tmp_path: Path, monkeypatch: p
     code, _ = run("lab", "--dir", str(tmp_path), "--no-browser")
     assert code == 0
     command = calls[0]
-    assert command[0] == sys.executable and command[2:4] == ["-m", "jupyterlab"]
+    assert command[0] == sys.executable
+    assert command[2:4] == ["-m", "jupyterlab"]
     assert f"--ServerApp.root_dir={tmp_path}" in command
-    assert "--LabApp.default_url=/lab/tree/00_workbench_app.ipynb" in command and "--no-browser" in command
+    assert "--LabApp.default_url=/lab/tree/00_workbench_app.ipynb" in command
+    assert "--no-browser" in command
     code, _ = run("lab", "--dir", str(tmp_path / "missing"))
     assert code == 2
 
@@ -233,6 +256,8 @@ def test_simulate_with_a_plan_applies_it_first(tmp_path: Path, capsys: pytest.Ca
     assert code == 0
     assert json.loads(planned)["learner_minutes"] > json.loads(plain)["learner_minutes"]
     code, text = run("simulate", str(spec), "--learners", "300", "--plan", "deadline:90")
-    assert code == 0 and "+ plan deadline:90" in text
+    assert code == 0
+    assert "+ plan deadline:90" in text
     code, _ = run("simulate", str(spec), "--plan", "weekly")
-    assert code == 2 and "unknown plan 'weekly'" in capsys.readouterr().err
+    assert code == 2
+    assert "unknown plan 'weekly'" in capsys.readouterr().err

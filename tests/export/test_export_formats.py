@@ -111,12 +111,14 @@ def test_cmi5_validator_on_shared_fixtures(fixture: str, expected: str | None, s
         assert any(expected in p for p in problems), problems
     if fixture.startswith("journey-xsd-valid"):
         text = "\n".join(problems)
-        assert "idref" in text and "4 decimal" in text
+        assert "idref" in text
+        assert "4 decimal" in text
 
 
 def test_cmi5_standalone_needs_absolute_urls(journey: Journey) -> None:
     problems = validate_cmi5_xml(to_cmi5_xml(journey))
-    assert problems and all("relative" in p for p in problems)
+    assert problems
+    assert all("relative" in p for p in problems)
 
 
 # ---- SCORM -------------------------------------------------------------------------------------
@@ -150,7 +152,9 @@ def test_scorm_validator_catches_what_the_xsd_misses(journey: Journey, standards
     broken = broken.replace("<schemaversion>2004 4th Edition</schemaversion>", "")
     problems = validate_scorm_manifest(broken, package_files=["imsmanifest.xml"])
     text = "\n".join(problems)
-    assert "schemaversion" in text and "res.nowhere" in text and "not in the package" in text
+    assert "schemaversion" in text
+    assert "res.nowhere" in text
+    assert "not in the package" in text
     bad_type = manifest.replace('adlcp:scormType="sco"', 'adlcp:scormType="lesson"', 1)
     assert any("scormType" in p for p in validate_scorm_manifest(bad_type))
 
@@ -198,7 +202,8 @@ def test_sample_statements_follow_cmi5(journey: Journey) -> None:
     assert all(s["result"]["score"]["scaled"] >= 0.8 for s in scored if s["result"]["success"])
     workshop = next(s for s in statements if s["object"]["id"].endswith("/workshop"))
     moment = datetime.fromisoformat(workshop["timestamp"].replace("Z", "+00:00")).astimezone(start.tzinfo)
-    assert moment.date() == date(2026, 3, 2) and 9 <= moment.hour < 18
+    assert moment.date() == date(2026, 3, 2)
+    assert 9 <= moment.hour < 18
     assert statements == sample_statements(journey, 6, start=start, rng=3, completion_rate=1.0)
 
 
@@ -222,7 +227,9 @@ def test_xapi_validator_applies_cmi5_rules(journey: Journey) -> None:
     wrong["result"]["score"] = {"scaled": 0.5}
     del wrong["result"]["duration"]
     text = "\n".join(validate_xapi_statements([wrong]))
-    assert "UTC" in text and "score" in text and "duration" in text
+    assert "UTC" in text
+    assert "score" in text
+    assert "duration" in text
 
 
 # ---- iCalendar ---------------------------------------------------------------------------------
@@ -253,7 +260,8 @@ def test_ics_workdays_only_moves_weekends_to_monday(journey: Journey) -> None:
     days = {str(e["SUMMARY"]): e["DTSTART"].dt.date() for e in plain.walk("VEVENT")}
     shifted = {str(e["SUMMARY"]): e["DTSTART"].dt.date() for e in moved.walk("VEVENT")}
     recap = "The four moves of a feedback conversation"
-    assert days[recap] == date(2026, 3, 7) and shifted[recap] == date(2026, 3, 9)
+    assert days[recap] == date(2026, 3, 7)
+    assert shifted[recap] == date(2026, 3, 9)
     assert all(d.weekday() < 5 for d in shifted.values())
 
 
@@ -262,7 +270,8 @@ def test_ics_uids_differ_per_cohort(journey: Journey) -> None:
         ics = to_ics(journey, start=date(2026, 3, 2), tz="UTC", cohort=cohort)
         return {str(e["UID"]) for e in Calendar.from_ical(ics).walk("VEVENT")}
 
-    assert uids("a") == uids("a") and not uids("a") & uids("b")
+    assert uids("a") == uids("a")
+    assert not uids("a") & uids("b")
 
 
 def test_ics_validator_reports_missing_properties() -> None:
@@ -284,7 +293,8 @@ def test_csv_rows_per_cohort(journey: Journey) -> None:
     rows = _rows(data)
     assert data.endswith(b"\r\n")
     assert len(rows) == 2 * len(journey.activities)
-    assert [r["cohort"] for r in rows[:1]] == ["march"] and rows[-1]["cohort"] == "april"
+    assert [r["cohort"] for r in rows[:1]] == ["march"]
+    assert rows[-1]["cohort"] == "april"
     workshop = next(r for r in rows if r["activity_id"] == "workshop" and r["cohort"] == "april")
     assert (workshop["day"], workshop["date"], workshop["local_time"]) == ("0", "2026-04-06", "09:00")
     job_aid = next(r for r in rows if r["activity_id"] == "job_aid")
@@ -293,7 +303,8 @@ def test_csv_rows_per_cohort(journey: Journey) -> None:
 
 def test_csv_without_start_is_in_days(journey: Journey) -> None:
     rows = _rows(to_csv(journey, include_on_demand=False))
-    assert [r["day"] for r in rows][:3] == ["-3", "0", "1"] and all(r["date"] == "" for r in rows)
+    assert [r["day"] for r in rows][:3] == ["-3", "0", "1"]
+    assert all(r["date"] == "" for r in rows)
 
 
 def test_csv_per_learner_schedule(journey: Journey) -> None:

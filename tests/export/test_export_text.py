@@ -85,7 +85,8 @@ def test_text_survives_every_format(case: str, journey: Journey, standards: Any,
     assert quiz_title in au_titles
     assert f"{title} workshop" not in au_titles  # an ILT workshop is not an AU
     page_text = _html_text(archive.read("au/quiz_1/index.html"))
-    assert quiz_title in page_text and description in page_text
+    assert quiz_title in page_text
+    assert description in page_text
     assert b"<script>alert" not in archive.read("au/quiz_1/index.html")
 
     # SCORM: item titles and launch page

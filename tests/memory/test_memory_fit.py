@@ -41,11 +41,13 @@ def test_power_fit_recovers_parameters_within_standard_errors() -> None:
     true_s, true_decay = 5.0, 0.3
     data = _aggregated(_power(DAYS, true_s, true_decay), n=2000)
     fit = ForgettingCurveFit("power").fit(data)
-    assert fit is not None and fit.converged_
+    assert fit is not None
+    assert fit.converged_
     assert abs(fit.stability_ - true_s) <= Z * fit.stability_se_
     assert abs(fit.decay_ - true_decay) <= Z * fit.decay_se_
     # the standard errors are informative, not huge
-    assert fit.stability_se_ < 0.1 * true_s and fit.decay_se_ < 0.2 * true_decay
+    assert fit.stability_se_ < 0.1 * true_s
+    assert fit.decay_se_ < 0.2 * true_decay
     assert fit.n_obs_ == 2000 * len(DAYS)
     assert 0.9 < fit.r2_ <= 1.0
     np.testing.assert_allclose(fit.predict(DAYS), _power(DAYS, fit.stability_, fit.decay_))
@@ -61,7 +63,8 @@ def test_exponential_fit_from_observation_rows() -> None:
     assert not hasattr(fit, "decay_")
     summary = fit.summary()
     assert summary.index.tolist() == ["stability_days"]
-    assert summary.attrs["n_obs"] == 6000 and summary.attrs["kind"] == "exponential"
+    assert summary.attrs["n_obs"] == 6000
+    assert summary.attrs["kind"] == "exponential"
     assert summary.loc["stability_days", "std_error"] == pytest.approx(fit.stability_se_)
 
 
@@ -77,7 +80,8 @@ def test_fit_does_not_mutate_input_and_is_deterministic() -> None:
 def test_compare_curves_picks_the_generating_shape() -> None:
     power_data = _aggregated(_power(DAYS, 3.0, 0.2), n=1000)
     result = compare_curves(power_data)
-    assert result.best == "power" and result.delta_aic > 10
+    assert result.best == "power"
+    assert result.delta_aic > 10
     assert "power fits better" in str(result)
     assert list(result.table.index) == ["power", "exponential"]
     exp_data = _aggregated(np.exp(-DAYS / 30.0), n=1000)
@@ -122,7 +126,8 @@ def _write(tmp_path: Path, text: str, name: str = "recall.csv") -> Path:
 
 def test_load_recall_csv_both_layouts(tmp_path: Path) -> None:
     rows = load_recall_csv(_write(tmp_path, "learner,elapsed_days,recalled\na,1,1\nb,2.5,0\n\n"))
-    assert rows["recalled"].tolist() == [1, 0] and rows["learner"].tolist() == ["a", "b"]
+    assert rows["recalled"].tolist() == [1, 0]
+    assert rows["learner"].tolist() == ["a", "b"]
     agg = load_recall_csv(_write(tmp_path, "elapsed_days,recall_rate,n\n1,0.9,10\n", "agg.csv"))
     assert agg["n"].dtype.kind == "i"
     assert ForgettingCurveFit("exponential").fit(agg).n_obs_ == 10
@@ -193,7 +198,8 @@ def test_fit_fsrs_returns_valid_parameters() -> None:
     pytest.importorskip("fsrs_rs_python")
     logs = _simulated_review_logs()
     params = fit_fsrs(logs)
-    assert isinstance(params, FSRS6Parameters) and len(params.w) == 21
+    assert isinstance(params, FSRS6Parameters)
+    assert len(params.w) == 21
     # simulated from the defaults: the fitted initial Good stability stays near 2.3 days
     assert 1.0 < params.w[2] < 5.0
     stamped = logs.assign(

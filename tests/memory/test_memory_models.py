@@ -113,7 +113,7 @@ def test_same_inputs_same_outputs_and_inputs_untouched(model: MemoryModel) -> No
 
 def test_states_are_read_only(model: MemoryModel) -> None:
     state = model.initial_state(np.array([3, 3]))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         state.stability[0] = 1.0
 
 
@@ -141,7 +141,9 @@ def test_interval_hits_desired_retention(model: MemoryModel) -> None:
     state = _random_state(model, rng)
     for dr in (0.7, 0.9, 0.95):
         days = model.interval_days(state, dr)
-        assert days.dtype.kind == "i" and np.all(days >= 1) and np.all(days <= 36500)
+        assert days.dtype.kind == "i"
+        assert np.all(days >= 1)
+        assert np.all(days <= 36500)
         exact = model.interval_days(state, dr, rounded=False)  # type: ignore[call-arg]
         inside = (exact > 1e-3) & (exact < 1e5)
         np.testing.assert_allclose(model.retrievability(state, exact)[inside], dr, rtol=1e-6)
@@ -287,7 +289,8 @@ def test_hlr_counts_and_half_life() -> None:
     assert state.n_right.tolist() == [1.0, 0.0]
     np.testing.assert_allclose(model.retrievability(state, state.stability), 0.5)
     state = model.review(state, np.array([2.0, 2.0]), np.array([4, 1]))
-    assert state.n_right.tolist() == [2.0, 0.0] and state.n_wrong.tolist() == [0.0, 2.0]
+    assert state.n_right.tolist() == [2.0, 0.0]
+    assert state.n_wrong.tolist() == [0.0, 2.0]
     more = model.review(state, np.array([2.0, 2.0]), np.array([3, 3]))
     assert np.all(more.stability > state.stability)
     half = model.review(state, np.array([2.0, 2.0]), np.array([3, 3]), gain=0.5)
@@ -322,9 +325,11 @@ def test_any_history_gives_valid_probabilities(history: list[tuple[int, float]],
     state = model.initial_state(np.array([history[0][0]]))
     for rating, elapsed in history[1:]:
         state = model.review(state, np.array([elapsed]), np.array([rating]))
-    assert np.all(np.isfinite(state.stability)) and np.all(state.stability >= 0)
+    assert np.all(np.isfinite(state.stability))
+    assert np.all(state.stability >= 0)
     r = model.retrievability(state, np.array([0.0, 1.0, 30.0, 3000.0]).reshape(4, 1))
-    assert np.all((r >= 0) & (r <= 1)) and np.all(np.diff(r, axis=0) <= 1e-12)
+    assert np.all((r >= 0) & (r <= 1))
+    assert np.all(np.diff(r, axis=0) <= 1e-12)
 
 
 def test_importing_memory_does_not_import_matplotlib() -> None:
@@ -346,9 +351,13 @@ def test_replay_padding_anywhere_and_one_history() -> None:
     s, d = replay(ratings, elapsed)
     expected = model.review(model.initial_state(np.array([3])), np.array([2.0]), np.array([3]))
     assert s[0, 3] == pytest.approx(expected.stability[0]) == pytest.approx(s[1, 1])
-    assert np.isnan(s[0, [0, 2]]).all() and np.isnan(s[2]).all() and np.isnan(d[1, 2:]).all()
+    assert np.isnan(s[0, [0, 2]]).all()
+    assert np.isnan(s[2]).all()
+    assert np.isnan(d[1, 2:]).all()
     final_s, _ = replay(ratings, elapsed, final_only=True)
-    assert final_s[0] == s[0, 3] and final_s[1] == s[1, 1] and np.isnan(final_s[2])
+    assert final_s[0] == s[0, 3]
+    assert final_s[1] == s[1, 1]
+    assert np.isnan(final_s[2])
     one_s, _ = replay(ratings[1], elapsed[1])
     np.testing.assert_array_equal(one_s, s[1])
     assert ratings.tolist() == [[0, 3, 0, 3], [3, 3, 0, 0], [0, 0, 0, 0]]  # inputs untouched

@@ -191,7 +191,8 @@ def test_actr_base_level_constant_is_the_centre_of_the_band_window() -> None:
         state = model.initial_state(np.array([GOOD]))
         if all(low <= model.retrievability(state, float(d))[0] <= high for d, (low, high) in BAND.items()):
             window.append(float(beta))
-    assert window[0] == pytest.approx(1.076, abs=0.002) and window[-1] == pytest.approx(1.197, abs=0.002)
+    assert window[0] == pytest.approx(1.076, abs=0.002)
+    assert window[-1] == pytest.approx(1.197, abs=0.002)
     assert ACTRParameters().base_level_constant == pytest.approx(0.5 * (window[0] + window[-1]), abs=0.005)
 
 
@@ -224,7 +225,8 @@ def test_actr_half_life_and_intervals_solve_the_published_equations() -> None:
 def test_hlr_reference_implementation_constants_and_curve() -> None:
     """Settles & Meeder's reference implementation: p = 2^(-t/h), h clipped to [15 min, 274 d]."""
     p = HLRParameters()
-    assert p.min_half_life_days == 15.0 / (24 * 60) and p.max_half_life_days == 274.0
+    assert p.min_half_life_days == 15.0 / (24 * 60)
+    assert p.max_half_life_days == 274.0
     model = HLRModel()
     assert float(model.half_life_days(np.array(0.0), np.array(1000.0))) == p.min_half_life_days
     state = model.initial_state(np.array([GOOD]))
@@ -234,9 +236,12 @@ def test_hlr_reference_implementation_constants_and_curve() -> None:
 
 
 def test_hlr_count_weights_are_srs_benchmarks_and_its_bias_gives_its_half_life() -> None:
-    """srs-benchmark models/hlr.py: w = [2.5819, -0.8674, 2.7245] on sqrt(successes),
-    sqrt(failures), bias. With its own bias one correct encounter has a ~40-day half-life
-    (the docstring's "40-day"), which is why the default bias is re-anchored."""
+    """Check the srs-benchmark weights (models/hlr.py) and the half-life its bias gives.
+
+    w = [2.5819, -0.8674, 2.7245] on sqrt(successes), sqrt(failures), bias. With its own bias
+    one correct encounter has a ~40-day half-life (the docstring's "40-day"), which is why the
+    default bias is re-anchored.
+    """
     right, wrong, bias = 2.5819, -0.8674, 2.7245
     p = HLRParameters()
     assert (p.theta_right, p.theta_wrong) == (right, wrong)
@@ -279,7 +284,9 @@ def test_exponential_ratios_come_from_fsrs6_default_weights() -> None:
 @pytest.mark.parametrize("name", ["exponential", "hlr", "actr"])
 def test_models_say_where_their_numbers_come_from(name: str) -> None:
     notes = get_model(name).assumptions()  # type: ignore[attr-defined]
-    assert "Cepeda et al." in notes["source"] and "2009" in notes["source"] and notes["limits"]
+    assert "Cepeda et al." in notes["source"]
+    assert "2009" in notes["source"]
+    assert notes["limits"]
     if name != "exponential":  # published parameters fitted to another task are named as such
         assert "another task" in notes["source"]
     custom = {"exponential": {"lapse_factor": 0.5}, "hlr": {"theta_bias": 0.0}, "actr": {"noise": 0.3}}[name]

@@ -31,7 +31,8 @@ def test_items_of_a_quiz_load() -> None:
     activity = quiz(choice_item(), free)
     assert [i.id for i in activity.items] == ["q1", "q2"]
     assert activity.items[0].correct_indices == (0,)
-    assert activity.items[1].accepts("  s-b-i ") and not activity.items[1].accepts("SB")
+    assert activity.items[1].accepts("  s-b-i ")
+    assert not activity.items[1].accepts("SB")
 
 
 @pytest.mark.parametrize(

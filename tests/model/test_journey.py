@@ -67,7 +67,8 @@ def test_of_kind_fills_defaults_from_catalog() -> None:
     explicit = Activity.of_kind(
         "spaced_recall_quiz", id="q", title="Q", covers={"c": "restudy"}, schedule=2, duration_min=5.0
     )
-    assert explicit.effect_on("c") is MemoryEffect.RESTUDY and explicit.duration_min == 5.0
+    assert explicit.effect_on("c") is MemoryEffect.RESTUDY
+    assert explicit.duration_min == 5.0
 
 
 def test_resolved_schedule_follows_relative_chains(small: Journey) -> None:
@@ -80,9 +81,11 @@ def test_edits_return_new_values_and_leave_the_original(small: Journey) -> None:
     assert longer.activity("q1").duration_min == 6.0
     assert small.activity("q1").duration_min == 3.0
     fewer = small.remove_activity("aid")
-    assert "aid" not in {a.id for a in fewer.activities} and len(small.activities) == 4
+    assert "aid" not in {a.id for a in fewer.activities}
+    assert len(small.activities) == 4
     unlinked = small.disconnect("q1", "q2")
-    assert len(unlinked.edges) == 1 and len(small.edges) == 2
+    assert len(unlinked.edges) == 1
+    assert len(small.edges) == 2
 
 
 def test_edit_that_breaks_an_invariant_raises_and_names_it(small: Journey) -> None:
@@ -161,7 +164,8 @@ def test_values_are_frozen(small: Journey) -> None:
 def test_graph_view_carries_values_and_round_trips(small: Journey) -> None:
     graph = to_graph(small)
     assert set(graph.nodes) == {"ws", "q1", "q2", "aid"}
-    assert graph.nodes["q2"]["day"] == 10.0 and graph.nodes["ws"]["formal"] is True
+    assert graph.nodes["q2"]["day"] == 10.0
+    assert graph.nodes["ws"]["formal"] is True
     assert graph.edges["ws", "q1"]["kind"] == "then"
     assert from_graph(graph) == small
 
@@ -186,7 +190,8 @@ def test_graph_round_trip_on_random_journeys(journey: Journey) -> None:
     for activity in journey.activities:
         if activity.schedule.after is not None:
             base = days[activity.schedule.after]
-            assert base is not None and days[activity.id] == base + activity.schedule.gap_days
+            assert base is not None
+            assert days[activity.id] == base + activity.schedule.gap_days
 
 
 def test_summary_counts_layers_minutes_and_coverage(small: Journey) -> None:
@@ -194,7 +199,8 @@ def test_summary_counts_layers_minutes_and_coverage(small: Journey) -> None:
     assert summary["learner_minutes"] == pytest.approx(240 + 3 + 3 + 2)
     assert summary["layers"]["after"]["activities"] == 2
     assert summary["coverage"]["c1"]["effects"] == ["apply", "encode", "retrieve"]
-    assert summary["formal"] == 1 and summary["span_days"] == 10.0
+    assert summary["formal"] == 1
+    assert summary["span_days"] == 10.0
 
 
 def test_kinds_from_a_user_catalog_file_travel_with_the_journey(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -263,7 +269,8 @@ def test_formal_core_keeps_formal_and_preparing_activities_only(name: str) -> No
         reinforcement = not journey.is_formal(activity) and activity.layer in (Layer.AFTER, Layer.WORK)
         assert (activity.id in kept) != reinforcement
     assert all(e.source in kept and e.target in kept for e in core.edges)
-    assert core.concepts == journey.concepts and core.formal_core() == core
+    assert core.concepts == journey.concepts
+    assert core.formal_core() == core
 
 
 def test_formal_core_refuses_to_strand_an_activity(small: Journey) -> None:

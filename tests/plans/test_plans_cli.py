@@ -30,17 +30,25 @@ def test_plan_writes_the_journey_with_the_chosen_plan(spec: Path, tmp_path: Path
     target = tmp_path / "planned.yaml"
     code, text = run("plan", str(spec), "--target", "0.9", "--on-day", "90", "--learners", "400", "-o", str(target))
     assert code == 0
-    assert "is reachable" in text and "plan: " in text and "why:" in text and f"wrote {target}" in text
+    assert "is reachable" in text
+    assert "plan: " in text
+    assert "why:" in text
+    assert f"wrote {target}" in text
     planned = load(target)
     added = [a for a in planned.activities if a.id.startswith("plan-")]
-    assert added and all(a.layer.value == "after" for a in added)
+    assert added
+    assert all(a.layer.value == "after" for a in added)
 
 
 def test_plan_json(spec: Path) -> None:
     code, text = run("plan", str(spec), "--target", "0.9", "--learners", "400", "--seed", "3", "--json")
     data = json.loads(text)
-    assert code == 0 and data["reachable"] is True and data["seed"] == 3
-    assert data["achieved"] >= 0.9 and data["plan"] and data["candidates"]
+    assert code == 0
+    assert data["reachable"] is True
+    assert data["seed"] == 3
+    assert data["achieved"] >= 0.9
+    assert data["plan"]
+    assert data["candidates"]
     assert data["written"] is None
 
 
@@ -48,10 +56,13 @@ def test_an_unreachable_target_exits_1_and_writes_nothing(spec: Path, tmp_path: 
     target = tmp_path / "planned.yaml"
     code, text = run("plan", str(spec), "--target", "0.995", "--learners", "400", "-o", str(target))
     assert code == 1
-    assert "NOT REACHABLE" in text and "reach only" in text and "nothing written" in text
+    assert "NOT REACHABLE" in text
+    assert "reach only" in text
+    assert "nothing written" in text
     assert not target.exists()
     code, text = run("plan", str(spec), "--target", "0.93", "--budget-min", "10", "--learners", "400", "--json")
-    assert code == 1 and "within the budget of 10 min" in json.loads(text)["reason"]
+    assert code == 1
+    assert "within the budget of 10 min" in json.loads(text)["reason"]
 
 
 def test_compare_prints_the_table(spec: Path) -> None:
@@ -61,17 +72,21 @@ def test_compare_prints_the_table(spec: Path) -> None:
     assert code == 0
     for label in ("none", "expanding:2,5,12,30", "fixed:7x4", "target:0.85"):
         assert f"  {label} " in text
-    assert "day 90" in text and "proficient" in text and "best on day 90" in text
+    assert "day 90" in text
+    assert "proficient" in text
+    assert "best on day 90" in text
 
 
 def test_compare_json_is_deterministic_for_a_seed(spec: Path) -> None:
     argv = ("compare", str(spec), "--plans", "none,deadline:60", "--days", "7,60", "--learners", "300", "--json")
     code, first = run(*argv, "--seed", "5")
     _, again = run(*argv, "--seed", "5")
-    assert code == 0 and first == again
+    assert code == 0
+    assert first == again
     data = json.loads(first)
     assert [p["plan"] for p in data["plans"]] == ["none", "deadline:60"]
-    assert data["deadline_day"] == 60 and "retention_day_7" in data["plans"][0]
+    assert data["deadline_day"] == 60
+    assert "retention_day_7" in data["plans"][0]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +109,8 @@ def test_bad_input_exits_2_with_a_clear_message(
     code, _ = run(*(a.format(spec=spec) for a in argv))
     assert code == 2
     err = capsys.readouterr().err
-    assert message in err and "workbench: error:" in err
+    assert message in err
+    assert "workbench: error:" in err
 
 
 def test_unknown_plan_names_list_valid_forms_on_the_command_line(
@@ -102,7 +118,9 @@ def test_unknown_plan_names_list_valid_forms_on_the_command_line(
 ) -> None:
     run("compare", str(spec), "--plans", "spaced")
     err = capsys.readouterr().err
-    assert "valid forms" in err and "fixed:IxK" in err and "deadline:D" in err
+    assert "valid forms" in err
+    assert "fixed:IxK" in err
+    assert "deadline:D" in err
 
 
 def test_usage_errors_exit_2(spec: Path) -> None:

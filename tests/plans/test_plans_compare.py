@@ -38,11 +38,13 @@ def test_comparison_tables() -> None:
         "retained_concept_days_per_learner_hour",
     ):
         assert column in summary.columns
-    assert summary.loc["none", "touches"] == 0 and summary.loc["fixed:7x4", "touches"] == 4
+    assert summary.loc["none", "touches"] == 0
+    assert summary.loc["fixed:7x4", "touches"] == 4
     assert summary.loc["fixed:7x4", "learner_minutes"] > summary.loc["none", "learner_minutes"]
     assert result.best() in summary.index
     data = result.to_dict()
-    assert data["deadline_day"] == 60 and len(data["plans"]) == 4
+    assert data["deadline_day"] == 60
+    assert len(data["plans"]) == 4
 
 
 def test_the_frame_matches_a_plain_simulation_of_the_applied_journey() -> None:
@@ -122,8 +124,11 @@ def test_deadline_plans_beat_fixed_interval_plans_of_equal_minutes_on_the_deadli
 
 
 def test_deadline_plans_beat_fixed_plans_spread_up_to_the_deadline_too() -> None:
-    """Against ``fixed:22x4`` (4 touches spread to day 88) the edge is smaller; pooled over the
-    templates the deadline plans win by more than three pooled standard errors, and never lose."""
+    """Against ``fixed:22x4`` (4 touches spread to day 88) the edge is smaller.
+
+    Pooled over the templates the deadline plans win by more than three pooled standard errors,
+    and never lose.
+    """
     diffs, variance = [], 0.0
     for name in list_templates():
         result = compare(
@@ -155,7 +160,8 @@ def test_comparison_plots_delegate_to_workbench_plot() -> None:
         deadline_day=90,
     )
     ax = comparison.plot(target=0.8)
-    assert len(ax.get_lines()) >= 2 and "Recall" in ax.get_ylabel()
+    assert len(ax.get_lines()) >= 2
+    assert "Recall" in ax.get_ylabel()
     bars = comparison.plot_summary(day=30)
     assert len(bars.patches) == 2
     plt.close("all")

@@ -140,8 +140,10 @@ def test_plan_touches_are_real_activities_after_the_last_formal_touch(journey: J
     added = [a for a in applied.activities if a.id.startswith("plan-")]
     assert [a.id for a in added] == [f"plan-fixed-workshop-{k}" for k in (1, 2, 3, 4)]
     for k, activity in enumerate(added, start=1):
-        assert activity.kind == "spaced_recall_quiz" and activity.layer.value == "after"
-        assert activity.schedule.after == "workshop" and activity.schedule.gap_days == 7.0 * k
+        assert activity.kind == "spaced_recall_quiz"
+        assert activity.layer.value == "after"
+        assert activity.schedule.after == "workshop"
+        assert activity.schedule.gap_days == 7.0 * k
         assert set(activity.concept_ids) == {c.id for c in journey.concepts}  # every taught concept
         assert activity.duration_min == pytest.approx(3.0 * 4 / 3)  # 4 concepts, 3 per typical quiz
     assert ("plan-fixed-workshop-1", "workshop") in {(e.source, e.target) for e in applied.edges}
@@ -151,7 +153,8 @@ def test_plan_touches_are_real_activities_after_the_last_formal_touch(journey: J
 def test_applying_returns_a_new_journey_and_refuses_to_apply_twice(journey: Journey) -> None:
     plan = ExpandingPlan()
     once = plan.apply(journey)
-    assert once is not journey and len(journey.activities) == 10
+    assert once is not journey
+    assert len(journey.activities) == 10
     with pytest.raises(ParameterError, match="already exists"):
         plan.apply(once)
     twice = ExpandingPlan(prefix="plan-second").apply(once)
@@ -200,7 +203,8 @@ def test_concept_choice_kind_and_channel() -> None:
     plan = FixedPlan(concepts=("c2",), kind="scenario_practice", channel="lms")
     activities = plan.build(bare()).activities
     assert {a.concept_ids for a in activities} == {("c2",)}
-    assert {a.kind for a in activities} == {"scenario_practice"} and {a.channel.value for a in activities} == {"lms"}
+    assert {a.kind for a in activities} == {"scenario_practice"}
+    assert {a.channel.value for a in activities} == {"lms"}
     prompt = FixedPlan(kind="manager_reinforcement_prompt").build(bare()).activities[0]
     assert prompt.facilitator == "Line manager"  # social kinds name who facilitates
     chat_only = FixedPlan(constraints=PlanConstraints(channels=("chat",))).build(bare()).activities[0]
@@ -295,7 +299,9 @@ def test_deadline_touches_expand_backwards_from_the_deadline() -> None:
     assert backward_days(0.0, 90.0, 4, 1.0, 2.0) == [75.0, 83.0, 87.0, 89.0]
     assert backward_days(0.0, 90.0, 4, 1.0, 3.0) == [50.0, 77.0, 86.0, 89.0]
     squeezed = backward_days(0.0, 30.0, 8, 1.0, 2.0)  # 2**8 days do not fit: lower ratio
-    assert len(squeezed) == 8 and squeezed[0] >= 1.0 and squeezed[-1] == 29.0
+    assert len(squeezed) == 8
+    assert squeezed[0] >= 1.0
+    assert squeezed[-1] == 29.0
     assert np.all(np.diff(np.diff(squeezed)) <= 1.0)  # gaps shrink towards the deadline
     assert backward_days(0.0, 5.0, 10, 1.0, 2.0) == [1.0, 2.0, 3.0, 4.0]  # one a day at most
     assert backward_days(40.0, 30.0, 3, 1.0, 2.0) == []  # taught after the deadline
@@ -306,7 +312,8 @@ def test_deadline_touches_expand_backwards_from_the_deadline() -> None:
 def test_deadline_budget_keeps_the_most_touches_that_fit(journey: Journey) -> None:
     plan = DeadlinePlan(deadline_day=90, touches=10, budget_min=17.0)
     schedule = plan.build(journey)
-    assert len(schedule.touches) == 4 and schedule.minutes == pytest.approx(4 * 4.0)
+    assert len(schedule.touches) == 4
+    assert schedule.minutes == pytest.approx(4 * 4.0)
     assert DeadlinePlan(deadline_day=90, budget_min=1.0).build(journey).notes
 
 
@@ -314,7 +321,8 @@ def test_deadline_constraints_move_touches_earlier_never_past_the_deadline() -> 
     # deadline on a Monday (day 63): the last touch, wished on Sunday 62, moves to Friday 60
     constraints = PlanConstraints(workdays_only=True)
     days = [t.day for t in DeadlinePlan(deadline_day=63, touches=3, constraints=constraints).build(bare()).touches]
-    assert days == [56.0, 59.0, 60.0] and all(d % 7 < 5 for d in days)
+    assert days == [56.0, 59.0, 60.0]
+    assert all(d % 7 < 5 for d in days)
 
 
 @pytest.mark.parametrize("name", list_templates())

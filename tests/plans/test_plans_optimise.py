@@ -43,14 +43,16 @@ def bare(day: float = 0.0) -> Journey:
 
 def test_optimise_finds_the_least_learner_time_that_reaches_the_target(onboarding: Journey) -> None:
     result = optimise(onboarding, target=0.9, on_day=90, population=POP, rng=1)
-    assert result.reachable and result.achieved >= 0.9 > result.baseline
+    assert result.reachable
+    assert result.achieved >= 0.9 > result.baseline
     assert result.simulations <= 30
     candidates = result.candidates
     assert candidates.columns.tolist()[:4] == ["label", "family", "touches", "plan_minutes"]
     meeting = candidates[candidates["meets_target"] & candidates["within_budget"]]
     assert result.learner_minutes == pytest.approx(meeting["learner_minutes"].min())
     assert result.plan.label in set(meeting["label"])
-    assert "reach" in result.reason and result.plan.label in result.reason
+    assert "reach" in result.reason
+    assert result.plan.label in result.reason
     # the chosen plan, applied and simulated again, gives the same figure (same seed)
     again = simulate(result.apply(onboarding), population=POP, rng=1, horizon_days=91, checkpoint_days=(90,))
     assert again.proficiency(90) == pytest.approx(result.achieved)
@@ -67,8 +69,11 @@ def test_optimise_is_deterministic_for_a_seed(onboarding: Journey) -> None:
 def test_no_plan_when_the_journey_already_reaches_the_target() -> None:
     journey = load_template("post_training_retention")
     result = optimise(journey, target=0.5, on_day=90, population=POP, rng=1)
-    assert result.reachable and result.plan.label == "none" and result.plan_minutes == 0
-    assert result.simulations == 1 and "no extra reinforcement" in result.reason
+    assert result.reachable
+    assert result.plan.label == "none"
+    assert result.plan_minutes == 0
+    assert result.simulations == 1
+    assert "no extra reinforcement" in result.reason
 
 
 def test_an_unreachable_target_is_reported_not_silently_missed(onboarding: Journey) -> None:
@@ -76,28 +81,34 @@ def test_an_unreachable_target_is_reported_not_silently_missed(onboarding: Journ
     assert not result.reachable
     assert result.achieved < 0.995
     assert result.reason.startswith("even 12 touches per concept")
-    assert "reach only" in result.reason and "lower the target, extend the time, or raise engagement" in result.reason
+    assert "reach only" in result.reason
+    assert "lower the target, extend the time, or raise engagement" in result.reason
     assert not result.candidates["meets_target"].any()
     # low engagement caps what any plan can do
     disengaged = LearnerPopulation(size=500, engagement=Engagement(required=0.5, optional=0.2))
     result = optimise(onboarding, target=0.9, on_day=90, population=disengaged, rng=1, max_touches=6)
-    assert not result.reachable and "even 6 touches" in result.reason
+    assert not result.reachable
+    assert "even 6 touches" in result.reason
 
 
 def test_a_budget_limits_the_plans_and_is_reported(onboarding: Journey) -> None:
     free = optimise(onboarding, target=0.93, on_day=90, population=POP, rng=1)
-    assert free.reachable and free.plan_minutes > 12
+    assert free.reachable
+    assert free.plan_minutes > 12
     tight = optimise(onboarding, target=0.93, on_day=90, budget_min=12, population=POP, rng=1)
     assert not tight.reachable
-    assert tight.plan_minutes <= 12 and "within the budget of 12 min" in tight.reason
+    assert tight.plan_minutes <= 12
+    assert "within the budget of 12 min" in tight.reason
     assert tight.candidates["plan_minutes"].max() <= 12
     roomy = optimise(onboarding, target=0.9, on_day=90, budget_min=40, population=POP, rng=1)
-    assert roomy.reachable and roomy.plan_minutes <= 40
+    assert roomy.reachable
+    assert roomy.plan_minutes <= 40
 
 
 def test_a_date_before_teaching_is_unreachable_with_the_reason() -> None:
     result = optimise(bare(day=50.0), target=0.8, on_day=30, population=POP, rng=1)
-    assert not result.reachable and "no plan could add a touch before day 30" in result.reason
+    assert not result.reachable
+    assert "no plan could add a touch before day 30" in result.reason
 
 
 def test_optimise_respects_constraints_and_retention_metric(onboarding: Journey) -> None:
@@ -105,7 +116,8 @@ def test_optimise_respects_constraints_and_retention_metric(onboarding: Journey)
     result = optimise(
         onboarding, target=0.85, on_day=60, population=POP, rng=1, metric="retention", constraints=constraints
     )
-    assert result.metric == "retention" and result.plan.constraints == constraints
+    assert result.metric == "retention"
+    assert result.plan.constraints == constraints
     assert result.reachable == (result.achieved >= 0.85)
 
 
@@ -126,7 +138,8 @@ def test_optimise_input_errors(onboarding: Journey, kwargs: dict[str, object], f
 
 def test_tune_deadline_tries_each_spacing() -> None:
     plan, tried = tune_deadline(load_template("safety_reminders"), 60, 4, POP, rng=2, ratios=(1.5, 2.0, 3.0))
-    assert isinstance(plan, DeadlinePlan) and plan.ratio in (1.5, 2.0, 3.0)
+    assert isinstance(plan, DeadlinePlan)
+    assert plan.ratio in (1.5, 2.0, 3.0)
     assert tried["ratio"].tolist() == [1.5, 2.0, 3.0]
     assert plan.label in set(tried["label"])
     assert tried.loc[tried["label"] == plan.label, "proficiency"].iloc[0] == tried["proficiency"].max()
@@ -135,7 +148,8 @@ def test_tune_deadline_tries_each_spacing() -> None:
 def test_frontier_marks_dominated_plans() -> None:
     frame = frontier(load_template("compliance_follow_up"), on_day=90, population=POP, rng=1)
     assert frame.columns.tolist() == ["label", "learner_minutes", "retention", "dominated"]
-    assert len(frame) >= 8 and frame["learner_minutes"].is_monotonic_increasing
+    assert len(frame) >= 8
+    assert frame["learner_minutes"].is_monotonic_increasing
     assert {"none", "deadline:90", "target:0.6:89", "target:0.95:89"} <= set(frame["label"])
     efficient = frame[~frame["dominated"]]
     assert len(efficient) >= 2
@@ -174,7 +188,8 @@ def test_adaptive_schedule_per_learner() -> None:
     population = LearnerPopulation(size=400, memory_sigma=0.5)
     frame = adaptive_schedule(journey, population, target=0.85, rng=4, until_day=120)
     assert frame.columns.tolist() == ["learner_id", "concept", "day"]
-    assert frame["day"].min() >= 1.0 and frame["day"].max() <= 120.0
+    assert frame["day"].min() >= 1.0
+    assert frame["day"].max() <= 120.0
     assert set(frame["concept"]) <= {c.id for c in journey.concepts}
     # after one module, a learner who forgets faster gets the first touch no later; the
     # median learner's first touch is the journey-level target plan's (same model)

@@ -129,10 +129,13 @@ def test_every_generator_respects_its_constraints(
         assert day is not None
         # nothing before the concept is first taught (and only taught concepts get touches)
         for concept in activity.concept_ids:
-            assert concept in taught and day >= taught[concept], (activity.id, concept, day)
+            assert concept in taught, (activity.id, concept, day)
+            assert day >= taught[concept], (activity.id, concept, day)
         # real activities of the plan's kind, in the after layer, relative to a formal/teaching touch
-        assert activity.kind == kind and activity.layer is Layer.AFTER
-        assert activity.schedule.after is not None and activity.schedule.gap_days >= 0
+        assert activity.kind == kind
+        assert activity.layer is Layer.AFTER
+        assert activity.schedule.after is not None
+        assert activity.schedule.gap_days >= 0
         assert activity.id.startswith(f"plan-{plan.family}-")
         # allowed channels
         if constraints.channels:

@@ -77,7 +77,8 @@ def test_draws_into_given_axes_and_returns_it(name: str) -> None:
     assert PLOTS[name](ax=right) is right
     assert plt.get_fignums() == before  # no new figure, none closed
     assert right.has_data() or right.patches or right.collections
-    assert not left.has_data() and not left.get_title(loc="left")
+    assert not left.has_data()
+    assert not left.get_title(loc="left")
 
 
 @pytest.mark.parametrize("name", sorted(PLOTS))
@@ -118,7 +119,8 @@ def test_text_is_legible_at_slide_size(name: str) -> None:
     fig = ax.get_figure(root=True)
     fig.canvas.draw()
     sizes = [t.get_fontsize() for t in fig.findobj(mpl.text.Text) if t.get_text().strip() and t.get_visible()]
-    assert sizes and min(sizes) >= 11
+    assert sizes
+    assert min(sizes) >= 11
 
 
 def test_import_workbench_plot_does_not_import_pyplot() -> None:
@@ -168,7 +170,8 @@ def test_timeline_markers_sit_on_their_days_and_shapes_follow_families() -> None
     assert all(any(np.isclose(x, d) for x in xs) for d in dated)
     families = {c.get_gid().split(":")[1] for c in _activity_markers(ax)}
     expected = {kind_family(journey.kind_of(a)) for a in journey.activities}
-    assert families == expected and families <= set(FAMILIES)
+    assert families == expected
+    assert families <= set(FAMILIES)
 
 
 def test_timeline_rings_the_activities_findings_name() -> None:
@@ -320,7 +323,8 @@ def test_plan_comparison_labels_each_plan() -> None:
     summary = plan_summary()
     ax = plot_plan_comparison(summary, day=90, target=0.5)
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "plan-label"]
-    assert len(labels) == len(summary) and all("min" in t and "%" in t for t in labels)
+    assert len(labels) == len(summary)
+    assert all("min" in t and "%" in t for t in labels)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(summary["plan"])  # top to bottom
     with pytest.raises(ParameterError, match="retention"):
         plot_plan_comparison(summary.drop(columns="retention"))
@@ -358,4 +362,5 @@ def test_callers_axes_get_the_look_too(name: str) -> None:
     fig.canvas.draw()
     ticks = [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
     assert all(t.get_fontsize() >= 11 for t in ticks)
-    assert ax.xaxis.label.get_fontsize() >= 12 and not ax.spines["top"].get_visible()
+    assert ax.xaxis.label.get_fontsize() >= 12
+    assert not ax.spines["top"].get_visible()

@@ -46,9 +46,11 @@ def test_report_of_every_template_is_valid_and_self_contained(name: str, page_of
 def test_report_shows_journey_plans_recommendation_and_assumptions() -> None:
     review = small_review("compliance_follow_up", target=0.85)
     page = review.to_html()
-    assert review.optimisation is not None and review.optimisation.reachable
+    assert review.optimisation is not None
+    assert review.optimisation.reachable
     chosen = review.optimisation.plan.label
-    assert chosen in review.plans and review.recommended == chosen
+    assert chosen in review.plans
+    assert review.recommended == chosen
     assert f"{chosen} (recommended)" in page
     # the plans table has one row per compared plan, the recommended one marked
     plans = review.plans_table()
@@ -67,7 +69,9 @@ def test_report_shows_journey_plans_recommendation_and_assumptions() -> None:
     assert dict(groups["Learner population"])["memory_sigma"] == "0.35"
     assert len(dict(groups["Forgetting model (fsrs6)"])["parameters"].split(", ")) == 21
     command = review.reproduce_command()
-    assert f"--plans {PLANS}" in command and "--target 0.85" in command and "--seed 0" in command
+    assert f"--plans {PLANS}" in command
+    assert "--target 0.85" in command
+    assert "--seed 0" in command
     assert command in page
     # the journey at a glance: layers and concepts
     assert [r[0] for r in review.layers_table().rows] == ["Before", "During", "After", "Work", "Change", "All layers"]
@@ -86,7 +90,8 @@ def test_text_summary_prints_the_key_figures() -> None:
 def test_without_target_the_best_compared_plan_is_named_and_no_plan_is_recommended() -> None:
     review = small_review("safety_reminders", target=None, frontier=False, on_day=60, plans="none,expanding")
     page = review.to_html()
-    assert review.recommended is None and review.optimisation is None
+    assert review.recommended is None
+    assert review.optimisation is None
     assert "No target was set" in page
     assert "(recommended)" not in page
     assert review.comparison.best() in review.verdict()[0]
@@ -101,7 +106,8 @@ def test_text_from_the_journey_is_escaped() -> None:
     page = build_report(
         hostile, plans=["none"], on_day=30, population=LearnerPopulation(size=100), rng=1, frontier=False
     )
-    assert "<script>" not in page and "<b>bold</b>" not in page
+    assert "<script>" not in page
+    assert "<b>bold</b>" not in page
     assert "Safety &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;more&#34;" in page
     assert check_html(page) == []
 
@@ -126,7 +132,8 @@ def test_same_seed_same_bytes_other_seed_other_numbers() -> None:
     second = build_report(journey, rng=5, **options)  # type: ignore[arg-type]
     assert first == second
     other = build_report(journey, rng=6, frontier=False, **options)  # type: ignore[arg-type]
-    assert other != first and "seed 6" in other
+    assert other != first
+    assert "seed 6" in other
     assert "prepared" not in first  # no date unless one is passed in
     dated = build_report(journey, rng=5, generated="2026-03-02", frontier=False, **options)  # type: ignore[arg-type]
     assert "prepared 2026-03-02" in dated
@@ -153,7 +160,8 @@ def test_write_report_is_atomic_and_pdf_needs_chromium(tmp_path: Path) -> None:
     options = {"plans": ["none"], "on_day": 30, "population": LearnerPopulation(size=100), "frontier": False}
     target = tmp_path / "out" / "review.html"
     written = write_report(journey, target, **options)  # type: ignore[arg-type]
-    assert written == target and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert written == target
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in target.parent.iterdir()] == ["review.html"]  # no temporary file left
     with pytest.raises(MissingDependencyError, match="Chromium not found"):
         write_report(journey, tmp_path / "review.pdf", chromium=tmp_path / "no-chromium", **options)  # type: ignore[arg-type]
@@ -196,10 +204,12 @@ def test_cli_writes_the_report(spec: Path, tmp_path: Path) -> None:
         ]
     )
     assert code == 0
-    assert f"wrote {target}" in out and "recommended:" in out
+    assert f"wrote {target}" in out
+    assert "recommended:" in out
     page = target.read_text(encoding="utf-8")
     assert check_html(page) == []
-    assert "prepared 2026-03-02" in page and "seed 2" in page
+    assert "prepared 2026-03-02" in page
+    assert "seed 2" in page
     assert f"workbench report {spec} --plans none,expanding,fixed:7x4 --target 0.85 --on-day 60" in page
 
 
@@ -219,7 +229,8 @@ def test_cli_bad_input_exits_2_and_writes_nothing(
     code, _ = run(["report", str(spec), "--learners", "100", "--no-frontier", "-o", str(target), *extra])
     assert code == 2
     assert message in capsys.readouterr().err
-    assert not target.exists() and not target.with_suffix(".pdf").exists()
+    assert not target.exists()
+    assert not target.with_suffix(".pdf").exists()
 
 
 def test_cli_missing_spec_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,7 +56,9 @@ def test_report_renders_in_chromium_offline(browser: Any, tmp_path: Path) -> Non
     )
     assert len(sizes) == 5
     for complete, natural_w, natural_h, shown_w in sizes:
-        assert complete and natural_w > 800 and natural_h > 200, sizes
+        assert complete, sizes
+        assert natural_w > 800, sizes
+        assert natural_h > 200, sizes
         assert 600 < shown_w <= 1080, sizes  # fills the text column, never wider than it
     headings = page.locator("h2").all_inner_texts()
     assert headings == [
@@ -98,7 +100,8 @@ def test_cli_pdf_writes_a_pdf(chromium: str, tmp_path: Path) -> None:
     assert code == 0, out.getvalue()
     pdf = target.with_suffix(".pdf")
     data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and len(data) > 10_000
+    assert data.startswith(b"%PDF")
+    assert len(data) > 10_000
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert f"wrote {pdf}" in out.getvalue()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -112,5 +115,6 @@ def test_cli_pdf_writes_a_pdf(chromium: str, tmp_path: Path) -> None:
         ],
         out=io.StringIO(),
     )
-    assert code == 0 and only_pdf.read_bytes().startswith(b"%PDF")
+    assert code == 0
+    assert only_pdf.read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "only.html").exists()

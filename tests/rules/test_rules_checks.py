@@ -79,7 +79,8 @@ def assert_one(
     assert finding.severity == severity
     assert finding.activity_id == activity_id
     assert finding.concept_id == concept_id
-    assert finding.fix and finding.message.endswith(finding.fix), "the message must end with the fix"
+    assert finding.fix, "every finding names a fix"
+    assert finding.message.endswith(finding.fix), "the message must end with the fix"
     for named in (activity_id, concept_id):
         if named is not None:
             assert repr(named) in finding.message, f"{named!r} not named in: {finding.message}"
@@ -111,7 +112,8 @@ def test_wb001_micro_too_long() -> None:
     )
     finding = assert_one(long, "WB001", "warning", "recap-video")
     assert finding.rule == "micro-too-long"
-    assert "18 min" in finding.message and "10 min" in finding.message
+    assert "18 min" in finding.message
+    assert "10 min" in finding.message
     assert "split it into 2 assets" in finding.fix
     fixed = long.update_activity("recap-video", duration_min=8.0)
     assert found(fixed, "WB001") == []
@@ -159,7 +161,8 @@ def with_third_concept(journey: Journey) -> Journey:
 def test_wb003_too_many_concepts() -> None:
     journey = with_third_concept(clean_journey()).update_activity("quiz-2", covers=["consent", "breach", "rights"])
     finding = assert_one(journey, "WB003", "info", "quiz-2")
-    assert "3 concepts" in finding.message and "'rights'" in finding.message
+    assert "3 concepts" in finding.message
+    assert "'rights'" in finding.message
     fixed = journey.update_activity("quiz-2", covers=["consent", "rights"], items=items("consent", "rights"))
     assert found(fixed, "WB003") == []
 
@@ -205,7 +208,8 @@ def test_wb006_empty_journey() -> None:
 def test_wb007_no_concepts() -> None:
     journey = minimal(act("elearning_module", "course", 0), concepts=())
     finding = assert_one(journey, "WB007", "warning", None)
-    assert "'mini'" in finding.message and "add_concept" in finding.fix
+    assert "'mini'" in finding.message
+    assert "add_concept" in finding.fix
     assert found(clean_journey(), "WB007") == []
 
 
@@ -224,7 +228,8 @@ def test_wb009_concept_never_encoded() -> None:
         .update_activity("quiz-2", covers=["consent", "rights"], items=items("consent", "rights"))
     )
     finding = assert_one(journey, "WB009", "error", "quiz-2", "rights")
-    assert "retrieve" in finding.message and "encode" in finding.fix
+    assert "retrieve" in finding.message
+    assert "encode" in finding.fix
     fixed = journey.update_activity("workshop", covers=["consent", "breach", "rights"])
     assert found(fixed, "WB009") == []
 
@@ -232,7 +237,8 @@ def test_wb009_concept_never_encoded() -> None:
 def test_wb010_retrieval_before_encode() -> None:
     journey = clean_journey().add_activity(act("spaced_recall_quiz", "early-quiz", -1, ["breach"]))
     finding = assert_one(journey, "WB010", "error", "early-quiz", "breach")
-    assert "'workshop'" in finding.message and "day 0" in finding.message
+    assert "'workshop'" in finding.message
+    assert "day 0" in finding.message
     fixed = journey.update_activity("early-quiz", schedule={"day": 5.0})
     assert found(fixed, "WB010") == []
 
@@ -252,7 +258,8 @@ def test_wb011_forgetting_cliff() -> None:
         act("ilt_workshop", "workshop", 0, ["consent"], facilitator="Trainer"),
     )
     finding = assert_one(journey, "WB011", "error", "workshop")
-    assert "day 0" in finding.message and "spaced_recall_quiz" in finding.fix
+    assert "day 0" in finding.message
+    assert "spaced_recall_quiz" in finding.fix
     fixed = journey.add_activity(act("spaced_recall_quiz", "quiz", 7, ["consent"]))
     assert found(fixed, "WB011") == []
 
@@ -275,7 +282,8 @@ def test_wb012_not_retrieved_after_training() -> None:
         .update_activity("quiz-2", covers=["breach"], items=items("breach"))
     )
     finding = assert_one(journey, "WB012", "warning", "workshop", "consent")
-    assert "'recap'" in finding.message and "weaker than retrieval" in finding.message
+    assert "'recap'" in finding.message
+    assert "weaker than retrieval" in finding.message
     assert "spaced_recall_quiz" in finding.fix
     assert found(clean_journey(), "WB012") == []
 
@@ -283,7 +291,8 @@ def test_wb012_not_retrieved_after_training() -> None:
 def test_wb013_massed_reinforcement() -> None:
     journey = clean_journey().add_activity(act("spaced_recall_quiz", "quiz-1b", 3.5, ["consent"]))
     finding = assert_one(journey, "WB013", "warning", "quiz-1b", "consent")
-    assert "'quiz-1'" in finding.message and "0.5 days" in finding.message
+    assert "'quiz-1'" in finding.message
+    assert "0.5 days" in finding.message
     assert "day 4" in finding.fix
     fixed = journey.update_activity("quiz-1b", schedule={"day": 5.0})
     assert found(fixed, "WB013") == []
@@ -296,7 +305,8 @@ def test_wb014_reinforcement_crammed() -> None:
         act("spaced_recall_quiz", "quiz", 3, ["consent"]),
     )
     finding = assert_one(journey, "WB014", "warning", "workshop", "consent")
-    assert "'recap', 'quiz'" in finding.message and "3 days" in finding.message
+    assert "'recap', 'quiz'" in finding.message
+    assert "3 days" in finding.message
     fixed = journey.update_activity("quiz", schedule={"day": 7.0})
     assert found(fixed, "WB014") == []
 
@@ -307,7 +317,8 @@ def test_wb015_weekly_budget_exceeded() -> None:
     assert [f.activity_id for f in hits] == ["primer", "quiz-2"]
     first = hits[0]
     assert first.severity == "warning"
-    assert "day -3 to day 4" in first.message and "12 min" in first.message
+    assert "day -3 to day 4" in first.message
+    assert "12 min" in first.message
     assert "'primer', 'recap', 'quiz-1'" in first.message
     assert found(clean_journey(), "WB015") == []
 
@@ -328,7 +339,8 @@ def test_wb016_reinforcement_fatigue() -> None:
         .add_activity(act("prompt_card", "card", 5, ["breach"]))
     )
     finding = assert_one(journey, "WB016", "warning", "recap")
-    assert "4 required reinforcement touches" in finding.message and "day 1 to day 8" in finding.message
+    assert "4 required reinforcement touches" in finding.message
+    assert "day 1 to day 8" in finding.message
     fixed = journey.update_activity("card", required=False)
     assert found(fixed, "WB016") == []
 
@@ -339,7 +351,8 @@ def test_wb017_layer_contradicts_schedule() -> None:
     assert "before layer" in finding.message
     early_recap = clean_journey().add_activity(act("post_session_recap", "early-recap", -1, ["consent"]))
     finding = assert_one(early_recap, "WB017", "warning", "early-recap")
-    assert "after layer" in finding.message and "'workshop'" in finding.message
+    assert "after layer" in finding.message
+    assert "'workshop'" in finding.message
     assert found(late_primer.update_activity("orientation", schedule={"day": -2.0}), "WB017") == []
     assert found(early_recap.update_activity("early-recap", schedule={"day": 2.0}), "WB017") == []
 
@@ -350,7 +363,8 @@ def test_wb017_layer_contradicts_schedule() -> None:
 def test_wb018_then_edge_back_in_time() -> None:
     journey = clean_journey().add_activity(act("prompt_card", "card", 2, ["consent"])).connect("quiz-2", "card")
     finding = assert_one(journey, "WB018", "error", "card")
-    assert "'quiz-2' -> 'card'" in finding.message and "day 10" in finding.fix
+    assert "'quiz-2' -> 'card'" in finding.message
+    assert "day 10" in finding.fix
     fixed = journey.update_activity("card", schedule={"day": 12.0})
     assert found(fixed, "WB018") == []
 
@@ -405,7 +419,8 @@ def test_wb020_unreachable_activity() -> None:
 def test_wb021_live_session_without_primer() -> None:
     journey = clean_journey().remove_activity("primer")
     finding = assert_one(journey, "WB021", "info", "workshop")
-    assert "flipped-classroom" in finding.message and "pre_session_primer" in finding.fix
+    assert "flipped-classroom" in finding.message
+    assert "pre_session_primer" in finding.fix
     assert found(clean_journey(), "WB021") == []
     # a before-layer primer counts even without a 'prepares' edge
     primed = journey.add_activity(act("pre_session_primer", "primer", -2, ["consent"]))

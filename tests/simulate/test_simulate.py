@@ -31,7 +31,8 @@ def test_recall_is_a_probability_and_never_rises_between_touches(name: str) -> N
     assert np.all((result.mean >= 0) & (result.mean <= 1))
     assert np.all((result.quantiles >= 0) & (result.quantiles <= 1))
     for recall in result.checkpoints.values():
-        assert recall.min() >= 0 and recall.max() <= 1
+        assert recall.min() >= 0
+        assert recall.max() <= 1
     for c, concept in enumerate(result.concept_ids):
         touched = np.array(result.touch_days[concept])
         for day in range(result.horizon_days):
@@ -48,7 +49,8 @@ def test_same_seed_same_result_whatever_the_threads() -> None:
     one = simulate(journey, population=population, rng=5, workers=1)
     two = simulate(journey, population=population, rng=5, workers=2)
     again = simulate(journey, population=population, rng=5, workers=1)
-    assert np.array_equal(one.mean, two.mean) and np.array_equal(one.mean, again.mean)
+    assert np.array_equal(one.mean, two.mean)
+    assert np.array_equal(one.mean, again.mean)
     assert np.array_equal(one.learner_minutes_each, two.learner_minutes_each)
     other = simulate(journey, population=population, rng=6)
     assert not np.array_equal(one.mean, other.mean)
@@ -138,7 +140,8 @@ def test_prior_knowledge_and_difficulty_shift_recall_the_right_way() -> None:
     primed = LearnerPopulation(size=4000, prior_knowledge={"hard": 0.5})
     late = _journey(_module(day=20, covers=("easy", "hard")), concepts=("easy", "hard"))
     with_prior = simulate(late, population=primed, horizon_days=30, rng=1)
-    assert with_prior.retention(10, "hard") > 0.2 and with_prior.retention(10, "easy") == 0.0
+    assert with_prior.retention(10, "hard") > 0.2
+    assert with_prior.retention(10, "easy") == 0.0
 
 
 def test_metrics_are_consistent() -> None:
@@ -148,7 +151,8 @@ def test_metrics_are_consistent() -> None:
             result.proficient_share[90, result.concept_ids.index(concept)], abs=2e-3
         )
     assert result.auc("sbi_model") == pytest.approx(np.trapezoid(result.mean[:, 0]))
-    assert 0 <= result.proficiency(90) <= 1 and 0 <= result.proficiency(90, threshold=0.5) <= 1
+    assert 0 <= result.proficiency(90) <= 1
+    assert 0 <= result.proficiency(90, threshold=0.5) <= 1
     assert result.proficiency(90, threshold=0.5) >= result.proficiency(90, threshold=0.9)
     frame = result.to_frame()
     assert list(frame.columns) == [

@@ -54,11 +54,13 @@ def test_engine_learners_end_where_the_typical_learner_ends_on_a_hit() -> None:
     stability = result.final_stability[:, 0].astype(float)
     hits, others = _split(stability, float(typical.state.stability[0]))  # type: ignore[union-attr]
     # every learner who recalled at the quiz ends exactly as the typical learner; the rest share one state
-    assert len(others) == 1 and others[0] < typical.state.stability[0]  # type: ignore[union-attr]
+    assert len(others) == 1
+    assert others[0] < typical.state.stability[0]  # type: ignore[union-attr]
     # and a retrieval succeeds with the recall probability (4 standard errors)
     assert abs(hits / N - p_quiz) < 4 * math.sqrt(p_quiz * (1 - p_quiz) / N)
     quiz = result.touches_frame().set_index("activity_id").loc["quiz"]
-    assert quiz["retrieval_attempts"] == N and quiz["retrieval_successes"] == hits
+    assert quiz["retrieval_attempts"] == N
+    assert quiz["retrieval_successes"] == hits
 
 
 def test_adaptive_learners_are_due_when_the_typical_learner_is_due_on_a_hit() -> None:
@@ -69,7 +71,8 @@ def test_adaptive_learners_are_due_when_the_typical_learner_is_due_on_a_hit() ->
     first_due = frame.groupby("learner_id")["day"].min().to_numpy()
     assert len(first_due) == N
     hits, others = _split(first_due, due_hit)
-    assert len(others) == 1 and others[0] < due_hit
+    assert len(others) == 1
+    assert others[0] < due_hit
     assert abs(hits / N - p_quiz) < 4 * math.sqrt(p_quiz * (1 - p_quiz) / N)
 
 
@@ -101,7 +104,8 @@ def test_passive_touches_are_a_good_review_with_their_gain(effect: str) -> None:
     outcome = apply_touch(model, state, elapsed, effect, gain=0.4, first_rating=2, draws=0.0)
     expected = model.review(state, elapsed, np.array([3]), 0.4)
     assert np.allclose(outcome.state.stability, expected.stability)
-    assert not outcome.attempted.any() and not outcome.recalled.any()
+    assert not outcome.attempted.any()
+    assert not outcome.recalled.any()
 
 
 def test_first_touch_encodes_and_unreached_cells_keep_their_memory() -> None:

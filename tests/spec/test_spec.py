@@ -76,7 +76,8 @@ def test_several_problems_are_listed_together(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
         load(path)
     assert "2 problems" in str(info.value)
-    assert ":4: colour: unknown key" in str(info.value) and ":6: concepts[0].name: must not be empty" in str(info.value)
+    assert ":4: colour: unknown key" in str(info.value)
+    assert ":6: concepts[0].name: must not be empty" in str(info.value)
 
 
 def test_dump_is_atomic_and_refuses_unknown_suffix(tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ def app(fake_plotter: Any, tmp_path: Path) -> Workbench:
 def test_tabs_and_the_current_journey(app: Workbench) -> None:
     assert [app.tabs.get_title(i) for i in range(3)] == ["Compose", "Plan", "Export"]
     assert app.tabs.children[0] is app.composer
-    assert isinstance(app.plan_panel, PlanLab) and app.plan_panel is app.plan_lab
+    assert isinstance(app.plan_panel, PlanLab)
+    assert app.plan_panel is app.plan_lab
     assert app.plan_lab.journey == app.journey
     assert app.journey == load_template("post_training_retention")
 
@@ -39,7 +40,8 @@ def test_one_journey_shared_by_every_panel(app: Workbench) -> None:
     if app.export_panel is not None:
         assert app.export_panel.journey is app.journey
     app.journey = load_template("compliance_follow_up")  # set on the app: every panel follows
-    assert composer.journey == app.journey and composer.status.value.startswith("compliance_follow_up:")
+    assert composer.journey == app.journey
+    assert composer.status.value.startswith("compliance_follow_up:")
     composer.undo()
     assert "card_1" in [a.id for a in app.journey.activities]
 
@@ -69,7 +71,8 @@ def test_export_panel_writes_and_validates_each_format(app: Workbench, tmp_path:
     assert [r["format"] for r in panel.results] == ["json", "ics", "csv", "cmi5"]
     for row in panel.results:
         assert row["problems"] == [], row
-        assert Path(row["path"]).is_file() and Path(row["path"]).stat().st_size == row["bytes"] > 0
+        assert Path(row["path"]).is_file()
+        assert Path(row["path"]).stat().st_size == row["bytes"] > 0
     assert Path(panel.results[1]["path"]).read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert "4 of 4 files written and valid" in panel.status.value
     assert "valid" in panel.table.value
@@ -82,7 +85,8 @@ def test_export_panel_shows_field_errors_and_writes_nothing(app: Workbench, tmp_
     panel.tz.value = "Mars/Olympus_Mons"
     panel.export_button.click()
     assert "unknown time zone" in panel.field_errors["tz"].value
-    assert panel.results == [] and not (tmp_path / "out").exists()
+    assert panel.results == []
+    assert not (tmp_path / "out").exists()
     panel.tz.value = "UTC"
     panel.formats.value = ()
     panel.export_button.click()
@@ -98,8 +102,10 @@ def test_export_errors_are_shown_per_format(app: Workbench) -> None:
     panel.course_iri.value = "not an iri"
     panel.export_button.click()
     cmi5, spec = panel.results
-    assert cmi5["path"] is None and cmi5["problems"][0].startswith("not written:")
-    assert spec["problems"] == [] and spec["path"] is not None
+    assert cmi5["path"] is None
+    assert cmi5["problems"][0].startswith("not written:")
+    assert spec["problems"] == []
+    assert spec["path"] is not None
     assert "1 of 2 files" in panel.status.value
 
 

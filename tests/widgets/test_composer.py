@@ -50,7 +50,8 @@ def test_opens_on_a_template_with_status_findings_and_timeline(composer: Journey
     assert composer.selected == "primer"
     assert composer.fields["id"].value == "primer"
     assert set(composer.fields) == set(FORM_FIELDS) == set(composer.errors)
-    assert not composer.can_undo and composer.undo_button.disabled
+    assert not composer.can_undo
+    assert composer.undo_button.disabled
 
 
 def test_every_control_has_a_css_class(composer: JourneyComposer) -> None:
@@ -74,7 +75,8 @@ def test_picking_a_kind_fills_its_defaults(composer: JourneyComposer) -> None:
     f = composer.fields
     assert (f["duration"].value, f["layer"].value, f["channel"].value) == (3.0, "after", "mobile")
     assert (f["purpose"].value, f["effect"].value) == ("reinforcement", "retrieve")
-    assert f["id"].value == "spaced_recall_quiz" and f["title"].value == "Spaced recall quiz"
+    assert f["id"].value == "spaced_recall_quiz"
+    assert f["title"].value == "Spaced recall quiz"
     composer.fields["kind"].value = "job_aid"
     assert (f["layer"].value, f["purpose"].value, f["effect"].value) == ("work", "reference", "apply")
     assert (
@@ -89,14 +91,19 @@ def test_add_activity_updates_journey_findings_status_and_timeline(composer: Jou
     composer.add_button.click()
 
     added = composer.journey.activity("quiz_4")
-    assert added.duration_min == 25.0 and added.channel.value == "mobile"
+    assert added.duration_min == 25.0
+    assert added.channel.value == "mobile"
     assert added.effect_on("sbi_model").value == "retrieve"
     assert composer.journey.day_of("quiz_4") == 120.0
-    assert "11 activities" in composer.status.value and "added 'quiz_4'" in composer.status.value
+    assert "11 activities" in composer.status.value
+    assert "added 'quiz_4'" in composer.status.value
     assert any(f.code == "WB001" and f.activity_id == "quiz_4" for f in composer.findings)
-    assert "quiz_4" in text(composer.findings_table) and "micro-too-long" in text(composer.findings_table)
-    assert png(composer).startswith(PNG) and png(composer) != before_png
-    assert composer.selected == "quiz_4" and composer.activity_select.value == "quiz_4"
+    assert "quiz_4" in text(composer.findings_table)
+    assert "micro-too-long" in text(composer.findings_table)
+    assert png(composer).startswith(PNG)
+    assert png(composer) != before_png
+    assert composer.selected == "quiz_4"
+    assert composer.activity_select.value == "quiz_4"
     assert shown_errors(composer) == {}
 
 
@@ -124,7 +131,8 @@ def test_bad_values_are_shown_next_to_their_field_and_change_nothing(
     errors = shown_errors(composer)
     assert list(errors) == [field], errors
     assert expected in errors[field]
-    assert "not added: 1 problem" in composer.status.value and "journey unchanged" in composer.status.value
+    assert "not added: 1 problem" in composer.status.value
+    assert "journey unchanged" in composer.status.value
     assert not composer.can_undo
     # fixing the field and adding again clears the error
     good = {"duration": 3.0, "id": "quiz_4", "after": "workshop", "gap": 2.0, "title": "Quiz"}
@@ -138,7 +146,8 @@ def test_update_changes_the_selected_activity_and_a_new_id_renames_references(
     composer: JourneyComposer,
 ) -> None:
     composer.select("recap")
-    assert composer.fields["schedule"].value == "after" and composer.fields["after"].value == "workshop"
+    assert composer.fields["schedule"].value == "after"
+    assert composer.fields["after"].value == "workshop"
     assert composer.fields["gap"].value == 1.0
     composer.fields["duration"].value = 6.0
     composer.update_button.click()
@@ -178,7 +187,8 @@ def test_duplicate_and_remove(composer: JourneyComposer) -> None:
     composer.select("quiz_1")
     composer.duplicate_button.click()
     copy = composer.journey.activity("quiz_1_copy")
-    assert copy.title == "Recall: SBI and asking first (copy)" and copy.kind == "spaced_recall_quiz"
+    assert copy.title == "Recall: SBI and asking first (copy)"
+    assert copy.kind == "spaced_recall_quiz"
     assert composer.selected == "quiz_1_copy"
     composer.remove_button.click()
     assert "quiz_1_copy" not in [a.id for a in composer.journey.activities]
@@ -204,18 +214,23 @@ def test_undo_and_redo_step_through_the_journeys(composer: JourneyComposer) -> N
     composer.update_button.click()
     edited = composer.journey
     composer.journey = original.remove_activity("job_aid")  # setting the trait is an edit too
-    assert composer.can_undo and not composer.undo_button.disabled
+    assert composer.can_undo
+    assert not composer.undo_button.disabled
     composer.undo_button.click()
-    assert composer.journey == edited and "undone" in composer.status.value
+    assert composer.journey == edited
+    assert "undone" in composer.status.value
     composer.undo_button.click()
     assert composer.journey == original
     composer.undo_button.click()
-    assert composer.journey == original and "nothing to undo" in composer.status.value
+    assert composer.journey == original
+    assert "nothing to undo" in composer.status.value
     composer.redo_button.click()
-    assert composer.journey == edited and composer.can_redo
+    assert composer.journey == edited
+    assert composer.can_redo
     composer.fields["duration"].value = 8.0
     composer.update_button.click()  # a new edit drops the redo branch
-    assert not composer.can_redo and composer.redo_button.disabled
+    assert not composer.can_redo
+    assert composer.redo_button.disabled
 
 
 def test_connect_and_disconnect(composer: JourneyComposer) -> None:
@@ -224,14 +239,18 @@ def test_connect_and_disconnect(composer: JourneyComposer) -> None:
     composer.edge_kind.value = "reinforces"
     composer.connect_button.click()
     assert ("quiz_3", "workshop", "reinforces") in [(e.source, e.target, e.kind.value) for e in composer.journey.edges]
-    assert "10 edges" in composer.status.value and "quiz_3" in text(composer.edge_table)
+    assert "10 edges" in composer.status.value
+    assert "quiz_3" in text(composer.edge_table)
     before = composer.journey
     composer.connect_button.click()  # the same pair twice
-    assert composer.journey is before and "linked twice" in text(composer.edge_error)
+    assert composer.journey is before
+    assert "linked twice" in text(composer.edge_error)
     composer.disconnect_button.click()
-    assert "9 edges" in composer.status.value and composer.edge_error.value == ""
+    assert "9 edges" in composer.status.value
+    assert composer.edge_error.value == ""
     composer.disconnect_button.click()
-    assert "no edge" in text(composer.edge_error) and "not disconnected" in composer.status.value
+    assert "no edge" in text(composer.edge_error)
+    assert "not disconnected" in composer.status.value
 
 
 def test_then_cycle_is_refused(composer: JourneyComposer) -> None:
@@ -262,7 +281,8 @@ def test_concepts_add_rename_remove(composer: JourneyComposer) -> None:
 
     composer.concept_select.value = "sbi"
     composer.concept_remove_button.click()
-    assert composer.journey is journey and "remove it from their 'covers' first" in text(composer.concept_error)
+    assert composer.journey is journey
+    assert "remove it from their 'covers' first" in text(composer.concept_error)
     composer.concept_select.value = "empathy"
     composer.concept_remove_button.click()
     assert "empathy" not in [c.id for c in composer.journey.concepts]
@@ -279,21 +299,25 @@ def test_save_writes_a_spec_that_loads_back_equal(composer: JourneyComposer, tmp
     composer.save_path.value = str(target)
     composer.save_button.click()
     assert load(target) == composer.journey
-    assert "saved to journey.yaml" in composer.status.value and "wb-ok" in text(composer.file_message)
+    assert "saved to journey.yaml" in composer.status.value
+    assert "wb-ok" in text(composer.file_message)
     assert [p.name for p in target.parent.iterdir()] == ["journey.yaml"]  # atomic: no temp file left
 
     json_path = composer.save_spec(tmp_path / "journey.json")
-    assert json_path is not None and load(json_path) == composer.journey
+    assert json_path is not None
+    assert load(json_path) == composer.journey
 
 
 def test_save_and_open_errors_are_shown(composer: JourneyComposer, tmp_path: Path) -> None:
     composer.save_path.value = str(tmp_path / "journey.txt")
     composer.save_button.click()
-    assert "not saved" in text(composer.file_message) and "use .yaml" in text(composer.file_message)
+    assert "not saved" in text(composer.file_message)
+    assert "use .yaml" in text(composer.file_message)
     assert not (tmp_path / "journey.txt").exists()
     composer.save_path.value = str(tmp_path / "missing.yaml")
     composer.load_button.click()
-    assert "not opened" in text(composer.file_message) and "no such file" in text(composer.file_message)
+    assert "not opened" in text(composer.file_message)
+    assert "no such file" in text(composer.file_message)
 
 
 def test_open_replaces_the_journey_and_is_undoable(composer: JourneyComposer, tmp_path: Path) -> None:
@@ -303,7 +327,8 @@ def test_open_replaces_the_journey_and_is_undoable(composer: JourneyComposer, tm
     dump(other, tmp_path / "other.yaml")
     composer.save_path.value = str(tmp_path / "other.yaml")
     composer.load_button.click()
-    assert composer.journey == other and composer.selected == other.activities[0].id
+    assert composer.journey == other
+    assert composer.selected == other.activities[0].id
     composer.undo()
     assert composer.journey == load_template("post_training_retention")
 
@@ -323,7 +348,8 @@ def test_real_timeline_plot_redraws_after_an_edit() -> None:
     composer.fields["schedule"].value = "day"
     composer.update_button.click()
     assert composer.journey.day_of("quiz_2") == 28.0
-    assert png(composer).startswith(PNG) and png(composer) != before
+    assert png(composer).startswith(PNG)
+    assert png(composer) != before
     assert composer.timeline_message.value == ""
 
 
@@ -338,13 +364,15 @@ def test_a_failing_plot_is_shown_not_raised() -> None:
 
 def test_without_plotter_the_schedule_table_remains() -> None:
     composer = JourneyComposer("post_training_retention", plotter=None, graph=False)
-    assert png(composer) == b"" and composer.timeline.layout.display == "none"
+    assert png(composer) == b""
+    assert composer.timeline.layout.display == "none"
     assert "on demand" in text(composer.schedule_table)
 
 
 def test_empty_journey_and_spec_path_sources(tmp_path: Path) -> None:
     empty = JourneyComposer(plotter=None, graph=False)
-    assert empty.journey.activities == () and empty.selected is None
+    assert empty.journey.activities == ()
+    assert empty.selected is None
     assert "No activities yet" in text(empty.schedule_table)
     empty.concept_id.value = "c1"
     empty.concept_add_button.click()
@@ -373,10 +401,12 @@ def test_nothing_is_printed(composer: JourneyComposer, capsys: pytest.CaptureFix
 def test_when_the_edited_activity_disappears_the_first_one_opens(composer: JourneyComposer) -> None:
     composer.select("job_aid")
     composer.remove_button.click()
-    assert composer.selected == "primer" and composer.fields["id"].value == "primer"
+    assert composer.selected == "primer"
+    assert composer.fields["id"].value == "primer"
     assert "removed 'job_aid'" in composer.status.value
     composer.undo()
     composer.select("job_aid")
     composer.journey = load_template("compliance_follow_up")
     first = composer.journey.activities[0].id
-    assert composer.selected == first and composer.fields["id"].value == first
+    assert composer.selected == first
+    assert composer.fields["id"].value == first

@@ -27,13 +27,15 @@ def test_opens_with_four_plans_a_plot_a_table_and_a_status(lab: PlanLab) -> None
     assert list(lab.summary.index) == ["none", "fixed:7x4", "expanding", "target:0.85"]
     # the cheapest plan reaching 85% on day 90 (none misses it)
     assert lab.status.value == "plans=4 learners=1000 seed=0 target=0.85 deadline=90 best=target:0.85 retention@90=0.86"
-    assert not lab.summary.loc["none", "meets_target"] and lab.summary.loc["target:0.85", "meets_target"]
+    assert not lab.summary.loc["none", "meets_target"]
+    assert lab.summary.loc["target:0.85", "meets_target"]
     assert bytes(lab.plot.value).startswith(PNG)
     table = lab.table.value
     for text in ("fixed:7x4", "retention day 90", "proficient day 90", "reaches 85%", "target:0.85 ★"):
         assert text in table
     assert '<tr class="wb-plan-best-row"><td>target:0.85 ★' in table
-    assert lab.chosen.value == "target:0.85" and lab.chosen.label == "target:0.85 (recommended)"
+    assert lab.chosen.value == "target:0.85"
+    assert lab.chosen.label == "target:0.85 (recommended)"
     assert all(error.value == "" for error in lab.errors.values())
     # every control is findable by its class, and sliders sync on release (one update per drag)
     for name in PLAN_CONTROLS:
@@ -42,19 +44,24 @@ def test_opens_with_four_plans_a_plot_a_table_and_a_status(lab: PlanLab) -> None
         if hasattr(control, "readout"):
             assert control.continuous_update is False, name
     assert "wb-plan-target" in lab.controls["target"]._dom_classes
-    assert lab.horizon_days == 120 and lab.results["none"].horizon_days == 120
+    assert lab.horizon_days == 120
+    assert lab.results["none"].horizon_days == 120
 
 
 def test_a_slider_move_redraws_and_moving_back_gives_the_same_bytes(lab: PlanLab) -> None:
     before, table = lab.plot.value, lab.table.value
     lab.controls["spacing"].value = 14
-    assert "fixed:14x4" in lab.summary.index and "fixed:7x4" not in lab.summary.index
+    assert "fixed:14x4" in lab.summary.index
+    assert "fixed:7x4" not in lab.summary.index
     assert dict(lab.controls["plans"].options)["fixed:14x4"] == "fixed"  # the list shows the slider's plan
     assert set(lab.controls["plans"].value) == {"none", "fixed", "expanding", "target"}  # selection kept
-    assert lab.plot.value != before and bytes(lab.plot.value).startswith(PNG)
-    assert lab.table.value != table and "fixed:14x4" in lab.table.value
+    assert lab.plot.value != before
+    assert bytes(lab.plot.value).startswith(PNG)
+    assert lab.table.value != table
+    assert "fixed:14x4" in lab.table.value
     lab.controls["spacing"].value = 7
-    assert lab.plot.value == before and lab.table.value == table  # same seed, same settings: same bytes
+    assert lab.plot.value == before
+    assert lab.table.value == table
 
 
 def test_same_seed_same_numbers_and_common_random_numbers(lab: PlanLab) -> None:
@@ -81,14 +88,18 @@ def test_same_seed_same_numbers_and_common_random_numbers(lab: PlanLab) -> None:
 
 def test_target_deadline_and_population_sliders(lab: PlanLab) -> None:
     lab.controls["target"].value = 0.98
-    assert "target=0.98" in lab.status.value and "(below target)" in lab.status.value
-    assert "target:0.98" in lab.summary.index and not lab.summary["meets_target"].any()
+    assert "target=0.98" in lab.status.value
+    assert "(below target)" in lab.status.value
+    assert "target:0.98" in lab.summary.index
+    assert not lab.summary["meets_target"].any()
     lab.controls["target"].value = 0.85
 
     lab.controls["deadline"].value = 200
     assert lab.horizon_days == horizon_for(200) == 230
-    assert lab.results["none"].horizon_days == 230 and "retention_day_200" in lab.summary.columns
-    assert "deadline=200" in lab.status.value and "retention@200=" in lab.status.value
+    assert lab.results["none"].horizon_days == 230
+    assert "retention_day_200" in lab.summary.columns
+    assert "deadline=200" in lab.status.value
+    assert "retention@200=" in lab.status.value
     assert "deadline:200" in dict(lab.controls["plans"].options)
     lab.controls["deadline"].value = 90
 
@@ -102,7 +113,8 @@ def test_target_deadline_and_population_sliders(lab: PlanLab) -> None:
 
     lab.controls["budget"].value = 5  # a weekly cap: plans keep to it
     weekly = lab.summary.loc["expanding", "plan_minutes"]
-    assert lab.errors["budget"].value == "" and weekly > 0
+    assert lab.errors["budget"].value == ""
+    assert weekly > 0
 
 
 def test_apply_chosen_plan_adds_its_activities(lab: PlanLab) -> None:
@@ -110,7 +122,8 @@ def test_apply_chosen_plan_adds_its_activities(lab: PlanLab) -> None:
     lab.chosen.value = "expanding"
     lab.apply_button.click()
     added = [a.id for a in lab.journey.activities if a.id not in {b.id for b in before.activities}]
-    assert len(added) == 6 and all(a.startswith("plan-expanding-") for a in added)
+    assert len(added) == 6
+    assert all(a.startswith("plan-expanding-") for a in added)
     assert "applied expanding: +6 activities" in lab.status.value
     # the lab now compares plans on the new journey; expanding is in it, which is said, not flagged
     assert "expanding" not in lab.summary.index
@@ -119,14 +132,16 @@ def test_apply_chosen_plan_adds_its_activities(lab: PlanLab) -> None:
     applied = lab.journey
     lab.chosen.value = "none"
     lab.apply_button.click()
-    assert lab.journey is applied and "none adds nothing: journey unchanged" in lab.status.value
+    assert lab.journey is applied
+    assert "none adds nothing: journey unchanged" in lab.status.value
 
 
 def test_bad_values_are_shown_next_to_their_fields_not_raised(lab: PlanLab) -> None:
     lab.controls["custom"].value = "weekly"
     assert "unknown plan &#x27;weekly&#x27;" in lab.errors["custom"].value
     assert "valid forms" in lab.errors["custom"].value
-    assert len(lab.summary) == 4 and lab.status.value.endswith("| not simulated: see custom")
+    assert len(lab.summary) == 4
+    assert lab.status.value.endswith("| not simulated: see custom")
 
     lab.controls["custom"].value = "deadline:400"  # beyond the horizon (deadline slider 90: day 120)
     assert "deadline day 400 is after the last simulated day 120" in lab.errors["custom"].value
@@ -144,7 +159,8 @@ def test_bad_values_are_shown_next_to_their_fields_not_raised(lab: PlanLab) -> N
     assert "seed: must be a whole number from 0 on" in lab.errors["seed"].value
     assert lab.status.value == "nothing simulated: fix seed"
     lab.controls["seed"].value = 0
-    assert lab.errors["seed"].value == "" and lab.status.value.startswith("plans=2 ")
+    assert lab.errors["seed"].value == ""
+    assert lab.status.value.startswith("plans=2 ")
 
     lab.controls["budget"].value = 2  # less than one 3-minute quiz a week
     assert "more than max_minutes_per_week=2" in lab.errors["budget"].value
@@ -169,35 +185,44 @@ def test_find_cheapest_plan_shows_it_next_to_the_plans_then_apply_it(lab: PlanLa
     assert "without a plan 0.824" in lab.best.value  # optimise's reason
     # simulated again with the lab's horizon: the same learners give the same retention on day 90
     assert list(lab.summary.index) == ["none", "fixed:7x4", "expanding", "target:0.85", "deadline:90x1"]
-    assert "retention 92.2%" in lab.best.value and lab.summary.loc["deadline:90x1", "retention_day_90"] == (
-        pytest.approx(0.922, abs=5e-4)
-    )
+    assert "retention 92.2%" in lab.best.value
+    assert lab.summary.loc["deadline:90x1", "retention_day_90"] == (pytest.approx(0.922, abs=5e-4))
     assert "deadline:90x1 (found) ★" in lab.table.value
-    assert lab.chosen.value == "deadline:90x1" and lab.chosen.label == "deadline:90x1 (cheapest found, recommended)"
-    assert lab.status.value.startswith("plans=5 ") and "best=deadline:90x1" in lab.status.value
+    assert lab.chosen.value == "deadline:90x1"
+    assert lab.chosen.label == "deadline:90x1 (cheapest found, recommended)"
+    assert lab.status.value.startswith("plans=5 ")
+    assert "best=deadline:90x1" in lab.status.value
     assert lab.status.value.endswith("| cheapest=deadline:90x1")
     # the spacing slider does not touch the search: the plan found stays
     lab.controls["spacing"].value = 10
     assert "deadline:90x1" in lab.summary.index
     n = len(lab.journey.activities)
     lab.apply_button.click()
-    assert len(lab.journey.activities) == n + 1 and "applied deadline:90x1: +1 activities" in lab.status.value
-    assert "deadline:90x1" not in lab.summary.index and lab.best.value == ""  # new journey: search again
+    assert len(lab.journey.activities) == n + 1
+    assert "applied deadline:90x1: +1 activities" in lab.status.value
+    assert "deadline:90x1" not in lab.summary.index
+    assert lab.best.value == ""
 
 
 def test_a_finding_is_dropped_when_a_setting_it_depends_on_changes(lab: PlanLab) -> None:
     lab.controls["target"].value = 0.98
     found = lab.find_cheapest()
-    assert found is not None and found.startswith("deadline:90") and found in lab.summary.index
+    assert found is not None
+    assert found.startswith("deadline:90")
+    assert found in lab.summary.index
     assert lab.best.value.startswith('<div class="wb-error">No plan reaches 98% on day 90; the closest')
-    assert "lower the target" in lab.best.value and lab.status.value.endswith(f"| closest={found}")
+    assert "lower the target" in lab.best.value
+    assert lab.status.value.endswith(f"| closest={found}")
     lab.controls["target"].value = 0.9
-    assert lab.best.value == "" and found not in lab.summary.index
+    assert lab.best.value == ""
+    assert found not in lab.summary.index
     assert "cheapest found" not in str(lab.chosen.options)
     lab.controls["seed"].value = -1
-    assert lab.find_cheapest() is None and "not searched" in lab.errors["optimise"].value
+    assert lab.find_cheapest() is None
+    assert "not searched" in lab.errors["optimise"].value
     empty = PlanLab(None)
-    assert empty.find_cheapest() is None and "has no concepts" in empty.errors["optimise"].value
+    assert empty.find_cheapest() is None
+    assert "has no concepts" in empty.errors["optimise"].value
 
 
 def test_pick_best_prefers_the_cheapest_plan_reaching_the_target() -> None:
@@ -212,7 +237,8 @@ def test_pick_best_prefers_the_cheapest_plan_reaching_the_target() -> None:
 def test_the_app_plan_tab_shares_the_journey_and_apply_is_undoable(fake_plotter: Any) -> None:
     app = Workbench.from_template(TEMPLATE, plotter=fake_plotter, graph=False)
     lab = app.plan_lab
-    assert app.tabs.children[1] is lab and app.plan_panel is lab
+    assert app.tabs.children[1] is lab
+    assert app.plan_panel is lab
     assert lab.status.value == "not simulated yet"  # nothing runs until the tab is shown
     app.tabs.selected_index = 1
     assert lab.status.value.startswith("plans=4 learners=1000 seed=0")
@@ -227,7 +253,8 @@ def test_the_app_plan_tab_shares_the_journey_and_apply_is_undoable(fake_plotter:
     assert app.composer.can_undo  # the composer recorded the plan as an edit
     assert "| applied fixed:7x4: +4 activities" in lab.status.value
     app.composer.undo()
-    assert app.journey == template and lab.journey == template
+    assert app.journey == template
+    assert lab.journey == template
     assert "applied" not in lab.status.value
     assert "fixed:7x4" in lab.summary.index  # re-simulated on the template again
 
@@ -236,9 +263,11 @@ def test_the_app_plan_tab_shares_the_journey_and_apply_is_undoable(fake_plotter:
     app.composer.fields["id"].value = "card_1"
     summary = lab.summary
     app.composer.add_button.click()
-    assert lab.journey.activity("card_1") and lab.summary is summary  # not re-simulated while hidden
+    assert lab.journey.activity("card_1")
+    assert lab.summary is summary
     app.tabs.selected_index = 1
-    assert lab.summary is not summary and lab.status.value.startswith("plans=4 ")
+    assert lab.summary is not summary
+    assert lab.status.value.startswith("plans=4 ")
 
 
 def test_plans_added_to_the_formal_core_show_what_each_plan_does_on_its_own(lab: PlanLab) -> None:
@@ -256,5 +285,6 @@ def test_plans_added_to_the_formal_core_show_what_each_plan_does_on_its_own(lab:
     lab.chosen.value = "expanding"
     lab.apply_button.click()
     ids = {a.id for a in lab.journey.activities}
-    assert not own & ids and any(i.startswith("plan-expanding-") for i in ids)
+    assert not own & ids
+    assert any(i.startswith("plan-expanding-") for i in ids)
     assert f"replacing the journey's own {len(own)} reinforcement assets" in lab.status.value
