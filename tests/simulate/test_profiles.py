@@ -23,7 +23,8 @@ from workbench.templates import load_template
 def test_every_profile_names_its_source_and_round_trips() -> None:
     assert DEFAULT_PROFILE in PROFILES
     for profile in PROFILES.values():
-        assert profile.source and profile.citations
+        assert profile.source
+        assert profile.citations
         assert MemoryProfile.model_validate_json(profile.model_dump_json()) == profile
         assert profile.memory_model().name == profile.model
 
@@ -76,7 +77,8 @@ def test_explicit_model_and_effects_are_noted_as_overrides() -> None:
         rng=1,
     )
     note = result.assumptions["memory_profile"]
-    assert "model_override" in note and "effects_override" in note
+    assert "model_override" in note
+    assert "effects_override" in note
 
 
 def test_trace_holds_every_touch_and_retrieval_outcome() -> None:
