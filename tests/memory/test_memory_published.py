@@ -300,3 +300,16 @@ def test_simulation_result_records_the_model_assumptions() -> None:
     journey = load_template("safety_reminders")
     result = simulate(journey, population=LearnerPopulation(size=20), model="hlr", rng=1)
     assert result.assumptions["model_assumptions"] == HLRModel().assumptions()
+
+
+def test_strategy_review_lists_the_model_source() -> None:
+    from workbench.report import review_journey
+    from workbench.simulate import LearnerPopulation
+    from workbench.templates import load_template
+
+    review = review_journey(
+        load_template("safety_reminders"), ["none"], population=LearnerPopulation(size=20), model="actr", frontier=False
+    )
+    rows = dict(review.assumptions()["Forgetting model (actr)"])
+    assert rows["source"] == ACTRModel().assumptions()["source"]
+    assert rows["limits"] == ACTRModel().assumptions()["limits"]
