@@ -56,7 +56,7 @@ def options_for() -> Any:
 
 @pytest.fixture(scope="session")
 def standards(shared: Path) -> Path:
-    """``shared/standards``, with the SCORM schema set the validation loads from there."""
+    """``shared/standards``: reference material the tests compare shipped copies and outputs against."""
     folder = shared / "standards"
     if not (folder / "scorm2004-4ed" / "imscp_v1p1.xsd").is_file():
         skip_or_fail(f"SCORM 2004 schemas not found under {folder}; set WORKBENCH_SHARED")

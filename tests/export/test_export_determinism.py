@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from strategies import journeys
 from workbench.export import FORMATS, export
 from workbench.export._common import launchable_activities
+from workbench.export.scorm import scorm_control_documents
 from workbench.model import Journey
 from workbench.templates import load_template
 
@@ -42,9 +43,10 @@ def test_zip_members_have_fixed_order_and_timestamps(journey: Journey) -> None:
         infos = archive.infolist()
         assert infos[0].filename == first
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
-        assert [i.filename for i in infos[1:]] == [
-            f"{'au' if format == 'cmi5' else 'sco'}/{a.id}/index.html" for a in launchable_activities(journey)
-        ]
+        pages = [f"{'au' if format == 'cmi5' else 'sco'}/{a.id}/index.html" for a in launchable_activities(journey)]
+        # then, in SCORM, the control documents the manifest references, by name
+        controls = sorted(scorm_control_documents()) if format == "scorm2004" else []
+        assert [i.filename for i in infos[1:]] == pages + controls
 
 
 def test_xapi_sample_depends_on_seed(journey: Journey, options_for: Any) -> None:

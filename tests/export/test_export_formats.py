@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import posixpath
+import re
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +26,7 @@ from workbench.export.validate import (
     validate_cmi5_xml,
     validate_ics,
     validate_scorm_manifest,
+    validate_scorm_package,
     validate_xapi_statements,
 )
 from workbench.model import Journey
@@ -124,8 +127,64 @@ def test_cmi5_standalone_needs_absolute_urls(journey: Journey) -> None:
 # ---- SCORM -------------------------------------------------------------------------------------
 
 
-def test_scorm_manifest_validates_with_lxml_driver(journey: Journey, standards: Path) -> None:
-    scorm = (standards / "scorm2004-4ed").resolve()
+XS = "{http://www.w3.org/2001/XMLSchema}"
+SCORM_SHIPPED = Path(__file__).resolve().parents[2] / "src/workbench/export/schemas/scorm2004"
+
+
+def _needed_by(name: str, data: bytes) -> list[str]:
+    """List what a control document pulls in: schema includes/imports/redefines, quoted DTD names.
+
+    Written apart from the exporter's own walk, so the test does not check the code with itself.
+    An absolute location (the XML namespace from w3.org) must have its local copy beside it.
+    """
+    base = posixpath.dirname(name)
+    locations = re.findall(rb"""["']([^"'\s]+\.dtd)["']""", data)
+    found = [posixpath.normpath(posixpath.join(base, loc.decode())) for loc in locations]
+    if name.endswith(".xsd"):
+        tree = etree.fromstring(data, etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False))
+        for child in tree:
+            if child.tag in (f"{XS}include", f"{XS}import", f"{XS}redefine") and child.get("schemaLocation"):
+                location = child.get("schemaLocation")
+                local = location.rsplit("/", 1)[-1] if "://" in location else location
+                found.append(posixpath.normpath(posixpath.join(base, local)))
+    return found
+
+
+def test_scorm_package_holds_every_control_document_its_manifest_references(journey: Journey) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(export(journey, "scorm2004")))
+    names = set(archive.namelist())
+    manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    pairs = manifest.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation").split()
+    todo = pairs[1::2]
+    assert len(todo) == 5
+    checked: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in checked:
+            continue
+        assert name in names, f"{name} is referenced but not in the package"
+        checked.add(name)
+        todo += _needed_by(name, archive.read(name))
+    # the schemas, the sequencing includes, the XML namespace schema and the two DTDs it names
+    assert {"imscp_v1p1.xsd", "imsss_v1p0util.xsd", "xml.xsd", "XMLSchema.dtd", "datatypes.dtd"} <= checked
+    for name in checked:  # exact copies of the shipped set
+        assert archive.read(name) == (SCORM_SHIPPED / name).read_bytes(), name
+
+
+def test_shipped_scorm_set_is_the_official_one(standards: Path) -> None:
+    official = standards / "scorm2004-4ed"
+    expected = sorted(p.relative_to(official) for p in official.rglob("*") if p.suffix in (".xsd", ".dtd"))
+    expected = [p for p in expected if p.parts[0] != "fixtures"]
+    shipped = sorted(p.relative_to(SCORM_SHIPPED) for p in SCORM_SHIPPED.rglob("*") if p.suffix in (".xsd", ".dtd"))
+    assert shipped == expected
+    for relative in shipped:
+        assert (SCORM_SHIPPED / relative).read_bytes() == (official / relative).read_bytes(), relative
+    assert "Creative Commons" in (SCORM_SHIPPED / "NOTICE").read_text(encoding="utf-8")
+
+
+def test_scorm_manifest_validates_with_lxml_against_the_package_own_copies(journey: Journey, tmp_path: Path) -> None:
+    # a second validator, fed only what the package holds: the package is self-contained
+    zipfile.ZipFile(io.BytesIO(export(journey, "scorm2004"))).extractall(tmp_path)
     pairs = [
         ("http://www.w3.org/XML/1998/namespace", "xml.xsd"),
         ("http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
@@ -134,18 +193,18 @@ def test_scorm_manifest_validates_with_lxml_driver(journey: Journey, standards: 
         ("http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
         ("http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd"),
     ]
-    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(scorm / f).as_uri()}"/>' for ns, f in pairs)
+    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(tmp_path / f).as_uri()}"/>' for ns, f in pairs)
     driver = (
         '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x-driver">'
         + imports
         + "</xs:schema>"
     )
     schema = etree.XMLSchema(etree.fromstring(driver.encode(), etree.XMLParser(no_network=True)))
-    manifest = zipfile.ZipFile(io.BytesIO(export(journey, "scorm2004"))).read("imsmanifest.xml")
+    manifest = (tmp_path / "imsmanifest.xml").read_bytes()
     assert schema.validate(etree.fromstring(manifest)), schema.error_log
 
 
-def test_scorm_validator_catches_what_the_xsd_misses(journey: Journey, standards: Path) -> None:
+def test_scorm_validator_catches_what_the_xsd_misses(journey: Journey) -> None:
     manifest = zipfile.ZipFile(io.BytesIO(export(journey, "scorm2004"))).read("imsmanifest.xml").decode()
     assert validate_scorm_manifest(manifest) == []
     broken = manifest.replace('identifierref="res.quiz_1"', 'identifierref="res.nowhere"')
@@ -155,8 +214,23 @@ def test_scorm_validator_catches_what_the_xsd_misses(journey: Journey, standards
     assert "schemaversion" in text
     assert "res.nowhere" in text
     assert "not in the package" in text
+    assert "control document 'imsss_v1p0util.xsd' is not in the package" in text
     bad_type = manifest.replace('adlcp:scormType="sco"', 'adlcp:scormType="lesson"', 1)
     assert any("scormType" in p for p in validate_scorm_manifest(bad_type))
+
+
+def test_scorm_package_without_its_control_documents_is_invalid(journey: Journey) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(export(journey, "scorm2004")))
+    kept = [(n, archive.read(n)) for n in archive.namelist() if n != "xml.xsd"]
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(stripped, "w") as out:
+        for name, data in kept:
+            out.writestr(name, data)
+    assert validate_scorm_package(export(journey, "scorm2004")) == []
+    assert validate_scorm_package(stripped.getvalue()) == [
+        "imsmanifest.xml: control document 'xml.xsd' is not in the package; a SCORM package holds every "
+        "XSD/DTD its manifest references (export with workbench to include them)"
+    ]
 
 
 def test_scorm_mastery_score_becomes_primary_objective(journey: Journey) -> None:

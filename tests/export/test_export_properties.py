@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +24,8 @@ from workbench.model import Journey
 
 
 @pytest.fixture(scope="module")
-def options(standards: Path, options_for: Any) -> Any:
-    """Export options per format; needs the SCORM schemas (skip locally, fail in CI)."""
+def options(options_for: Any) -> Any:
+    """Export options per format."""
     return options_for
 
 

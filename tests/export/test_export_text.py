@@ -63,7 +63,7 @@ def _html_text(page: bytes) -> str:
 
 
 @pytest.mark.parametrize("case", sorted(TRICKY))
-def test_text_survives_every_format(case: str, journey: Journey, standards: Any, options_for: Any) -> None:
+def test_text_survives_every_format(case: str, journey: Journey, options_for: Any) -> None:
     title, description = TRICKY[case]
     journey = _tricky_journey(journey, title, description)
     quiz_title = f"{title} quiz_1"

@@ -79,6 +79,22 @@ def test_export_panel_writes_and_validates_each_format(app: Workbench, tmp_path:
 
 
 @pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
+def test_export_panel_checks_scorm_without_the_shared_folder(
+    app: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a user has no ../shared: the SCORM schemas ship with workbench (issue 11)
+    monkeypatch.setenv("WORKBENCH_SHARED", str(tmp_path / "empty"))
+    panel = app.export_panel
+    assert panel is not None
+    panel.formats.value = ("scorm2004",)
+    panel.export_button.click()
+    (row,) = panel.results
+    assert row["problems"] == [], row
+    assert row["path"] is not None
+    assert "1 of 1 files written and valid" in panel.status.value
+
+
+@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
 def test_export_panel_shows_field_errors_and_writes_nothing(app: Workbench, tmp_path: Path) -> None:
     panel = app.export_panel
     assert panel is not None

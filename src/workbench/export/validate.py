@@ -9,10 +9,10 @@ Sources of truth:
 - cmi5: ``CourseStructure.xsd`` (shipped in ``workbench/export/schemas``), plus unique ids,
   declared objective references, masteryScore with at most 4 decimals, IRIs, URLs relative
   to the package (or absolute for a standalone ``cmi5.xml``) and ``cmi5.xml`` at the ZIP root.
-- SCORM 2004 4th Edition: the five schema namespaces (IMS CP, ADL CP/SEQ/NAV, IMS SS), loaded
-  from ``$WORKBENCH_SHARED/standards/scorm2004-4ed`` (not redistributable, see
-  ``schemas/README.md``), plus ``schema``/``schemaversion``, ``identifierref`` targets and the
-  files each ``href`` names.
+- SCORM 2004 4th Edition: the five schema namespaces (IMS CP, ADL CP/SEQ/NAV, IMS SS) of the
+  control documents shipped in ``workbench/export/schemas/scorm2004``, plus
+  ``schema``/``schemaversion``, ``identifierref`` targets, the files each ``href`` names and
+  the control documents the manifest references.
 - xAPI: ralph's strict statement model when ``ralph-malph`` is installed, the draft-04 schema
   (shipped) when ``jsonschema`` is, and the cmi5 statement rules (UTC timestamps, account
   actors, categories, results per verb, verb order).
@@ -33,21 +33,19 @@ import functools
 import importlib
 import io
 import json
-import os
 import re
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from workbench.errors import MissingDependencyError, UnknownNameError
+from workbench.export.scorm import SCORM_SCHEMA_LOCATIONS, control_document_closure, scorm_schema_dir
 
 __all__ = [
-    "shared_dir",
     "validate",
     "validate_cmi5_package",
     "validate_cmi5_xml",
@@ -61,28 +59,8 @@ __all__ = [
 
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
-SCORM_SCHEMAS = {
-    "http://www.imsglobal.org/xsd/imscp_v1p1": "imscp_v1p1.xsd",
-    "http://www.adlnet.org/xsd/adlcp_v1p3": "adlcp_v1p3.xsd",
-    "http://www.adlnet.org/xsd/adlseq_v1p3": "adlseq_v1p3.xsd",
-    "http://www.adlnet.org/xsd/adlnav_v1p3": "adlnav_v1p3.xsd",
-    "http://www.imsglobal.org/xsd/imsss": "imsss_v1p0.xsd",
-}
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _UTC_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)$")
-_REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def shared_dir() -> Path:
-    """Return the project's shared folder: ``$WORKBENCH_SHARED``, else ``../shared`` beside the repo root.
-
-    Examples
-    --------
-    >>> shared_dir().name
-    'shared'
-    """
-    env = os.environ.get("WORKBENCH_SHARED")
-    return Path(env) if env else _REPO_ROOT.parent / "shared"
 
 
 def _xmlschema() -> Any:
@@ -102,26 +80,16 @@ def _cmi5_schema() -> Any:
 
 
 @functools.cache
-def _scorm_schema(folder: str) -> Any:
+def _scorm_schema() -> Any:
     xmlschema = _xmlschema()
-    base = Path(folder)
-    main = base / SCORM_SCHEMAS[CP_NS]
-    locations = [(ns, str(base / name)) for ns, name in SCORM_SCHEMAS.items() if ns != CP_NS]
+    base = scorm_schema_dir()
+    main = base / SCORM_SCHEMA_LOCATIONS[CP_NS]
+    locations = [(ns, str(base / name)) for ns, name in SCORM_SCHEMA_LOCATIONS.items() if ns != CP_NS]
     schema = xmlschema.XMLSchema10(str(main), locations=locations)
-    missing = set(SCORM_SCHEMAS) - set(schema.maps.namespaces)
+    missing = set(SCORM_SCHEMA_LOCATIONS) - set(schema.maps.namespaces)
     if missing:  # a failed import is only a warning in xmlschema: make it loud
         raise MissingDependencyError(f"SCORM schemas in {base} did not load namespaces {sorted(missing)}")
     return schema
-
-
-def _scorm_folder() -> str:
-    folder = (shared_dir() / "standards" / "scorm2004-4ed").resolve()
-    if not (folder / SCORM_SCHEMAS[CP_NS]).is_file():
-        raise MissingDependencyError(
-            f"SCORM 2004 schemas not found in {folder}; set WORKBENCH_SHARED to the project's shared "
-            "folder (it holds standards/scorm2004-4ed), or pass xsd=False to check the other rules only"
-        )
-    return str(folder)
 
 
 @functools.cache
@@ -288,7 +256,7 @@ def validate_scorm_manifest(
     'imsmanifest.xml: the root element must be manifest in the IMS CP 1.1 namespace'
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    problems = _xsd_problems(_scorm_schema(_scorm_folder()), raw, "imsmanifest.xml") if xsd else []
+    problems = _xsd_problems(_scorm_schema(), raw, "imsmanifest.xml") if xsd else []
     root, parse_problems = _parse(raw, "imsmanifest.xml")
     if root is None:
         return problems or parse_problems
@@ -322,7 +290,20 @@ def validate_scorm_manifest(
                     continue
                 if href.split("?")[0].split("#")[0] not in files:
                     problems.append(f"imsmanifest.xml: resource {identifier!r}: {href!r} is not in the package")
+        problems += _control_document_problems(root, files)
     return problems
+
+
+def _control_document_problems(root: ET.Element, files: set[str]) -> list[str]:
+    """List the control documents the manifest references that the package lacks (SCORM CAM)."""
+    pairs = (root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation") or "").split()
+    named = [location for location in pairs[1::2] if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location)]
+    return [
+        f"imsmanifest.xml: control document {name!r} is not in the package; a SCORM package holds every "
+        "XSD/DTD its manifest references (export with workbench to include them)"
+        for name in control_document_closure(named)
+        if name not in files
+    ]
 
 
 def validate_scorm_package(data: bytes, *, xsd: bool = True) -> list[str]:
