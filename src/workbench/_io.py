@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
-__all__ = ["write_atomic"]
+__all__ = ["atomic_writer", "write_atomic"]
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: str = "utf-8") -> Path:
@@ -37,3 +40,34 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """A text file to write in pieces that appears at ``path`` only when complete.
+
+    Like :func:`write_atomic`, for output too large to hold in memory: written to a temporary
+    file in the same folder, renamed on success, removed if the block raises.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.ndjson"
+    >>> with atomic_writer(target) as handle:
+    ...     _ = handle.write("{}\\n")
+    >>> target.read_text()
+    '{}\\n'
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
