@@ -62,7 +62,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def lrs() -> Iterator[Any]:
-    """A ralph LRS on loopback for the whole session (see ``tests/ralph_lrs.py``)."""
+    """Run a ralph LRS on loopback for the whole session (see ``tests/ralph_lrs.py``)."""
     from ralph_lrs import run_ralph
 
     yield from run_ralph()
@@ -70,6 +70,6 @@ def lrs() -> Iterator[Any]:
 
 @pytest.fixture
 def clean_lrs(lrs: Any) -> Any:
-    """The LRS with an empty store: the fs backend accepts one write per file (README, gotcha 1)."""
+    """Return the LRS with an empty store: the fs backend accepts one write per file (README, gotcha 1)."""
     (lrs.data_dir / "fs_lrs.jsonl").unlink(missing_ok=True)
     return lrs

@@ -44,7 +44,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
 
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """A text file to write in pieces that appears at ``path`` only when complete.
+    r"""Open a text file to write in pieces that appears at ``path`` only when complete.
 
     Like :func:`write_atomic`, for output too large to hold in memory: written to a temporary
     file in the same folder, renamed on success, removed if the block raises.
@@ -54,9 +54,9 @@ def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> I
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.ndjson"
     >>> with atomic_writer(target) as handle:
-    ...     _ = handle.write("{}\\n")
+    ...     _ = handle.write("{}\n")
     >>> target.read_text()
-    '{}\\n'
+    '{}\n'
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

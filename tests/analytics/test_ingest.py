@@ -145,7 +145,8 @@ def test_pseudonymised_learners_are_stable_keys_and_the_rejects_hold_no_identity
     assert first.frame["learner"].nunique() == len(names)
     assert set(first.frame["learner"]).isdisjoint(other["learner"])
     text = (tmp_path / "rejects.ndjson").read_text()
-    assert "learner-" not in text and "pseudonymised" in text
+    assert "learner-" not in text
+    assert "pseudonymised" in text
 
 
 def test_a_broken_array_is_one_clear_error_and_no_rejects_file(
@@ -181,7 +182,8 @@ def test_reading_is_streamed_one_array_item_at_a_time(tmp_path: Path, statements
             self.inner = inner
 
         def read(self, size: int = -1) -> bytes:
-            assert size is not None and size >= 0, "read the whole file at once"
+            assert size is not None, "read the whole file at once"
+            assert size >= 0, "read the whole file at once"
             sizes.append(size)
             data: bytes = self.inner.read(size)
             return data

@@ -47,7 +47,7 @@ def cohort() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def stored(lrs: Any, cohort: list[dict[str, Any]]) -> Any:
-    """The LRS holding the cohort; the tests only read, so it is loaded once per module."""
+    """Load the cohort into the LRS; the tests only read, so it is loaded once per module."""
     import requests
 
     # one batch into an empty store: ralph's fs backend accepts one write per store (gotcha 1)
@@ -61,7 +61,7 @@ def stored(lrs: Any, cohort: list[dict[str, Any]]) -> Any:
 
 @pytest.fixture
 def loaded(stored: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The loaded LRS with its credentials in the environment, as a user would set them."""
+    """Return the loaded LRS with its credentials in the environment, as a user would set them."""
     monkeypatch.setenv("WORKBENCH_LRS_USER", stored.auth[0])
     monkeypatch.setenv("WORKBENCH_LRS_PASSWORD", stored.auth[1])
     return stored
@@ -79,7 +79,8 @@ def test_pull_follows_more_links_over_many_pages(loaded: Any, cohort: list[dict[
     assert pull.retries == 0
     assert not out.with_name("pull.ndjson.cursor.json").exists()  # a finished pull leaves no cursor
     result = read_statements(out)
-    assert result.kept == len(cohort) and result.duplicates == 0
+    assert result.kept == len(cohort)
+    assert result.duplicates == 0
     assert set(result.frame["statement_id"]) == _ids(cohort)
 
 
@@ -248,7 +249,8 @@ def test_an_interrupted_pull_resumes_where_it_stopped(proxy: Any, cohort: list[d
     with pytest.raises(DataError, match=r"no answer after 3 tries .*resumed later with the same cursor"):
         pull_statements(f"{broken.url}/xAPI/", out, **options)
     state = json.loads(cursor.read_text())
-    assert state["pages"] == 2 and state["statements"] == 2 * PAGE
+    assert state["pages"] == 2
+    assert state["statements"] == 2 * PAGE
     # a crash after a page was written but before the cursor was saved leaves extra lines
     with out.open("ab") as handle:
         handle.write(b'{"id": "half a page that was never rec')
@@ -259,7 +261,9 @@ def test_an_interrupted_pull_resumes_where_it_stopped(proxy: Any, cohort: list[d
     assert pull.pages == state["pages"] + (broken.requests - asked)  # only the missing pages were asked
     assert not cursor.exists()
     result = read_statements(out)
-    assert result.read == len(cohort) and result.duplicates == 0 and not result.rejected
+    assert result.read == len(cohort)
+    assert result.duplicates == 0
+    assert not result.rejected
     assert set(result.frame["statement_id"]) == _ids(cohort)
 
 

@@ -78,7 +78,7 @@ class Agent(_Strict):
         return self
 
     def key(self) -> str:
-        """A stable text key of the identifier."""
+        """Return a stable text key of the identifier."""
         if self.account is not None:
             return f"{self.account.homePage}|{self.account.name}"
         return self.mbox or (f"sha1:{self.mbox_sha1sum}" if self.mbox_sha1sum else str(self.openid))
@@ -105,7 +105,7 @@ class Group(_Strict):
         return self
 
     def key(self) -> str:
-        """A stable text key: the identifier, else the sorted member keys."""
+        """Return a stable text key: the identifier, else the sorted member keys."""
         if self.account is not None:
             return f"{self.account.homePage}|{self.account.name}"
         if self.mbox or self.mbox_sha1sum or self.openid:
@@ -269,7 +269,7 @@ _PATTERN_MEANS = {
 
 
 def reason_of(exc: ValidationError) -> tuple[str, str]:
-    """The first problem of a validation error: a short category and a readable message.
+    """Describe the first problem of a validation error: a short category and a readable message.
 
     The category (``field: kind``) is what rejects are counted by; the message says what is
     wrong with which field.

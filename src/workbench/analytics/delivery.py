@@ -246,7 +246,7 @@ def observe(
     accesses["day"] = (accesses["timestamp"] - day0) / pd.Timedelta(days=1)
     local = accesses["timestamp"].dt.tz_convert(tz)
     accesses["hour"] = local.dt.hour
-    accesses["weekday"] = local.dt.weekday
+    accesses["weekday"] = local.dt.day_of_week
     mapped = mapped.assign(day=(mapped["timestamp"] - day0) / pd.Timedelta(days=1))
     return Delivery(
         journey=journey,
@@ -305,7 +305,7 @@ def _accesses(mapped: pd.DataFrame, journey: Journey) -> pd.DataFrame:
 
 
 def activity_table(journey: Journey) -> pd.DataFrame:
-    """The journey's activities in timeline order with the attributes analytics group by."""
+    """List the journey's activities in timeline order with the attributes analytics group by."""
     rows: list[Mapping[str, Any]] = [
         {
             "activity_id": a.id,

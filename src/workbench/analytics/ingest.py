@@ -394,7 +394,7 @@ def read_statements(
     rejects: str | os.PathLike[str] | None = None,
     pseudonymise: str | None = None,
 ) -> IngestResult:
-    """Read xAPI statements from files into the statements frame (see :data:`COLUMNS`).
+    r"""Read xAPI statements from files into the statements frame (see :data:`COLUMNS`).
 
     Parameters
     ----------
@@ -421,7 +421,7 @@ def read_statements(
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> line = ('{"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/'
     ...         'experienced"}, "object": {"id": "https://x.example/a"}, "timestamp": "2026-03-02T08:00:00Z"}')
-    >>> _ = (folder / "s.ndjson").write_text(line + "\\n" + line + "\\n{oops\\n")
+    >>> _ = (folder / "s.ndjson").write_text(line + "\n" + line + "\n{oops\n")
     >>> result = read_statements(folder / "s.ndjson")
     >>> result.kept, result.duplicates, dict(result.rejected)
     (1, 1, {'(line): not JSON': 1})
@@ -450,7 +450,7 @@ def _rejects_file(path: str | os.PathLike[str] | None) -> Iterator[IO[str] | Non
 
 
 def statements_frame(statements: Iterable[Any], *, pseudonymise: str | None = None) -> IngestResult:
-    """The statements frame of statements in memory (e.g. :func:`workbench.export.xapi.sample_statements`).
+    """Build the statements frame of statements in memory (e.g. from ``sample_statements``).
 
     Examples
     --------
