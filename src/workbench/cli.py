@@ -317,6 +317,54 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench._io import write_atomic
+    from workbench.convert import convert
+    from workbench.rules import Severity, lint
+    from workbench.spec import dumps
+
+    targets = [Path(args.output)] + ([Path(args.report)] if args.report else [])
+    for target in targets:
+        if target.suffix.lower() not in (".yaml", ".yml", ".json", ".html", ".htm"):
+            raise WorkbenchError(f"{target}: write the draft as .yaml/.json and the report as .html")
+        if target.exists() and not args.force:
+            raise WorkbenchError(f"{target} exists; choose another file or pass --force to overwrite it")
+    report = convert(args.sources, anchor=args.anchor, plan=args.plan, max_concepts=args.max_concepts)
+    journey = report.draft.journey
+    # everything is built before anything is written: a refusal leaves no file behind
+    spec_text = dumps(journey, "json" if targets[0].suffix.lower() == ".json" else "yaml")
+    html = report.to_html() if args.report else None
+    write_atomic(targets[0], spec_text)
+    if html is not None:
+        write_atomic(targets[1], html)
+    findings = lint(journey)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    summary = {
+        "draft": str(targets[0]),
+        "report": str(targets[1]) if args.report else None,
+        "concepts": [c.name for c in report.draft.analysis.concepts],
+        "assets": len(report.draft.proposals),
+        "segments": report.counts(),
+        "minutes": report.minutes(),
+        "decisions": list(report.draft.decisions),
+        "lint_errors": len(errors),
+    }
+    if args.json:
+        _print_json(summary, out)
+    else:
+        counts, minutes = report.counts(), report.minutes()
+        out.write(f"wrote {targets[0]}: {summary['assets']} draft assets for {len(summary['concepts'])} concepts\n")
+        out.write(f"  concepts: {', '.join(summary['concepts'])}\n")
+        out.write(
+            f"  segments: {counts['kept']} kept, {counts['merged']} merged, {counts['dropped']} dropped; "
+            f"learner minutes {minutes['source_min']:g} in the sources, {minutes['journey_min']:g} in the draft\n"
+        )
+        if html is not None:
+            out.write(f"wrote {targets[1]} (conversion report)\n")
+        out.write("needs your decision:\n" + "".join(f"  - {d}\n" for d in report.draft.decisions))
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
 def _plan_population(learners: int) -> Any:
     from workbench.simulate import LearnerPopulation
 
@@ -551,6 +599,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="HTML file to write (a .pdf name writes only the PDF)")
     p.add_argument("--pdf", action="store_true", help="also write the report as PDF (same name, .pdf), via Chromium")
     p.add_argument("--chromium", help="Chromium executable for --pdf (default $CHROMIUM or /usr/bin/chromium)")
+    p = command("convert", _cmd_convert, "convert legacy training (decks, documents, transcripts, packages) into a draft journey")
+    p.add_argument("sources", nargs="+", help=".pptx .docx .md .html .pdf .vtt .srt files, or SCORM / cmi5 package .zip")
+    p.add_argument("-o", "--output", required=True, help="draft journey spec to write (.yaml or .json)")
+    p.add_argument("--report", help="also write the conversion report (self-contained .html)")
+    p.add_argument(
+        "--anchor", choices=["keep", "replace"], default="keep", help="keep the formal event as a core, or replace it"
+    )
+    p.add_argument("--plan", default="expanding:2,5,14,30", help="reinforcement plan of the draft")
+    p.add_argument("--max-concepts", type=int, default=8, help="most concepts to propose (default 8)")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
     return parser
 
 

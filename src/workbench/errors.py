@@ -14,6 +14,7 @@ __all__ = [
     "MissingDependencyError",
     "ParameterError",
     "PlanAlreadyAppliedError",
+    "SourceError",
     "SpecError",
     "UnknownNameError",
     "WorkbenchError",
@@ -71,3 +72,10 @@ class ExportError(WorkbenchError, ValueError):
 
 class MissingDependencyError(WorkbenchError, ImportError):
     """An optional dependency is missing; the message gives the install command."""
+
+
+class SourceError(WorkbenchError, ValueError):
+    """A legacy source (deck, document, transcript, package) cannot be read, or is refused as unsafe.
+
+    Names the file and the part (ZIP member, line, slide) and what to do.
+    """

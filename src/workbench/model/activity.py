@@ -246,6 +246,13 @@ class Activity(Value):
     items : tuple of RetrievalItem
         Questions of a retrieval activity (quiz, scenario, decision prompt); each checks a
         concept the activity covers. Exported SCORM and cmi5 pages run them.
+    description : str
+        Free text for designers and delivery teams.
+    draft : bool
+        Proposed by a tool (the legacy-content converter) and not yet reviewed by a designer;
+        the design rules report it until a designer clears the flag.
+    provenance : tuple of str
+        Where the asset's content came from, e.g. ``"deck.pptx, slide 12"``.
     """
 
     id: Id
@@ -269,6 +276,8 @@ class Activity(Value):
             "files written before items existed load unchanged)."
         ),
     ] = ()
+    draft: StrictBool = False
+    provenance: tuple[Annotated[str, Field(min_length=1, max_length=500)], ...] = ()
 
     @model_validator(mode="after")
     def _coverage_complete(self) -> Self:

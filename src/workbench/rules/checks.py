@@ -6,7 +6,7 @@ turns them into findings with the rule's code, slug and severity. Rules never ch
 journey. Codes are stable: a rule that is retired keeps its code unused.
 
 Codes are grouped: WB001-WB005 single assets, WB006-WB010 concepts and coverage,
-WB011-WB017 timing and retention, WB018-WB021 the graph, WB022 conversion,
+WB011-WB017 timing and retention, WB018-WB021 the graph, WB022 and WB025 conversion,
 WB023-WB024 retrieval items (what exported quizzes ask).
 
 Where the thresholds come from
@@ -22,11 +22,11 @@ cited in ``catalog/data/kinds.yaml``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from workbench.model import Activity, Channel, EdgeKind, Journey, Layer, MemoryEffect, Purpose
+from workbench.convert.cues import leftover_title
 from workbench.rules._core import Issue, LintConfig, Severity, rule
 
 #: Each rule is a :class:`~workbench.rules.Rule`: call it alone as ``micro_too_long(journey)``.
@@ -34,6 +34,7 @@ __all__ = [
     "concept_never_encoded",
     "concept_not_covered",
     "conversion_leftover",
+    "draft_asset",
     "edge_against_time",
     "empty_journey",
     "forgetting_cliff",
@@ -666,15 +667,6 @@ def live_session_without_primer(journey: Journey, config: LintConfig) -> Iterato
 
 # ---- conversion ----------------------------------------------------------------------------
 
-_LEFTOVER_TITLE = re.compile(
-    r"^\s*(?:\d+[.)]?\s+)?"
-    r"(agenda|housekeeping|welcome|ice[- ]?breaker|(?:coffee |lunch )?break|lunch|logistics|"
-    r"transition|q\s*&\s*a|questions and answers|facilitator notes|trainer notes|speaker notes|"
-    r"introductions?|intro|wrap[- ]?up|closing)"
-    r"(?:\s*:\s*.*|\s+[-\u2013\u2014]\s+.*)?\s*$",
-    re.IGNORECASE,
-)
-
 
 @rule("WB022", "conversion-leftover", Severity.INFO)
 def conversion_leftover(journey: Journey, config: LintConfig) -> Iterator[Issue]:
@@ -686,11 +678,11 @@ def conversion_leftover(journey: Journey, config: LintConfig) -> Iterator[Issue]
     for a in journey.activities:
         if not _is_micro(journey, a):
             continue
-        match = _LEFTOVER_TITLE.match(a.title)
-        if match is None:
+        cue = leftover_title(a.title)
+        if cue is None:
             continue
         yield Issue(
-            f"{a.id!r} ('{a.title}') looks like a kept {match.group(1).lower()} from the original session, "
+            f"{a.id!r} ('{a.title}') looks like a kept {cue} from the original session, "
             "not a learning asset",
             f"remove {a.id!r}, or redesign it around one objective (a question, a decision, a key point)",
             a.id,
@@ -747,3 +739,21 @@ def retrieval_item_gap(journey: Journey, config: LintConfig) -> Iterator[Issue]:
                     a.id,
                     coverage.concept,
                 )
+@rule("WB025", "draft-asset", Severity.WARNING)
+def draft_asset(journey: Journey, config: LintConfig) -> Iterator[Issue]:
+    """Asset proposed by the converter that no designer has reviewed yet.
+
+    The converter (:mod:`workbench.convert`) proposes assets from legacy content; it never
+    pretends a proposal is a design. Each stays flagged until a designer reads it, edits it
+    and clears ``draft``.
+    """
+    for a in journey.activities:
+        if not a.draft:
+            continue
+        source = f" (from {'; '.join(a.provenance[:2])}{' ...' if len(a.provenance) > 2 else ''})" if a.provenance else ""
+        yield Issue(
+            f"{a.id!r} ('{a.title}') is an unreviewed draft{source}",
+            f"review its title, duration, schedule and content, then clear the flag: "
+            f"journey.update_activity({a.id!r}, draft=False), or remove 'draft: true' from the spec",
+            a.id,
+        )
