@@ -599,8 +599,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="HTML file to write (a .pdf name writes only the PDF)")
     p.add_argument("--pdf", action="store_true", help="also write the report as PDF (same name, .pdf), via Chromium")
     p.add_argument("--chromium", help="Chromium executable for --pdf (default $CHROMIUM or /usr/bin/chromium)")
-    p = command("convert", _cmd_convert, "convert legacy training (decks, documents, transcripts, packages) into a draft journey")
-    p.add_argument("sources", nargs="+", help=".pptx .docx .md .html .pdf .vtt .srt files, or SCORM / cmi5 package .zip")
+    p = command(
+        "convert",
+        _cmd_convert,
+        "convert legacy training (decks, documents, transcripts, packages) into a draft journey",
+    )
+    p.add_argument(
+        "sources", nargs="+", help=".pptx .docx .md .html .pdf .vtt .srt files, or SCORM / cmi5 package .zip"
+    )
     p.add_argument("-o", "--output", required=True, help="draft journey spec to write (.yaml or .json)")
     p.add_argument("--report", help="also write the conversion report (self-contained .html)")
     p.add_argument(

@@ -11,10 +11,22 @@ import zipfile
 from pathlib import Path
 
 CONCEPT_SLIDES = [
-    ("The one-page project charter", "A project charter is a one-page agreement on scope, goals and sponsor.", "charter"),
-    ("Stakeholder mapping", "A stakeholder map is a grid of influence and interest for everyone the project touches.", "map"),
+    (
+        "The one-page project charter",
+        "A project charter is a one-page agreement on scope, goals and sponsor.",
+        "charter",
+    ),
+    (
+        "Stakeholder mapping",
+        "A stakeholder map is a grid of influence and interest for everyone the project touches.",
+        "map",
+    ),
     ("Risk log basics", "A risk log is a list of risks with likelihood, impact, owner and response.", "risk"),
-    ("RAG status reports", "A RAG status report is a weekly red-amber-green summary that surfaces problems early.", "status"),
+    (
+        "RAG status reports",
+        "A RAG status report is a weekly red-amber-green summary that surfaces problems early.",
+        "status",
+    ),
 ]
 
 
@@ -47,36 +59,69 @@ def build_deck(path: Path, *, slides: int = 30, title: str = "Project management
     cover = deck.slides.add_slide(title_layout)
     cover.shapes.title.text = title
     cover.placeholders[1].text = "Two-day workshop for new project leads"
-    content("Agenda", ["Welcome and introductions", "Charter and stakeholders", "Risks and status", "Q&A"],
-            notes="Facilitator: keep this to two minutes.")
+    content(
+        "Agenda",
+        ["Welcome and introductions", "Charter and stakeholders", "Risks and status", "Q&A"],
+        notes="Facilitator: keep this to two minutes.",
+    )
     content("Housekeeping", ["Fire exits are at the back", "Phones on silent please"])
     content(
         "Learning objectives",
-        ["By the end you will be able to:", "Write a one-page project charter", "Build a stakeholder map",
-         "Keep a risk log", "Write RAG status reports"],
+        [
+            "By the end you will be able to:",
+            "Write a one-page project charter",
+            "Build a stakeholder map",
+            "Keep a risk log",
+            "Write RAG status reports",
+        ],
     )
     made = 4  # cover, agenda, housekeeping, objectives
     for heading, definition, key in CONCEPT_SLIDES:
-        content(heading, [definition, f"Why it matters: the {key} is the first thing sponsors ask about",
-                          f"Common mistake: a {key} written once and never updated"],
-                notes=f"Say: share a story where the {key} saved a project. Ask the group for examples.",
-                bold=definition.split(" is ")[0].removeprefix("A "))
-        content(f"{heading}: worked example", [f"Example {key} for the office move project",
-                                               f"Walk through each part of the {key}"],
-                notes=f"The {key} example comes from the 2024 office move; everyone knows it.")
+        content(
+            heading,
+            [
+                definition,
+                f"Why it matters: the {key} is the first thing sponsors ask about",
+                f"Common mistake: a {key} written once and never updated",
+            ],
+            notes=f"Say: share a story where the {key} saved a project. Ask the group for examples.",
+            bold=definition.split(" is ")[0].removeprefix("A "),
+        )
+        content(
+            f"{heading}: worked example",
+            [f"Example {key} for the office move project", f"Walk through each part of the {key}"],
+            notes=f"The {key} example comes from the 2024 office move; everyone knows it.",
+        )
         made += 2
     table_slide = deck.slides.add_slide(title_only)
     table_slide.shapes.title.text = "Risk rating thresholds"
     table = table_slide.shapes.add_table(4, 3, Inches(1), Inches(2), Inches(8), Inches(2)).table
-    for r, row in enumerate([("Rating", "Likelihood", "Action"), ("High", "> 50%", "Escalate to sponsor"),
-                             ("Medium", "20-50%", "Owner reviews weekly"), ("Low", "< 20%", "Log and watch")]):
+    for r, row in enumerate(
+        [
+            ("Rating", "Likelihood", "Action"),
+            ("High", "> 50%", "Escalate to sponsor"),
+            ("Medium", "20-50%", "Owner reviews weekly"),
+            ("Low", "< 20%", "Log and watch"),
+        ]
+    ):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
-    content("Scenario: the sponsor adds a feature in week 3",
-            ["The sponsor asks for a new report format in week 3.", "What would you do with your risk log and status report?"])
-    content("How to raise a change request",
-            ["1. Log the request in the change register", "2. Assess impact on scope, time and cost",
-             "3. Update the risk log", "4. Decide with the sponsor and record the decision"])
+    content(
+        "Scenario: the sponsor adds a feature in week 3",
+        [
+            "The sponsor asks for a new report format in week 3.",
+            "What would you do with your risk log and status report?",
+        ],
+    )
+    content(
+        "How to raise a change request",
+        [
+            "1. Log the request in the change register",
+            "2. Assess impact on scope, time and cost",
+            "3. Update the risk log",
+            "4. Decide with the sponsor and record the decision",
+        ],
+    )
     content("Coffee break", ["Back in 15 minutes"])
     hidden = deck.slides.add_slide(content_layout)
     hidden.shapes.title.text = "Old template (2019)"
@@ -87,8 +132,11 @@ def build_deck(path: Path, *, slides: int = 30, title: str = "Project management
     while made < slides - 3:
         filler += 1
         heading, definition, key = CONCEPT_SLIDES[filler % len(CONCEPT_SLIDES)]
-        content(f"{heading}: practice {filler}", [f"Pairs review each other's {key}", f"Check the {key} against the checklist"],
-                notes="Timing: 10 minutes. Hand out the printed checklist.")
+        content(
+            f"{heading}: practice {filler}",
+            [f"Pairs review each other's {key}", f"Check the {key} against the checklist"],
+            notes="Timing: 10 minutes. Hand out the printed checklist.",
+        )
         made += 1
     content("Section 3", [])
     content("Any questions?", ["Questions from the room", "Questions from the chat"])
@@ -114,11 +162,17 @@ def build_handbook(path: Path) -> Path:
     document.add_heading("Escalation paths", level=1)
     document.add_paragraph("An escalation path is the chain of teams that take over an incident they can fix.")
     table = document.add_table(rows=3, cols=2)
-    for r, (a, b) in enumerate([("Severity", "Escalate to"), ("1", "Duty manager within 15 minutes"), ("2", "Team lead within 1 hour")]):
+    for r, (a, b) in enumerate(
+        [("Severity", "Escalate to"), ("1", "Duty manager within 15 minutes"), ("2", "Team lead within 1 hour")]
+    ):
         table.cell(r, 0).text, table.cell(r, 1).text = a, b
     document.add_heading("How to log an incident", level=1)
-    for step in ["Open a ticket in the service desk tool", "Record the severity level", "Assign the owner team",
-                 "Tell the customer the ticket number"]:
+    for step in [
+        "Open a ticket in the service desk tool",
+        "Record the severity level",
+        "Assign the owner team",
+        "Tell the customer the ticket number",
+    ]:
         document.add_paragraph(step, style="List Number")
     document.add_heading("Scenario: the payment outage", level=1)
     document.add_paragraph("Payments fail at month-end for one region. What would you do first, and whom do you call?")
@@ -134,27 +188,53 @@ def _say(start: float, speaker: str, text: str, length: float = 18.0) -> str:
 
 
 TRANSCRIPT_TOPICS = {
-    "intro": ["Welcome everyone, can everyone hear me?", "Let's get started in a minute.", "Please mute your microphones.",
-              "Welcome to the session, good morning all.", "Screen share is coming up now."],
-    "risk": ["The risk register lists every risk with likelihood and impact.", "Each risk register entry needs an owner.",
-             "Review the risk register every week with the owners.", "A risk register entry closes when the risk is gone.",
-             "Likelihood and impact give the risk register its rating."],
-    "status": ["The weekly status report uses red amber green ratings.", "A status report should surface problems early.",
-               "Amber in the status report means the plan needs help.", "Write the status report for the sponsor.",
-               "Red in a status report asks the sponsor to decide."],
-    "scenario": ["Here is a scenario: the vendor is two weeks late.", "What would you do first in that case?",
-                 "I would update the plan and call the vendor.", "What should the project lead tell the sponsor?",
-                 "I think we decide whether to cut scope or move the date."],
-    "close": ["Any questions before we finish?", "Questions from the chat: none so far.",
-              "Thank you all for joining today.", "See you next week everyone."],
+    "intro": [
+        "Welcome everyone, can everyone hear me?",
+        "Let's get started in a minute.",
+        "Please mute your microphones.",
+        "Welcome to the session, good morning all.",
+        "Screen share is coming up now.",
+    ],
+    "risk": [
+        "The risk register lists every risk with likelihood and impact.",
+        "Each risk register entry needs an owner.",
+        "Review the risk register every week with the owners.",
+        "A risk register entry closes when the risk is gone.",
+        "Likelihood and impact give the risk register its rating.",
+    ],
+    "status": [
+        "The weekly status report uses red amber green ratings.",
+        "A status report should surface problems early.",
+        "Amber in the status report means the plan needs help.",
+        "Write the status report for the sponsor.",
+        "Red in a status report asks the sponsor to decide.",
+    ],
+    "scenario": [
+        "Here is a scenario: the vendor is two weeks late.",
+        "What would you do first in that case?",
+        "I would update the plan and call the vendor.",
+        "What should the project lead tell the sponsor?",
+        "I think we decide whether to cut scope or move the date.",
+    ],
+    "close": [
+        "Any questions before we finish?",
+        "Questions from the chat: none so far.",
+        "Thank you all for joining today.",
+        "See you next week everyone.",
+    ],
 }
 
 
 def build_transcript(path: Path, *, minutes: int = 60) -> Path:
     """A recorded VILT session: intro, two teaching topics, a scenario discussion, Q&A; three speakers."""
     plan = [("intro", 0.08), ("risk", 0.35), ("status", 0.3), ("scenario", 0.17), ("close", 0.1)]
-    speakers = {"intro": ["Ana"], "risk": ["Ana"], "status": ["Ana", "Ben"], "scenario": ["Ben", "Chloe", "Ana"],
-                "close": ["Ana", "Chloe"]}
+    speakers = {
+        "intro": ["Ana"],
+        "risk": ["Ana"],
+        "status": ["Ana", "Ben"],
+        "scenario": ["Ben", "Chloe", "Ana"],
+        "close": ["Ana", "Chloe"],
+    }
     lines = ["WEBVTT", ""]
     t = 0.0
     total = minutes * 60.0
@@ -197,8 +277,8 @@ SCO_PAGES = {
     "a living person.</p><ul><li>Name and email</li><li>Customer number</li></ul></body></html>",
     "sco3/index.html": "<html><body><h1>Lawful basis</h1><p>A lawful basis is the legal reason for processing personal "
     "data.</p><p>Consent is one lawful basis; contract is another.</p><script>alert(1)</script></body></html>",
-    "sco4/index.html": "<html><body><h1>Scenario</h1><p>A customer asks for a copy of their personal data. What would you "
-    "do, and how fast?</p></body></html>",
+    "sco4/index.html": "<html><body><h1>Scenario</h1><p>A customer asks for a copy of their personal data. "
+    "What would you do, and how fast?</p></body></html>",
 }
 
 
@@ -222,10 +302,22 @@ def build_pdf(path: Path) -> Path:
     from matplotlib.figure import Figure
 
     pages = [
-        ["Access control policy", "", "Least privilege", "Least privilege means each account gets only the rights its",
-         "work needs, and nothing more.", "Review rights every quarter."],
-        ["Password rules", "A passphrase is a password of four or more random words.", "Use a passphrase for every",
-         "system account.", "", "Quick reference: lockout after 5 failed attempts"],
+        [
+            "Access control policy",
+            "",
+            "Least privilege",
+            "Least privilege means each account gets only the rights its",
+            "work needs, and nothing more.",
+            "Review rights every quarter.",
+        ],
+        [
+            "Password rules",
+            "A passphrase is a password of four or more random words.",
+            "Use a passphrase for every",
+            "system account.",
+            "",
+            "Quick reference: lockout after 5 failed attempts",
+        ],
     ]
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
         for lines in pages:

@@ -106,7 +106,9 @@ def test_cmi5_package(tmp_path: Path) -> None:
             "<description><langstring>x</langstring></description><url>au1/index.html</url></au>"
             "</courseStructure>",
         )
-        archive.writestr("au1/index.html", "<html><body><p>A CO2 extinguisher is the one for electrical fires.</p></body></html>")
+        archive.writestr(
+            "au1/index.html", "<html><body><p>A CO2 extinguisher is the one for electrical fires.</p></body></html>"
+        )
     outline = read_source(package)
     assert outline.format == "cmi5" and outline.title == "Fire safety"
     assert outline.sections[0].title == "Extinguisher types"
@@ -128,7 +130,8 @@ def test_pdf_and_html(legacy: dict[str, Path]) -> None:
 def test_markdown_lists_tables_and_line_locators(tmp_path: Path) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text(
-        "# Course\n\n## Steps\n\n1. Open the form\n2. Sign it\n\n## Codes\n\n| Code | Meaning |\n|---|---|\n| A1 | Approved |\n",
+        "# Course\n\n## Steps\n\n1. Open the form\n2. Sign it\n\n"
+        "## Codes\n\n| Code | Meaning |\n|---|---|\n| A1 | Approved |\n",
         encoding="utf-8",
     )
     outline = read_source(notes)

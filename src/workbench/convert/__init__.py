@@ -16,7 +16,7 @@ Examples
 ... ## Severity levels
 ... A severity level is a rating from 1 to 4 of an incident's business impact.
 ... ## Scenario: a payment outage
-... What would you do if payments fail at month-end?
+... What severity level would you give if payments fail at month-end?
 ... ''')
 >>> [c.name for c in report.draft.analysis.concepts]
 ['Severity level']

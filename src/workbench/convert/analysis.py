@@ -9,6 +9,7 @@ speech, in the manner of TextTiling (Hearst 1997, Computational Linguistics 23(1
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -28,7 +29,9 @@ _STRONG = frozenset({"objective", "heading", "topic", "definition"})
 _OBJECTIVES_TITLE = re.compile(
     r"^\s*(?:learning |session |course )?(?:objectives?|outcomes|goals)\b|what you will learn|by the end", re.IGNORECASE
 )
-_OBJECTIVES_LEAD = re.compile(r"\b(?:by the end|after this|you will be able to|participants will|learners will)\b", re.I)
+_OBJECTIVES_LEAD = re.compile(
+    r"\b(?:by the end|after this|you will be able to|participants will|learners will)\b", re.I
+)
 #: Verbs that open learning objectives (Bloom's taxonomy, as designers write them).
 _OBJECTIVE_VERB = re.compile(
     r"^\s*(?:\d+[.)]\s*)?(?:be able to\s+)?(explain|describe|identify|apply|use|list|recogni[sz]e|choose|decide|"
@@ -38,11 +41,14 @@ _OBJECTIVE_VERB = re.compile(
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(
-    r"^(?:an?\s+|the\s+)?(?P<term>[A-Za-z][A-Za-z0-9\- ]{2,48}?)\s+(?:is|are|means|refers to)\s+(?:an?|the|one|when|how)\s",
+    r"^(?:an?\s+|the\s+)?(?P<term>[A-Za-z][A-Za-z0-9\- ]{2,48}?)\s+"
+    r"(?:is|are|means|refers to)\s+(?:an?|the|one|when|how)\s",
     re.IGNORECASE,
 )
 _TERM_COLON = re.compile(r"^(?P<term>[A-Za-z][A-Za-z0-9\- ]{2,40}?)\s*[:\u2013\u2014-]\s+(?P<rest>.{12,})$")
-_TITLE_SUFFIX = re.compile(r"\s*[:\u2013-]\s*(?:worked )?(?:example|practice|exercise|activity|recap|summary|part)\b.*$", re.I)
+_TITLE_SUFFIX = re.compile(
+    r"\s*[:\u2013-]\s*(?:worked )?(?:example|practice|exercise|activity|recap|summary|part)\b.*$", re.I
+)
 _TITLE_NOISE = re.compile(
     r"^\s*(?:(?:part|module|section|chapter|unit|step|topic)\s*\d*[:.)-]?\s*|\d+(?:\.\d+)*[.)]?\s+|"
     r"(?:scenario|case study|quick reference|checklist|exercise|activity|recap)\s*[:\u2013-]\s*|how to\s+)",
@@ -200,7 +206,12 @@ def _section_segments(outline: Outline, start_number: int) -> list[Segment]:
         content_notes = [n for n in notes if not FACILITATOR_NOTE.match(n)]
         if section.hidden:
             category, cue = Category.LEFTOVER, "hidden in the source"
-        elif offset == 0 and section.title.strip().lower() == outline.title.strip().lower():
+        elif (
+            offset == 0
+            and len(outline.sections) > 1
+            and section.title.strip().lower() == outline.title.strip().lower()
+            and sum(len(line.split()) for line in visible) <= 15  # a cover: the title and perhaps a subtitle
+        ):
             category, cue = Category.LEFTOVER, "title page"
         elif _OBJECTIVES_TITLE.search(section.title):
             category, cue = Category.LEFTOVER, "objectives (kept as evidence for concepts, not as an asset)"
@@ -265,7 +276,7 @@ def topic_boundaries(windows: Sequence[Counter[str]], *, span: int = 2, min_wind
             break
         start = gap + 1
         cuts = sorted([0, *chosen, start, len(windows)])
-        if all(b - a >= min_windows for a, b in zip(cuts, cuts[1:], strict=False)):
+        if all(b - a >= min_windows for a, b in itertools.pairwise(cuts)):
             chosen.append(start)
     return sorted(chosen)
 
@@ -273,7 +284,7 @@ def topic_boundaries(windows: Sequence[Counter[str]], *, span: int = 2, min_wind
 def _topic_title(cues: Sequence[Block], document_frequency: Counter[str], topics: int) -> str:
     words = [_stem(w) for c in cues for w in content_words(c.text)]
     raw = [w for c in cues for w in content_words(c.text)]
-    surface = {}
+    surface: dict[str, str] = {}
     for w in raw:
         surface.setdefault(_stem(w), w)
     if not words:
@@ -282,8 +293,10 @@ def _topic_title(cues: Sequence[Block], document_frequency: Counter[str], topics
     def weight(word: str) -> float:
         return math.log(1.0 + topics / max(document_frequency[word], 1))
 
-    bigrams = Counter(zip(words, words[1:], strict=False))
-    best_pair = max(bigrams.items(), key=lambda kv: (kv[1] * (weight(kv[0][0]) + weight(kv[0][1])), kv[0]), default=None)
+    bigrams = Counter(itertools.pairwise(words))
+    best_pair = max(
+        bigrams.items(), key=lambda kv: (kv[1] * (weight(kv[0][0]) + weight(kv[0][1])), kv[0]), default=None
+    )
     counts = Counter(words)
     if best_pair is not None and best_pair[1] >= 3 and best_pair[0][0] != best_pair[0][1]:
         phrase = f"{surface[best_pair[0][0]]} {surface[best_pair[0][1]]}"
@@ -293,21 +306,19 @@ def _topic_title(cues: Sequence[Block], document_frequency: Counter[str], topics
     return phrase[:1].upper() + phrase[1:]
 
 
-def _transcript_segments(
-    outline: Outline, start_number: int, window_s: float, min_topic_s: float
-) -> list[Segment]:
+def _transcript_segments(outline: Outline, start_number: int, window_s: float, min_topic_s: float) -> list[Segment]:
     cues = [b for s in outline.sections for b in s.blocks if b.kind is BlockKind.CUE]
     if not cues:
         return []
     end = max(c.end_s or 0.0 for c in cues)
     count = max(1, math.ceil(end / window_s))
     groups: list[list[Block]] = [[] for _ in range(count)]
-    for cue in cues:
-        groups[min(int((cue.start_s or 0.0) // window_s), count - 1)].append(cue)
+    for timed in cues:
+        groups[min(int((timed.start_s or 0.0) // window_s), count - 1)].append(timed)
     windows = [Counter(_stem(w) for c in group for w in content_words(c.text)) for group in groups]
     starts = topic_boundaries(windows, min_windows=max(1, math.ceil(min_topic_s / window_s)))
     cuts = [0, *starts, count]
-    topics = [[c for g in groups[a:b] for c in g] for a, b in zip(cuts, cuts[1:], strict=False)]
+    topics = [[c for g in groups[a:b] for c in g] for a, b in itertools.pairwise(cuts)]
     topics = [t for t in topics if t]
     document_frequency: Counter[str] = Counter()
     for topic in topics:
@@ -410,7 +421,7 @@ def _evidence(segments: Sequence[Segment], outlines: Sequence[Outline]) -> tuple
         if segment.category is Category.LEFTOVER:
             continue
         words = content_words(segment.text)
-        for pair in set(zip(words, words[1:], strict=False)):
+        for pair in set(itertools.pairwise(words)):
             if pair[0] != pair[1]:
                 pair_segments.setdefault(pair, []).append(segment)
     for pair, where_found in sorted(pair_segments.items()):
@@ -451,9 +462,7 @@ def _name(members: Sequence[Evidence]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _concepts(
-    segments: Sequence[Segment], evidence: Sequence[Evidence], max_concepts: int
-) -> list[ConceptCandidate]:
+def _concepts(segments: Sequence[Segment], evidence: Sequence[Evidence], max_concepts: int) -> list[ConceptCandidate]:
     teaching = [s for s in segments if s.category is not Category.LEFTOVER]
     frequency: Counter[str] = Counter()
     for segment in teaching:

@@ -32,7 +32,7 @@ def format_seconds(seconds: float) -> str:
     >>> format_seconds(3725.4)
     '1:02:05'
     """
-    whole = int(round(seconds))
+    whole = round(seconds)
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 

@@ -10,7 +10,6 @@ only when a file of their format is read.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -124,7 +123,8 @@ def read_docx(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> Outline:
         raise SourceError(f"{path}: not a readable Word document ({exc}); save it again as .docx") from None
     doc_title = _clean(document.core_properties.title or "") or path.stem
     sections: list[Section] = []
-    current_title, current_blocks, current_where = doc_title, [], Provenance(path.name, "start")
+    current_blocks: list[Block] = []
+    current_title, current_where = doc_title, Provenance(path.name, "start")
     number = 0
 
     def close() -> None:
@@ -223,7 +223,9 @@ def read_markdown(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> Outline:
             elif list_stack:
                 list_stack[-1][1] += 1
                 prefix = f"{list_stack[-1][1]}. " if list_stack[-1][0] else ""
-                blocks.append(Block(BlockKind.BULLET, prefix + content, where, level=len(list_stack) - 1, emphasis=bold))
+                blocks.append(
+                    Block(BlockKind.BULLET, prefix + content, where, level=len(list_stack) - 1, emphasis=bold)
+                )
             elif content:
                 blocks.append(Block(BlockKind.TEXT, content, where, emphasis=bold))
     if current_title or blocks:
@@ -256,7 +258,7 @@ def _html_sections(html: bytes | str, file: str, default_title: str, locator: st
         bad.drop_tree()
     page_title = _clean(" ".join(root.xpath("//title//text()"))) or default_title
     sections: list[Section] = []
-    title, blocks = "", []
+    title, blocks = "", list[Block]()
     where = Provenance(file, locator)
     heads = 0
     for element in root.iter("h1", "h2", "h3", "h4", "p", "li", "tr", "dt", "dd", "blockquote"):
@@ -312,9 +314,10 @@ def read_pdf(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> Outline:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: not a readable PDF ({exc}); export it again") from None
-    metadata_title = _clean(str((reader.metadata or {}).get("/Title", "") or ""))
+    metadata_title = _clean(str(reader.metadata.get("/Title", "") or "")) if reader.metadata else ""
     sections: list[Section] = []
-    title, blocks, where = "", [], Provenance(path.name, "page 1")
+    blocks: list[Block] = []
+    title, where = "", Provenance(path.name, "page 1")
     for number, page in enumerate(pages, start=1):
         lines = [_clean(line) for line in page.splitlines() if _clean(line)]
         for index, line in enumerate(lines):
@@ -356,10 +359,12 @@ def read_transcript(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> Outlin
     try:
         captions = webvtt.from_srt(str(path)) if path.suffix.lower() == ".srt" else webvtt.read(str(path))
     except (MalformedFileError, ValueError) as exc:
-        raise SourceError(f"{path}: not a readable {path.suffix[1:].upper()} transcript ({exc}); check its format") from None
+        raise SourceError(
+            f"{path}: not a readable {path.suffix[1:].upper()} transcript ({exc}); check its format"
+        ) from None
     cues: list[Block] = []
     speaker = "Speaker"
-    for caption in captions:
+    for caption in captions.captions:
         text = _clean(caption.text)
         if not text:
             continue
@@ -564,6 +569,6 @@ def outline_from_bytes(data: bytes, name: str, limits: SourceLimits = DEFAULT_LI
 
     with tempfile.TemporaryDirectory(prefix="workbench-convert-") as folder:
         target = Path(folder) / Path(name).name
-        with io.open(target, "wb") as handle:
+        with open(target, "wb") as handle:
             handle.write(data)
         return read_source(target, limits)

@@ -36,7 +36,12 @@ __all__ = ["DEFAULT_PLAN", "Draft", "Proposal", "draft_journey"]
 #: 19(11)); expanding gaps cover intervals from a week to a quarter. Change it with ``plan=``.
 DEFAULT_PLAN = "expanding:2,5,14,30"
 
-_ANCHOR_KIND = {"pptx": "ilt_workshop", "transcript": "vilt_session", "scorm": "elearning_module", "cmi5": "elearning_module"}
+_ANCHOR_KIND = {
+    "pptx": "ilt_workshop",
+    "transcript": "vilt_session",
+    "scorm": "elearning_module",
+    "cmi5": "elearning_module",
+}
 _LIVE_KINDS = ("ilt_workshop", "vilt_session")
 
 
@@ -264,7 +269,9 @@ def _explainers(analysis: Analysis, build: _Builder, teaching: list[Segment]) ->
 def _primer_and_recap(analysis: Analysis, build: _Builder, core_id: str, kind: str | None) -> None:
     top = sorted(analysis.concepts, key=lambda c: -c.score)[:3]
     if kind in _LIVE_KINDS:
-        objectives = tuple(str(o.provenance) for o in analysis.objectives) or tuple(str(c.evidence[0].provenance) for c in top)
+        objectives = tuple(str(o.provenance) for o in analysis.objectives) or tuple(
+            str(c.evidence[0].provenance) for c in top
+        )
         primer = Proposal(
             build.new_id("primer"),
             "pre_session_primer",
@@ -288,13 +295,27 @@ def _primer_and_recap(analysis: Analysis, build: _Builder, core_id: str, kind: s
 
 
 _SEGMENT_ASSET = {
-    Category.DECISION: ("scenario_practice", "Scenario: {title}", "a decision or case from the source becomes scenario practice"),
-    Category.REFERENCE: ("job_aid", "Quick reference: {title}", "reference material becomes a job aid in the flow of work"),
-    Category.PROCEDURE: ("job_aid", "Checklist: {title}", "a procedure becomes a step-by-step checklist used on the job"),
+    Category.DECISION: (
+        "scenario_practice",
+        "Scenario: {title}",
+        "a decision or case from the source becomes scenario practice",
+    ),
+    Category.REFERENCE: (
+        "job_aid",
+        "Quick reference: {title}",
+        "reference material becomes a job aid in the flow of work",
+    ),
+    Category.PROCEDURE: (
+        "job_aid",
+        "Checklist: {title}",
+        "a procedure becomes a step-by-step checklist used on the job",
+    ),
 }
 
 
-def _segment_assets(build: _Builder, teaching: list[Segment], concepts: dict[str, ConceptCandidate], core_id: str | None) -> None:
+def _segment_assets(
+    build: _Builder, teaching: list[Segment], concepts: dict[str, ConceptCandidate], core_id: str | None
+) -> None:
     made: dict[tuple[Category, str], int] = {}
     anchor_id = core_id or next(a.id for a in build.activities)
     scenario_number = 0
@@ -338,7 +359,9 @@ def _segment_assets(build: _Builder, teaching: list[Segment], concepts: dict[str
         made[key] = len(build.proposals) - 1
 
 
-def _reinforce(journey: Journey, build: _Builder, plan: str, concepts: dict[str, ConceptCandidate]) -> tuple[Journey, str]:
+def _reinforce(
+    journey: Journey, build: _Builder, plan: str, concepts: dict[str, ConceptCandidate]
+) -> tuple[Journey, str]:
     from workbench.plans import parse_plan
 
     reinforcement = parse_plan(plan)
@@ -383,7 +406,9 @@ def _decisions(analysis: Analysis, build: _Builder) -> list[str]:
         decisions.append("check concept(s) with thin evidence: " + ", ".join(f"{c.name} ({c.score:g})" for c in weak))
     no_definition = [c.name for c in analysis.concepts if not c.definition]
     if no_definition:
-        decisions.append("write quiz questions for " + ", ".join(no_definition) + " (no definition found in the source)")
+        decisions.append(
+            "write quiz questions for " + ", ".join(no_definition) + " (no definition found in the source)"
+        )
     notes = sum(len(s.dropped_notes) for s in analysis.segments)
     if notes:
         decisions.append(f"{notes} facilitator note(s) were dropped; check none of them held content")

@@ -42,7 +42,8 @@ class ConversionReport:
         import pandas as pd
 
         assets = self._assets_by_segment()
-        anchors = {p.activity_id for p in self.draft.proposals if not p.removable}
+        journey = self.draft.journey
+        anchors = {p.activity_id for p in self.draft.proposals if journey.is_formal(p.activity_id)}
         first_use: dict[str, str] = {}
         rows = []
         for segment in self.draft.analysis.segments:

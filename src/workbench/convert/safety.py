@@ -55,6 +55,10 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
+def _size(n: float) -> str:
+    return f"{n / _MB:.0f} MB" if n >= _MB else f"{n:.0f} bytes"
+
+
 def _refuse(path: Path | str, what: str, fix: str) -> SourceError:
     return SourceError(f"{path}: {what}; {fix}")
 
@@ -69,7 +73,7 @@ def check_file(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> int:
     if size > limits.max_file_bytes:
         raise _refuse(
             path,
-            f"refused: {size / _MB:.0f} MB is over the {limits.max_file_bytes / _MB:.0f} MB limit for one source",
+            f"refused: {_size(size)} is over the {_size(limits.max_file_bytes)} limit for one source",
             "split the source, or raise SourceLimits.max_file_bytes if you trust the file",
         )
     if size == 0:
@@ -123,8 +127,8 @@ def check_zip(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> zipfile.ZipF
             if info.file_size > limits.max_member_bytes:
                 raise _refuse(
                     path,
-                    f"refused: entry {info.filename!r} expands to {info.file_size / _MB:.0f} MB, over the "
-                    f"{limits.max_member_bytes / _MB:.0f} MB limit",
+                    f"refused: entry {info.filename!r} expands to {_size(info.file_size)}, over the "
+                    f"{_size(limits.max_member_bytes)} limit",
                     "this looks like a zip bomb; raise SourceLimits.max_member_bytes only if you trust the file",
                 )
             if info.file_size > _MB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
@@ -137,12 +141,14 @@ def check_zip(path: Path, limits: SourceLimits = DEFAULT_LIMITS) -> zipfile.ZipF
         if total > limits.max_total_bytes:
             raise _refuse(
                 path,
-                f"refused: its entries expand to {total / _MB:.0f} MB in all, over the "
-                f"{limits.max_total_bytes / _MB:.0f} MB limit",
+                f"refused: its entries expand to {_size(total)} in all, over the {_size(limits.max_total_bytes)} limit",
                 "this looks like a zip bomb; raise SourceLimits.max_total_bytes only if you trust the file",
             )
         for info in infos:
-            if info.filename.lower().endswith((".xml", ".rels", ".xsd")) or info.filename.lower() == "[content_types].xml":
+            if (
+                info.filename.lower().endswith((".xml", ".rels", ".xsd"))
+                or info.filename.lower() == "[content_types].xml"
+            ):
                 _check_xml_prolog(path, info.filename, read_member(archive, info.filename, path, limits))
     except BaseException:
         archive.close()
@@ -184,4 +190,6 @@ def parse_xml(data: bytes, path: Path | str, part: str) -> Any:
     try:
         return etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise _refuse(path, f"{part} is not well-formed XML (line {exc.lineno}: {exc.msg})", "export it again") from None
+        raise _refuse(
+            path, f"{part} is not well-formed XML (line {exc.lineno}: {exc.msg})", "export it again"
+        ) from None

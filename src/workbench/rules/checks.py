@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from workbench.model import Activity, Channel, EdgeKind, Journey, Layer, MemoryEffect, Purpose
 from workbench.convert.cues import leftover_title
+from workbench.model import Activity, Channel, EdgeKind, Journey, Layer, MemoryEffect, Purpose
 from workbench.rules._core import Issue, LintConfig, Severity, rule
 
 #: Each rule is a :class:`~workbench.rules.Rule`: call it alone as ``micro_too_long(journey)``.
@@ -682,8 +682,7 @@ def conversion_leftover(journey: Journey, config: LintConfig) -> Iterator[Issue]
         if cue is None:
             continue
         yield Issue(
-            f"{a.id!r} ('{a.title}') looks like a kept {cue} from the original session, "
-            "not a learning asset",
+            f"{a.id!r} ('{a.title}') looks like a kept {cue} from the original session, not a learning asset",
             f"remove {a.id!r}, or redesign it around one objective (a question, a decision, a key point)",
             a.id,
         )
@@ -750,7 +749,9 @@ def draft_asset(journey: Journey, config: LintConfig) -> Iterator[Issue]:
     for a in journey.activities:
         if not a.draft:
             continue
-        source = f" (from {'; '.join(a.provenance[:2])}{' ...' if len(a.provenance) > 2 else ''})" if a.provenance else ""
+        source = (
+            f" (from {'; '.join(a.provenance[:2])}{' ...' if len(a.provenance) > 2 else ''})" if a.provenance else ""
+        )
         yield Issue(
             f"{a.id!r} ('{a.title}') is an unreviewed draft{source}",
             f"review its title, duration, schedule and content, then clear the flag: "
