@@ -23,7 +23,7 @@ class ConversionReport:
     Examples
     --------
     >>> from workbench.convert import convert_text
-    >>> report = ConversionReport(convert_text("# Risk log\\n\\nA risk log is a list of risks with owners.\\n"))
+    >>> report = (convert_text("# Risk log\\n\\nA risk log is a list of risks with owners.\\n"))
     >>> report.segments_frame()[["title", "decision"]].to_dict("records")
     [{'title': 'Risk log', 'decision': 'kept'}]
     """
