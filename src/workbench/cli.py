@@ -339,7 +339,7 @@ def _cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
         write_atomic(targets[1], html)
     findings = lint(journey)
     errors = [f for f in findings if f.severity is Severity.ERROR]
-    summary = {
+    summary: dict[str, Any] = {
         "draft": str(targets[0]),
         "report": str(targets[1]) if args.report else None,
         "concepts": [c.name for c in report.draft.analysis.concepts],

@@ -31,7 +31,7 @@ CONCEPT_SLIDES = [
 
 
 def build_deck(path: Path, *, slides: int = 30, title: str = "Project management essentials") -> Path:
-    """A 30-slide ILT deck (or any size >= 14): leftovers, concepts, a table, a scenario, steps."""
+    """Build a 30-slide ILT deck (or any size >= 14): leftovers, concepts, a table, a scenario, steps."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -146,7 +146,7 @@ def build_deck(path: Path, *, slides: int = 30, title: str = "Project management
 
 
 def build_handbook(path: Path) -> Path:
-    """A process handbook: headings, a numbered procedure, a reference table, bold definitions."""
+    """Build a process handbook: headings, a numbered procedure, a reference table, bold definitions."""
     import docx
 
     document = docx.Document()
@@ -226,7 +226,7 @@ TRANSCRIPT_TOPICS = {
 
 
 def build_transcript(path: Path, *, minutes: int = 60) -> Path:
-    """A recorded VILT session: intro, two teaching topics, a scenario discussion, Q&A; three speakers."""
+    """Build a recorded VILT session: intro, two teaching topics, a scenario discussion, Q&A; three speakers."""
     plan = [("intro", 0.08), ("risk", 0.35), ("status", 0.3), ("scenario", 0.17), ("close", 0.1)]
     speakers = {
         "intro": ["Ana"],
@@ -283,7 +283,7 @@ SCO_PAGES = {
 
 
 def build_scorm12(path: Path, *, extra: dict[str, bytes] | None = None, manifest: str = MANIFEST_12) -> Path:
-    """An old SCORM 1.2 course package with four SCOs."""
+    """Build an old SCORM 1.2 course package with four SCOs."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("imsmanifest.xml", manifest)
         for name, html in SCO_PAGES.items():
@@ -294,7 +294,7 @@ def build_scorm12(path: Path, *, extra: dict[str, bytes] | None = None, manifest
 
 
 def build_pdf(path: Path) -> Path:
-    """A two-page PDF with headings and text (TrueType fonts so that the text is extractable)."""
+    """Build a two-page PDF with headings and text (TrueType fonts so that the text is extractable)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -329,7 +329,7 @@ def build_pdf(path: Path) -> Path:
 
 
 def build_html(path: Path) -> Path:
-    """A web page of an old intranet course."""
+    """Build a web page of an old intranet course."""
     path.write_text(
         "<!DOCTYPE html><html><head><title>Expense claims</title><style>p{}</style></head><body>"
         "<h1>Expense claims</h1><h2>Receipts</h2><p>A valid receipt is an itemised proof of payment with date and "

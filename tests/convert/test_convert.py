@@ -23,7 +23,8 @@ def test_deck_concepts_come_from_objectives_headings_and_definitions(legacy: dic
     charter = analysis.concepts[0]
     kinds = {e.kind for e in charter.evidence}
     assert {"objective", "heading", "definition"} <= kinds
-    assert charter.definition is not None and "scope, goals and sponsor" in charter.definition
+    assert charter.definition is not None
+    assert "scope, goals and sponsor" in charter.definition
     assert all(e.provenance.file == "workshop.pptx" for e in charter.evidence)
 
 
@@ -47,7 +48,8 @@ def test_deck_leftovers_are_dropped_with_the_cue_that_decided(legacy: dict[str, 
     assert by_title["Scenario: the sponsor adds a feature in week 3"].category is Category.DECISION
     # facilitator instructions in the notes are found and never converted
     charter = by_title["The one-page project charter"]
-    assert charter.dropped_notes and all(re.match(r"(Say|Timing|Ask)", n) for n in charter.dropped_notes)
+    assert charter.dropped_notes
+    assert all(re.match(r"(Say|Timing|Ask)", n) for n in charter.dropped_notes)
     assert not any("Say:" in line for line in charter.lines)
 
 
@@ -58,7 +60,8 @@ def test_transcript_becomes_a_few_timed_topics_with_a_scenario_discussion(legacy
     assert segments[0].category is Category.LEFTOVER  # welcome and housekeeping
     assert segments[-1].category is Category.LEFTOVER  # questions and thanks
     decisions = [s for s in segments if s.category is Category.DECISION]
-    assert len(decisions) == 1 and len(decisions[0].speakers) == 3
+    assert len(decisions) == 1
+    assert len(decisions[0].speakers) == 3
     assert (
         re.match(r"transcript|session\.vtt, 0:4\d:\d\d-0:5\d:\d\d", decisions[0].where)
         or "session.vtt, 0:4" in decisions[0].where
@@ -90,8 +93,11 @@ def test_deck_redesign_keeps_a_shorter_core_with_primer_recap_scenarios_and_job_
     core = next(a for a in journey.activities if a.kind == "ilt_workshop")
     assert core.duration_min < report.draft.analysis.source_minutes  # leftovers cut
     assert journey.days[core.id] == 0
-    assert "pre_session_primer" in kinds and "post_session_recap" in kinds
-    assert "scenario_practice" in kinds and "job_aid" in kinds and "spaced_recall_quiz" in kinds
+    assert "pre_session_primer" in kinds
+    assert "post_session_recap" in kinds
+    assert "scenario_practice" in kinds
+    assert "job_aid" in kinds
+    assert "spaced_recall_quiz" in kinds
     minutes = report.minutes()
     assert minutes["source_min"] == pytest.approx(87.0)
     assert minutes["saved_min"] == pytest.approx(minutes["source_min"] - minutes["journey_min"])
@@ -121,7 +127,8 @@ def test_report_names_every_segment_decision_and_reason(legacy: dict[str, Path])
     assert (example["decision"], example["reason"]) == ("merged", "into explainer_risk_log")
     kept_in_core = convert([legacy["deck"]]).segments_frame()
     core = kept_in_core[kept_in_core["title"] == "Risk log basics: worked example"].iloc[0]
-    assert core["decision"] == "kept" and core["reason"].startswith("in core_")
+    assert core["decision"] == "kept"
+    assert core["reason"].startswith("in core_")
     agenda = frame[frame["title"] == "Agenda"].iloc[0]
     assert (agenda["decision"], agenda["reason"]) == (
         "dropped",
@@ -130,9 +137,11 @@ def test_report_names_every_segment_decision_and_reason(legacy: dict[str, Path])
     assert report.counts() == {k: int((frame["decision"] == k).sum()) for k in ("kept", "merged", "dropped")}
     assets = report.assets_frame()
     assert set(assets["asset"]) == {a.id for a in report.draft.journey.activities}
-    assert all(assets["why"].str.len() > 10) and all(assets["from"].str.len() > 3)
+    assert all(assets["why"].str.len() > 10)
+    assert all(assets["from"].str.len() > 3)
     concepts = report.concepts_frame()
-    assert "objective:" in concepts.iloc[0]["evidence"] and "workshop.pptx, slide" in concepts.iloc[0]["evidence"]
+    assert "objective:" in concepts.iloc[0]["evidence"]
+    assert "workshop.pptx, slide" in concepts.iloc[0]["evidence"]
 
 
 def test_keep_drops_the_other_proposals(legacy: dict[str, Path]) -> None:
@@ -154,8 +163,10 @@ def test_html_report_is_self_contained_and_escapes_source_text(tmp_path: Path) -
         encoding="utf-8",
     )
     html = convert([hostile]).to_html()
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert 'src="http' not in html and "<link" not in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'src="http' not in html
+    assert "<link" not in html
     assert "Content-Security-Policy" in html
 
 

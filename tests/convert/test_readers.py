@@ -25,7 +25,8 @@ def test_deck_keeps_slide_order_titles_notes_tables_and_hidden_slides(legacy: di
     assert charter.blocks[0].emphasis == ("project charter",)  # the bold run
     table = next(s for s in outline.sections if s.title == "Risk rating thresholds")
     rows = [b.text for b in table.blocks if b.kind is BlockKind.TABLE]
-    assert rows[0] == "Rating | Likelihood | Action" and len(rows) == 4
+    assert rows[0] == "Rating | Likelihood | Action"
+    assert len(rows) == 4
     hidden = [s.title for s in outline.sections if s.hidden]
     assert hidden == ["Old template (2019)"]
     assert "1 hidden slide(s) read but not converted" in outline.notes
@@ -58,7 +59,8 @@ def test_transcript_cues_speakers_and_times(legacy: dict[str, Path]) -> None:
     assert outline.format == "transcript"
     cues = [b for s in outline.sections for b in s.blocks]
     assert {c.speaker for c in cues} == {"Ana", "Ben", "Chloe"}
-    assert cues[0].start_s == 0.0 and cues[0].text.startswith("Welcome everyone")
+    assert cues[0].start_s == 0.0
+    assert cues[0].text.startswith("Welcome everyone")
     assert cues[0].provenance.locator == "0:00:00-0:00:18"
     assert outline.source_minutes == pytest.approx(60.3, abs=0.5)
     # consecutive cues of one speaker form one turn
@@ -78,7 +80,8 @@ def test_srt_speaker_prefixes(tmp_path: Path) -> None:
 
 def test_scorm_package_items_and_page_text(legacy: dict[str, Path]) -> None:
     outline = read_source(legacy["scorm"])
-    assert outline.format == "scorm" and outline.title == "Data protection basics"
+    assert outline.format == "scorm"
+    assert outline.title == "Data protection basics"
     assert "read as SCORM 1.2" in outline.notes
     assert [s.title for s in outline.sections] == [
         "Welcome",
@@ -89,7 +92,8 @@ def test_scorm_package_items_and_page_text(legacy: dict[str, Path]) -> None:
     lawful = outline.sections[2]
     assert lawful.provenance.locator == "SCO 'i3' (sco3/index.html)"
     texts = " ".join(b.text for b in lawful.blocks)
-    assert "legal reason" in texts and "alert" not in texts  # scripts are removed, never run
+    assert "legal reason" in texts
+    assert "alert" not in texts
 
 
 def test_cmi5_package(tmp_path: Path) -> None:
@@ -110,7 +114,8 @@ def test_cmi5_package(tmp_path: Path) -> None:
             "au1/index.html", "<html><body><p>A CO2 extinguisher is the one for electrical fires.</p></body></html>"
         )
     outline = read_source(package)
-    assert outline.format == "cmi5" and outline.title == "Fire safety"
+    assert outline.format == "cmi5"
+    assert outline.title == "Fire safety"
     assert outline.sections[0].title == "Extinguisher types"
     assert "CO2 extinguisher" in outline.sections[0].blocks[0].text
 

@@ -57,7 +57,7 @@ _TITLE_NOISE = re.compile(
 
 
 def slug(text: str, *, max_length: int = 40) -> str:
-    """An id made from text: lower case, words joined by ``_``.
+    """Make an id from text: lower case, words joined by ``_``.
 
     Examples
     --------
@@ -243,7 +243,7 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 
 def topic_boundaries(windows: Sequence[Counter[str]], *, span: int = 2, min_windows: int = 2) -> list[int]:
-    """Indices ``i`` where a new topic starts at window ``i`` (TextTiling-style depth scores).
+    """Find the windows ``i`` where a new topic starts (TextTiling-style depth scores).
 
     Cohesion between the ``span`` windows before a gap and the ``span`` after it is their
     cosine similarity; a gap's depth is how far cohesion dips below the nearest peaks on both
@@ -455,7 +455,7 @@ _NAME_ORDER = ("definition", "objective", "heading", "topic", "emphasis", "repea
 
 
 def _name(members: Sequence[Evidence]) -> str:
-    """The shortest strong wording of a concept (a definition's term wins ties)."""
+    """Name a concept by its shortest strong wording (a definition's term wins ties)."""
     strong = [m for m in members if m.kind in _STRONG] or list(members)
     best = min(strong, key=lambda m: (len(content_words(m.text)), _NAME_ORDER.index(m.kind), len(m.text), m.text))
     text = re.sub(r"^(?:the|a|an)\s+", "", best.text, flags=re.IGNORECASE)

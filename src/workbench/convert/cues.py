@@ -375,7 +375,7 @@ def content_words(text: str) -> list[str]:
 
 
 def leftover_title(title: str) -> str | None:
-    """The leftover cue a title matches (``'agenda'``, ``'break'``...), or None.
+    """Return the leftover cue a title matches (``'agenda'``, ``'break'``...), or None.
 
     Examples
     --------

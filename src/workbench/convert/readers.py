@@ -518,7 +518,7 @@ _MACRO_SUFFIXES = (".pptm", ".docm", ".potm", ".dotm", ".ppsm")
 
 
 def read_source(path: str | Path, limits: SourceLimits = DEFAULT_LIMITS) -> Outline:
-    """Read one legacy source into an outline, choosing the reader by the file's suffix.
+    r"""Read one legacy source into an outline, choosing the reader by the file's suffix.
 
     Parameters
     ----------
@@ -537,7 +537,7 @@ def read_source(path: str | Path, limits: SourceLimits = DEFAULT_LIMITS) -> Outl
     --------
     >>> import pathlib, tempfile
     >>> notes = pathlib.Path(tempfile.mkdtemp()) / "notes.md"
-    >>> _ = notes.write_text("# Risk log\\n\\nEvery risk has an owner.\\n")
+    >>> _ = notes.write_text("# Risk log\n\nEvery risk has an owner.\n")
     >>> outline = read_source(notes)
     >>> outline.format, [s.title for s in outline.sections]
     ('markdown', ['Risk log'])

@@ -74,7 +74,7 @@ class Draft:
     plan: str
 
     def keep(self, activity_ids: Iterable[str]) -> Journey:
-        """The journey with only the given proposals (the core event always stays).
+        """Return the journey with only the given proposals (the core event always stays).
 
         Raises
         ------

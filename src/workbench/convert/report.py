@@ -18,12 +18,12 @@ __all__ = ["ConversionReport"]
 
 @dataclass(frozen=True)
 class ConversionReport:
-    """A draft seen as a report: per segment the decision, the concepts with evidence, the assets.
+    r"""A draft seen as a report: per segment the decision, the concepts with evidence, the assets.
 
     Examples
     --------
     >>> from workbench.convert import convert_text
-    >>> report = (convert_text("# Risk log\\n\\nA risk log is a list of risks with owners.\\n"))
+    >>> report = convert_text("# Risk log\n\nA risk log is a list of risks with owners.\n")
     >>> report.segments_frame()[["title", "decision"]].to_dict("records")
     [{'title': 'Risk log', 'decision': 'kept'}]
     """
@@ -38,7 +38,7 @@ class ConversionReport:
         return out
 
     def segments_frame(self) -> pd.DataFrame:
-        """One row per source segment: category, cue, decision (kept / merged / dropped) and why."""
+        """List every source segment: category, cue, decision (kept / merged / dropped) and why."""
         import pandas as pd
 
         assets = self._assets_by_segment()
@@ -79,7 +79,7 @@ class ConversionReport:
         return pd.DataFrame(rows, columns=list(rows[0]) if rows else ["segment"])
 
     def concepts_frame(self) -> pd.DataFrame:
-        """One row per concept: its score and evidence (kind, text, where)."""
+        """List the concepts: its score and evidence (kind, text, where)."""
         import pandas as pd
 
         rows = []
@@ -99,7 +99,7 @@ class ConversionReport:
         return pd.DataFrame(rows)
 
     def assets_frame(self) -> pd.DataFrame:
-        """One row per proposed asset: kind, layer, day, minutes, concepts, why and from where."""
+        """List the proposed assets: kind, layer, day, minutes, concepts, why and from where."""
         import pandas as pd
 
         journey = self.draft.journey
@@ -123,7 +123,7 @@ class ConversionReport:
         return pd.DataFrame(rows)
 
     def minutes(self) -> dict[str, float]:
-        """Learner minutes: the sources as delivered, the draft journey, and the difference.
+        """Compare learner minutes: the sources as delivered, the draft journey, and the difference.
 
         On-demand assets count once (their typical use); source minutes assume about
         3 minutes a slide for decks and 200 words a minute for documents.
@@ -133,12 +133,12 @@ class ConversionReport:
         return {"source_min": source, "journey_min": journey, "saved_min": round(source - journey, 1)}
 
     def counts(self) -> dict[str, int]:
-        """Segments kept, merged and dropped."""
+        """Count the segments kept, merged and dropped."""
         decisions = self.segments_frame()["decision"].value_counts()
         return {k: int(decisions.get(k, 0)) for k in ("kept", "merged", "dropped")}
 
     def to_html(self, *, title: str | None = None) -> str:
-        """The report as one self-contained HTML page (no scripts, no external files)."""
+        """Render the report as one self-contained HTML page (no scripts, no external files)."""
         context: dict[str, Any] = {
             "title": title or f"Conversion report: {self.draft.journey.title}",
             "sources": [
