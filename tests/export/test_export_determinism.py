@@ -44,9 +44,11 @@ def test_zip_members_have_fixed_order_and_timestamps(journey: Journey) -> None:
         assert infos[0].filename == first
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         pages = [f"{'au' if format == 'cmi5' else 'sco'}/{a.id}/index.html" for a in launchable_activities(journey)]
-        # then, in SCORM, the control documents the manifest references, by name
+        # then, in SCORM, the control documents the manifest references, by name; in cmi5 the
+        # vendored cmi5 client the pages run on, with its licence
         controls = sorted(scorm_control_documents()) if format == "scorm2004" else []
-        assert [i.filename for i in infos[1:]] == pages + controls
+        vendored = [f"lib/xapi-cmi5/{name}" for name in ("cmi5.umd.js", "LICENSE.md", "NOTICE")]
+        assert [i.filename for i in infos[1:]] == pages + controls + (vendored if format == "cmi5" else [])
 
 
 def test_xapi_sample_depends_on_seed(journey: Journey, options_for: Any) -> None:

@@ -33,7 +33,7 @@ from workbench.export._common import (
     require_launchable,
     zip_bytes,
 )
-from workbench.export._pages import launch_page
+from workbench.export._pages import CMI5_LIBRARY, launch_page, vendored_files
 from workbench.export._vocab import activity_type, check_activity_types
 from workbench.model import Activity, Journey, Layer
 
@@ -257,9 +257,11 @@ def to_cmi5_package(
 ) -> bytes:
     """Return a cmi5 course package: a ZIP with ``cmi5.xml`` at its root and generated launch pages.
 
-    Every AU without a ``url`` gets a self-contained HTML page at ``au/<id>/index.html`` (its
-    title and description, escaped, and a small cmi5 runtime that records completion), and its
-    AU ``url`` is that relative path. Members are stored in a fixed order with fixed
+    Every AU without a ``url`` gets an HTML page at ``au/<id>/index.html`` (its title and
+    description, escaped; its retrieval items as a quiz, or a "Mark as done" button) that runs
+    the cmi5 launch sequence with the vendored xAPI.js cmi5 client
+    (``lib/xapi-cmi5/cmi5.umd.js``, MIT, with its LICENSE and NOTICE), and its AU ``url`` is
+    that relative path. Members are stored in a fixed order with fixed
     timestamps, so the same journey gives the same bytes. Options are those of
     :func:`to_cmi5_xml` (``launch_base`` aside: a package holds its pages).
 
@@ -280,8 +282,19 @@ def to_cmi5_package(
         activity_types=activity_types,
         block_titles=block_titles,
     )
+    course = course_iri_for(journey, course_iri)
+    objectives = {c.id: (objective_iri(course, c.id), c.name) for c in journey.concepts}
     members: list[tuple[str, bytes]] = [("cmi5.xml", xml)]
     for activity in require_launchable(journey, "cmi5"):
         if not _has_own_url(activity):
-            members.append((au_launch_path(activity.id), launch_page(activity, journey.language, "cmi5")))
+            page = launch_page(
+                activity,
+                journey.language,
+                "cmi5",
+                objectives=objectives,
+                library_href="../../" + CMI5_LIBRARY,
+            )
+            members.append((au_launch_path(activity.id), page))
+    if len(members) > 1:  # generated pages run on the vendored cmi5 client, shipped with its licence
+        members += vendored_files()
     return zip_bytes(members)

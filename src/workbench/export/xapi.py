@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ from workbench.export._common import (
     check_aware,
     check_iri,
     course_iri_for,
+    objective_iri,
     resolve_cohort,
     stable_uuid,
     to_utc_text,
@@ -38,12 +39,17 @@ from workbench.export._vocab import (
     MASTERY_SCORE,
     MEETING_TYPE,
     MOVEON_CATEGORY,
+    RESPONSE_DELIMITER,
     SESSION_ID,
     VERBS,
     activity_type,
     check_activity_types,
+    choice_id,
+    item_definition,
+    item_iri,
+    objective_activity,
 )
-from workbench.model import Activity, Journey
+from workbench.model import Activity, Journey, RetrievalItem
 
 __all__ = ["sample_statements", "statement_templates", "to_xapi_statements", "to_xapi_templates"]
 
@@ -77,6 +83,34 @@ def _verbs_for(journey: Journey, activity: Activity, types: Mapping[str, str]) -
     return ["attended" if kind_type == MEETING_TYPE else "experienced"]
 
 
+def _item_templates(journey: Journey, activity: Activity, course: str) -> list[dict[str, Any]]:
+    """The ``answered`` statement shape of each retrieval item (see ``export._vocab``)."""
+    au = activity_iri(course, activity.id)
+    out = []
+    for item in activity.items:
+        concept = journey.concept(item.concept)
+        objective = objective_activity(objective_iri(course, concept.id), concept.name, journey.language)
+        out.append(
+            {
+                "item_id": item.id,
+                "concept": item.concept,
+                "verb": VERBS["answered"],
+                "object": {
+                    "objectType": "Activity",
+                    "id": item_iri(au, item.id),
+                    "definition": item_definition(item, journey.language),
+                },
+                "context": {
+                    "contextActivities": {
+                        "parent": [objective],
+                        "grouping": [{"objectType": "Activity", "id": au}],
+                    }
+                },
+            }
+        )
+    return out
+
+
 def statement_templates(
     journey: Journey,
     *,
@@ -90,7 +124,9 @@ def statement_templates(
     that apply (ADL and cmi5 vocabularies), the ``context`` (course as parent; for cmi5 AUs the
     cmi5 category and the AU id as publisher grouping), plus ``activity_id``, ``day`` and
     ``cmi5`` (whether the activity is an AU). Add ``actor``, ``timestamp``, ``id``,
-    ``registration`` and ``result`` to make a statement.
+    ``registration`` and ``result`` to make a statement. An activity with retrieval items also
+    has ``items``: per item the ``answered`` verb, the question object and its context (the
+    concept's objective as parent, the AU as grouping), the same shape the cmi5 pages send.
 
     Examples
     --------
@@ -118,6 +154,7 @@ def statement_templates(
                 "object": _activity_object(journey, activity, course, types),
                 "verbs": [VERBS[name] for name in _verbs_for(journey, activity, types)],
                 "context": context,
+                **({"items": _item_templates(journey, activity, course)} if launchable and activity.items else {}),
             }
         )
     return out
@@ -232,6 +269,7 @@ def sample_statements(
     first, last = (min(dated), max(dated)) if dated else (0.0, 0.0)
 
     rows: list[tuple[datetime, int, dict[str, Any]]] = []
+    recall_curves: dict[str, Any] = {}
     for learner in ids:
         registration = str(_uuid4(generator))
         actor = {"objectType": "Agent", "account": {"homePage": home, "name": learner}}
@@ -246,10 +284,47 @@ def sample_statements(
                 continue
             begin = cohort.local_start(day) + timedelta(minutes=int(generator.integers(0, 8 * 60)))
             seconds = max(1, round(activity.duration_min * 60 * float(generator.lognormal(0.0, 0.3))))
-            for statement in _touch(template, activity, registration, actor, begin, seconds, generator):
+            recall = _recall_on(journey, day, recall_curves, generator)
+            for statement in _touch(template, activity, registration, actor, begin, seconds, generator, recall):
                 rows.append((datetime.fromisoformat(statement["timestamp"]), len(rows), statement))
     rows.sort(key=lambda row: (row[0], row[1]))
     return [statement for _, _, statement in rows]
+
+
+#: Learners simulated for the recall that item answers follow (enough for a mean within ~0.03).
+RECALL_LEARNERS = 200
+
+
+def _recall_on(
+    journey: Journey, day: float, cache: dict[str, Any], generator: np.random.Generator
+) -> Callable[[str], float]:
+    """Probability of a right answer on ``day``, per concept: the simulated mean recall.
+
+    The journey is simulated once (FSRS-6, the default LearnerPopulation of
+    :mod:`workbench.simulate`, RECALL_LEARNERS learners, a seed drawn from the sample's rng) when
+    the first item is answered; recall is read at the start of the day, before that day's
+    touches, as :func:`workbench.simulate.simulate` reports it.
+    """
+
+    def recall(concept: str) -> float:
+        if "result" not in cache:
+            from workbench.simulate import LearnerPopulation, simulate
+
+            dated = [d for d in journey.days.values() if d is not None]
+            horizon = max(1, int(np.ceil(max(dated, default=0.0))) + 1)
+            seed = int(generator.integers(2**31))
+            cache["result"] = simulate(
+                journey,
+                population=LearnerPopulation(size=RECALL_LEARNERS),
+                horizon_days=horizon,
+                rng=seed,
+                progress=False,
+            )
+        result = cache["result"]
+        index = min(max(0, int(np.floor(day))), result.horizon_days)
+        return float(result.retention(index, concept))
+
+    return recall
 
 
 def _uuid4(generator: np.random.Generator) -> Any:
@@ -269,6 +344,7 @@ def _touch(
     begin: datetime,
     seconds: int,
     generator: np.random.Generator,
+    recall: Callable[[str], float],
 ) -> list[dict[str, Any]]:
     course_parent = template["context"]["contextActivities"]["parent"]
     object_id = template["object"]["id"]
@@ -303,7 +379,19 @@ def _touch(
         verb = template["verbs"][0]["display"]["en-US"]
         return [statement(verb, end, {"completion": True, "duration": _duration(seconds)})]
     out = [statement("initialized", begin, None)]
-    if activity.mastery_score is not None:
+    if activity.items:
+        answered, right = _answers(template, activity, registration, actor, begin, seconds, generator, recall)
+        out += answered
+        total = len(activity.items)
+        if activity.mastery_score is not None:
+            # what the pages send: passed/failed on the share of items right, then completed
+            scaled = round(right / total, 4)
+            passed = scaled >= activity.mastery_score
+            score = {"scaled": scaled, "raw": right, "min": 0, "max": total}
+            result = {"score": score, "success": passed, "duration": _duration(seconds)}
+            out.append(statement("passed" if passed else "failed", end, result))
+        out.append(statement("completed", end, {"completion": True, "duration": _duration(seconds)}))
+    elif activity.mastery_score is not None:
         scaled = float(np.clip(generator.normal(activity.mastery_score + 0.05, 0.15), 0.0, 1.0))
         raw = round(scaled * 100)
         scaled = raw / 100
@@ -315,6 +403,57 @@ def _touch(
         out.append(statement("completed", end, {"completion": True, "duration": _duration(seconds)}))
     out.append(statement("terminated", end + timedelta(seconds=5), {"duration": _duration(seconds + 5)}))
     return out
+
+
+def _wrong_response(item: RetrievalItem, generator: np.random.Generator) -> str:
+    if item.type == "free_text":
+        return "not sure"
+    wrong = [choice_id(i) for i, c in enumerate(item.choices) if not c.correct]
+    right = [choice_id(i) for i in item.correct_indices]
+    if item.type == "single_choice" or len(right) == 1:
+        return wrong[int(generator.integers(len(wrong)))] if wrong else ""
+    return RESPONSE_DELIMITER.join(right[:-1])  # one correct choice missed
+
+
+def _right_response(item: RetrievalItem) -> str:
+    if item.type == "free_text":
+        return item.accepted[0]
+    return RESPONSE_DELIMITER.join(choice_id(i) for i in item.correct_indices)
+
+
+def _answers(
+    template: Mapping[str, Any],
+    activity: Activity,
+    registration: str,
+    actor: Mapping[str, Any],
+    begin: datetime,
+    seconds: int,
+    generator: np.random.Generator,
+    recall: Callable[[str], float],
+) -> tuple[list[dict[str, Any]], int]:
+    """One ``answered`` statement per item, right with the simulated recall of its concept."""
+    session = stable_uuid(registration, template["object"]["id"], "session")
+    out, right = [], 0
+    for k, (item, shape) in enumerate(zip(activity.items, template["items"], strict=True)):
+        correct = bool(generator.random() < recall(item.concept))
+        right += correct
+        response = _right_response(item) if correct else _wrong_response(item, generator)
+        moment = begin + timedelta(seconds=seconds * (k + 1) / (len(activity.items) + 1))
+        context = copy.deepcopy(shape["context"])
+        context["registration"] = registration
+        context["extensions"] = {SESSION_ID: session}
+        out.append(
+            {
+                "id": stable_uuid(registration, shape["object"]["id"], "answered"),
+                "actor": copy.deepcopy(dict(actor)),
+                "verb": VERBS["answered"],
+                "object": copy.deepcopy(shape["object"]),
+                "result": {"response": response, "success": correct},
+                "context": context,
+                "timestamp": to_utc_text(moment),
+            }
+        )
+    return out, right
 
 
 def to_xapi_statements(
