@@ -29,8 +29,15 @@ lab: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/workbench demo
 
-## test: the whole suite (unit, property, CLI, exports with a real LRS, notebooks with nbval)
-test: $(STAMP) $(CHROMIUM)
+# The delivery tests run exported packages in scorm-again, pinned by tests/delivery/package-lock.json.
+NPM_RUNTIMES := tests/delivery/node_modules/.package-lock.json
+$(NPM_RUNTIMES): tests/delivery/package.json tests/delivery/package-lock.json
+	@command -v npm >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	else echo "npm is missing: run 'sudo apt-get install -y npm' (delivery tests need it)"; exit 1; fi; }
+	cd tests/delivery && npm ci --no-audit --no-fund
+
+## test: the whole suite (unit, property, CLI, exports with a real LRS, packages in real runtimes, notebooks)
+test: $(STAMP) $(CHROMIUM) $(NPM_RUNTIMES)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --doctest-modules \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks src/workbench
 

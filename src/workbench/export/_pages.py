@@ -209,7 +209,8 @@ _SCORM_QUIZ = (
   var status = document.getElementById("status"), leave = document.getElementById("leave");"""
     + _SCORM_FIND
     + """
-  var stamp = function () { return new Date().toISOString().slice(0, 19) + "Z"; };
+  // SCORM time: a zone designator only after fractions of a second (RTE 4.2.9.1)
+  var stamp = function () { return new Date().toISOString().slice(0, 22) + "Z"; };
   var terminate = function (exit) {
     if (finished || !api) { return; }
     finished = true;
