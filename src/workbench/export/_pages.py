@@ -360,8 +360,13 @@ _CMI5_QUIZ = (
         if (!connected || !normal) { return; }
         var scaled = Math.round(score.scaled * 10000) / 10000;
         var result = {scaled: scaled, raw: score.raw, min: score.min, max: score.max};
-        // moveOn: passed/failed against the LMS's masteryScore (when it gives one), then completed
-        return later(function () { return cmi5.moveOn({score: result, disableSendTerminated: true}); });
+        // moveOn: passed/failed against the LMS's masteryScore (when it gives one), then completed.
+        // Not the library's moveOn(): it puts the score on "completed" too, which cmi5 9.5.1 forbids.
+        var mastery = cmi5.getLaunchData().masteryScore;
+        if (typeof mastery === "number") {
+          later(function () { return scaled >= mastery ? cmi5.pass(result) : cmi5.fail(result); });
+        }
+        return later(function () { return cmi5.complete(); });
       });
     }
   });
