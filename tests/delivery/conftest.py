@@ -70,7 +70,7 @@ def serve_dir() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh page; JavaScript errors of any frame are collected in ``page.errors``."""
+    """Open a fresh page; JavaScript errors of any frame are collected in ``page.errors``."""
     context = browser.new_context()
     pg = context.new_page()
     pg.errors = []
@@ -105,7 +105,7 @@ class Lrs:
 
 @pytest.fixture(scope="session")
 def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lrs]:
-    """ralph 5.1.0 (fs backend, appending) on 127.0.0.1 for the session."""
+    """Ralph 5.1.0 (fs backend, appending) on 127.0.0.1 for the session."""
     try:
         import bcrypt
         import requests

@@ -22,5 +22,5 @@ def skip_or_fail(message: str) -> None:
 
 
 def quiz_journey() -> Journey:
-    """The retention template, its first quiz scored (mastery 0.5)."""
+    """Return the retention template, its first quiz scored (mastery 0.5)."""
     return load_template("post_training_retention").update_activity("quiz_1", mastery_score=0.5)

@@ -90,8 +90,10 @@ def check_session(
     verbs = [verb(s) for s in au]
     sessions = {s["context"]["extensions"][SESSION_ID] for s in statements}
     assert len(sessions) == 1  # every statement of the launch carries its session id
-    assert verbs[0] == "initialized" and verbs[-1] == "terminated"
-    assert Counter(verbs)["initialized"] == 1 and Counter(verbs)["terminated"] == 1
+    assert verbs[0] == "initialized"
+    assert verbs[-1] == "terminated"
+    assert Counter(verbs)["initialized"] == 1
+    assert Counter(verbs)["terminated"] == 1
     for statement in au:
         context = statement["context"]
         assert context["registration"] == registration
@@ -110,7 +112,8 @@ def check_session(
     if moveon in ("Passed", "CompletedAndPassed"):
         assert "passed" in verbs
         passed = next(s for s in au if verb(s) == "passed")
-        assert mastery is not None and passed["result"]["score"]["scaled"] >= mastery
+        assert mastery is not None
+        assert passed["result"]["score"]["scaled"] >= mastery
     assert (
         validate_xapi_statements([{k: v for k, v in s.items() if k not in ("stored", "authority")} for s in au]) == []
     )

@@ -53,7 +53,7 @@ def answer(frame: Any, number: int, *, right: bool, item: Any) -> None:
 
 
 def cmi_of(page: Any) -> dict[str, Any]:
-    """What the LMS kept at Terminate; scorm-again's JSON has ``{"0": ...}`` for arrays: made lists."""
+    """Return what the LMS kept at Terminate; scorm-again's JSON has ``{"0": ...}`` for arrays: made lists."""
     page.wait_for_function("() => window.lms.terminated > 0")
     lms = dict(page.evaluate("() => window.lms"))
     interactions = lms["cmi"]["interactions"]
@@ -80,7 +80,8 @@ def test_quiz_sco_records_interactions_score_and_success(
     lms = cmi_of(page)
     cmi = lms["cmi"]
 
-    assert lms["errors"] == [] and page.errors == []
+    assert lms["errors"] == []
+    assert page.errors == []
     assert lms["terminated"] == 1
     interactions = lms["interactions"]
     assert [i["id"] for i in interactions] == [item.id for item in quiz.items]
@@ -90,7 +91,9 @@ def test_quiz_sco_records_interactions_score_and_success(
     assert interactions[0]["learner_response"] == objective_and_pattern(interactions[0])[1] == "a"
     assert interactions[1]["learner_response"] not in ("", objective_and_pattern(interactions[1])[1])
     assert all(i["timestamp"] for i in interactions)
-    assert cmi["score"]["scaled"] == "0.5" and cmi["score"]["raw"] == "1" and cmi["score"]["max"] == "2"
+    assert cmi["score"]["scaled"] == "0.5"
+    assert cmi["score"]["raw"] == "1"
+    assert cmi["score"]["max"] == "2"
     assert cmi["success_status"] == "passed"  # 0.5 >= mastery 0.5
     assert cmi["completion_status"] == "completed"
     assert cmi["exit"] == "normal"
@@ -106,7 +109,8 @@ def test_below_mastery_fails(browser: Any, page: Any, scorm_runtime: Path, serve
     answer(frame, 2, right=False, item=quiz.items[1])
     frame.locator("#leave").click()
     cmi = cmi_of(page)["cmi"]
-    assert cmi["success_status"] == "failed" and cmi["completion_status"] == "completed"
+    assert cmi["success_status"] == "failed"
+    assert cmi["completion_status"] == "completed"
 
 
 def test_free_text_item_and_resume(
@@ -124,7 +128,8 @@ def test_free_text_item_and_resume(
     first = cmi_of(page)
     assert first["terminated"] == 1
     cmi = first["cmi"]
-    assert cmi["exit"] == "suspend" and cmi["location"] == quiz.items[1].id
+    assert cmi["exit"] == "suspend"
+    assert cmi["location"] == quiz.items[1].id
     assert cmi["completion_status"] == "incomplete"
 
     frame = launch(page, base, "quiz_2", None, previous=cmi)
@@ -135,11 +140,14 @@ def test_free_text_item_and_resume(
     frame.locator("#leave").click()
     second = cmi_of(page)
     cmi = second["cmi"]
-    assert second["terminated"] == 1 and second["errors"] == []
+    assert second["terminated"] == 1
+    assert second["errors"] == []
     interactions = second["interactions"]
     assert [i["id"] for i in interactions] == [item.id for item in quiz.items]
-    assert interactions[1]["type"] == "fill-in" and interactions[1]["result"] == "correct"
-    assert cmi["score"]["scaled"] == "1" and cmi["completion_status"] == "completed"
+    assert interactions[1]["type"] == "fill-in"
+    assert interactions[1]["result"] == "correct"
+    assert cmi["score"]["scaled"] == "1"
+    assert cmi["completion_status"] == "completed"
     assert cmi["success_status"] == "unknown"  # no mastery score: nothing to pass or fail
 
 
@@ -151,7 +159,8 @@ def test_non_quiz_sco_keeps_the_completion_page(
     frame = launch(page, serve_dir(tmp_path), "recap", None)
     frame.get_by_role("button", name="Mark as done").click()
     lms = cmi_of(page)
-    assert lms["terminated"] == 1 and lms["cmi"]["completion_status"] == "completed"
+    assert lms["terminated"] == 1
+    assert lms["cmi"]["completion_status"] == "completed"
     assert lms["interactions"] == []
 
 

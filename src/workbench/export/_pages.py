@@ -384,7 +384,7 @@ def _sha256(text: str) -> str:
 
 
 def _csp(scripts: list[str], standard: str, library: bool) -> str:
-    """A policy that runs nothing but this page's own script and style (and the cmi5 library)."""
+    """Build a policy that runs nothing but this page's own script and style (and the cmi5 library)."""
     script_src = " ".join(f"'{_sha256(s)}'" for s in scripts)
     if library:
         script_src += " 'self'"
@@ -470,7 +470,7 @@ def _item_html(item: RetrievalItem, index: int, total: int) -> list[str]:
 
 
 def cmi5_library() -> bytes:
-    """The vendored cmi5 client (``@xapi/cmi5`` UMD bundle) that cmi5 pages load."""
+    """Return the vendored cmi5 client (``@xapi/cmi5`` UMD bundle) that cmi5 pages load."""
     return resources.files("workbench.export").joinpath("vendor/xapi-cmi5/cmi5.umd.js").read_bytes()
 
 

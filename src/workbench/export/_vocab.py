@@ -169,7 +169,7 @@ def _patterns(item: RetrievalItem) -> list[str]:
 
 
 def item_definition(item: RetrievalItem, language: str) -> dict[str, Any]:
-    """xAPI activity definition of an item (a ``cmi.interaction``).
+    """XAPI activity definition of an item (a ``cmi.interaction``).
 
     Examples
     --------
@@ -195,7 +195,7 @@ def item_definition(item: RetrievalItem, language: str) -> dict[str, Any]:
 
 
 def objective_activity(objective_id: str, name: str, language: str) -> dict[str, Any]:
-    """The concept as an xAPI objective activity (a context ``parent`` of ``answered``)."""
+    """Return the concept as an xAPI objective activity (a context ``parent`` of ``answered``)."""
     return {
         "objectType": "Activity",
         "id": objective_id,
@@ -204,7 +204,7 @@ def objective_activity(objective_id: str, name: str, language: str) -> dict[str,
 
 
 def scorm_interaction(item: RetrievalItem) -> dict[str, Any]:
-    """What a SCORM 2004 SCO records for an item: ``cmi.interactions.n`` type and correct patterns.
+    """Return what a SCORM 2004 SCO records for an item: ``cmi.interactions.n`` type and correct patterns.
 
     Examples
     --------

@@ -84,7 +84,7 @@ def _verbs_for(journey: Journey, activity: Activity, types: Mapping[str, str]) -
 
 
 def _item_templates(journey: Journey, activity: Activity, course: str) -> list[dict[str, Any]]:
-    """The ``answered`` statement shape of each retrieval item (see ``export._vocab``)."""
+    """Return the ``answered`` statement shape of each retrieval item (see ``export._vocab``)."""
     au = activity_iri(course, activity.id)
     out = []
     for item in activity.items:
