@@ -1,4 +1,8 @@
-"""Test-wide settings: reproducible hypothesis runs and the shared/ folder (plots: tests/plot/conftest.py)."""
+"""Test-wide settings and fixtures (plots: tests/plot/conftest.py; helpers: tests/support/).
+
+Reproducible hypothesis runs; the shared reference folder; one headless Chromium; and, at the
+end of the run, how many tests skipped because the shared reference material was missing.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +14,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from support.env import shared_path, shared_skip_summary, skip_or_fail
+
 # Same examples on every run and machine: a property failure is reproducible, never flaky.
 settings.register_profile("workbench", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("workbench")
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def shared_dir() -> Path:
-    """``../shared`` (or ``$WORKBENCH_SHARED``): schemas, reference vectors, fixtures."""
-    return Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared")).resolve()
 
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """Return the shared reference folder; in CI its absence fails, elsewhere the test skips."""
-    folder = shared_dir()
-    if not folder.is_dir():
-        message = f"shared reference folder not found at {folder}; set WORKBENCH_SHARED to its path"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return folder
+    return shared_path()
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +36,12 @@ def browser() -> Iterator[Any]:
     """
     from browser.helpers import CHROMIUM, CHROMIUM_ARGS
 
-    def missing(reason: str) -> None:
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-        pytest.skip(reason)
-
     try:
         from playwright import sync_api
     except ImportError:
-        missing("playwright is not installed: pip install playwright==1.65.2 (never `playwright install`)")
+        skip_or_fail("playwright is not installed: pip install playwright==1.65.2 (never `playwright install`)")
     if not os.path.exists(CHROMIUM):
-        missing(f"{CHROMIUM} missing: apt-get install -y chromium")
+        skip_or_fail(f"{CHROMIUM} missing: apt-get install -y chromium")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -73,3 +61,8 @@ def clean_lrs(lrs: Any) -> Any:
     """Return the LRS with an empty store: the fs backend accepts one write per file (README, gotcha 1)."""
     (lrs.data_dir / "fs_lrs.jsonl").unlink(missing_ok=True)
     return lrs
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests skipped for missing shared reference material (none may in CI)."""
+    terminalreporter.write_line(shared_skip_summary(terminalreporter.stats.get("skipped", [])))

@@ -19,17 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from support.env import skip_or_fail
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 LRS_USER, LRS_PASSWORD = "ci", "ci-secret"
-
-
-def skip_or_fail(message: str) -> None:
-    """Skip locally, fail in CI: a missing tool must not turn CI green."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @dataclass(frozen=True)
@@ -57,11 +49,9 @@ def run_ralph() -> Iterator[Lrs]:
         import requests  # ralph imports it at start-up but does not declare it
     except ImportError as exc:
         skip_or_fail(f'ralph LRS not available ({exc}); pip install "ralph-malph[lrs]==5.1.0" requests')
-        return
     missing = [name for name in ("ralph", "uvicorn", "fastapi") if importlib.util.find_spec(name) is None]
     if missing:
         skip_or_fail(f'ralph LRS not available (no {", ".join(missing)}); pip install "ralph-malph[lrs]==5.1.0"')
-        return
     home = Path(tempfile.mkdtemp(prefix="workbench-lrs-"))
     (home / "data").mkdir()
     users = [

@@ -6,7 +6,6 @@ analytics tests).
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,18 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from support.env import SHARED_MISSING, skip_or_fail
 from workbench.model import Journey
 from workbench.templates import load_template
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
-
-
-def skip_or_fail(message: str) -> None:
-    """Skip locally, fail in CI: a missing tool must not turn CI green."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def export_options(format: str, learners: int = 3) -> dict[str, Any]:
@@ -48,7 +40,7 @@ def standards(shared: Path) -> Path:
     """``shared/standards``: reference material the tests compare shipped copies and outputs against."""
     folder = shared / "standards"
     if not (folder / "scorm2004-4ed" / "imscp_v1p1.xsd").is_file():
-        skip_or_fail(f"SCORM 2004 schemas not found under {folder}; set WORKBENCH_SHARED")
+        skip_or_fail(f"{SHARED_MISSING} SCORM 2004 schemas not found under {folder}; set WORKBENCH_SHARED")
     return folder
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from support.env import require_module
 from workbench.errors import DataError, MissingDependencyError, UnknownNameError
 from workbench.memory import (
     FSRS6,
@@ -20,6 +21,7 @@ from workbench.memory import (
 )
 
 SEED = 7
+FSRS_RS_INSTALL = "the fit extra: pip install 'workbench[fit]' (fsrs-rs-python)"
 DAYS = np.array([0.5, 1, 2, 4, 7, 14, 30, 60, 120, 240])
 #: Tolerance: |estimate - truth| <= Z * standard error. Under the asymptotic normality of
 #: the MLE a 4-SE miss has two-sided probability 6e-5, so with the fixed seed this only
@@ -106,7 +108,6 @@ def test_fit_rejects_bad_frames() -> None:
 
 
 def test_plot_imports_matplotlib_lazily() -> None:
-    pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")
@@ -195,7 +196,7 @@ def test_fit_fsrs_missing_dependency(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_fit_fsrs_returns_valid_parameters() -> None:
-    pytest.importorskip("fsrs_rs_python")
+    require_module("fsrs_rs_python", FSRS_RS_INSTALL)
     logs = _simulated_review_logs()
     params = fit_fsrs(logs)
     assert isinstance(params, FSRS6Parameters)
@@ -209,7 +210,7 @@ def test_fit_fsrs_returns_valid_parameters() -> None:
 
 
 def test_fit_fsrs_validates_logs() -> None:
-    pytest.importorskip("fsrs_rs_python")
+    require_module("fsrs_rs_python", FSRS_RS_INSTALL)
     with pytest.raises(DataError, match="missing column"):
         fit_fsrs(pd.DataFrame({"card_id": [1], "rating": [3]}))
     with pytest.raises(DataError, match="rating"):

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from support.env import require_module
 from workbench.memory import FSRS6, FSRS6Parameters
 from workbench.memory.fsrs import FSRS6_LOWER_BOUNDS, FSRS6_UPPER_BOUNDS
 
-fsrs = pytest.importorskip("fsrs", reason="py-fsrs (fsrs==6.3.2) is a test dependency")
+fsrs = require_module("fsrs", "py-fsrs is a test dependency: pip install fsrs==6.3.2")
 
 RTOL = 1e-6
 START = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)

@@ -15,6 +15,7 @@ import pytest
 
 from browser.helpers import CHROMIUM
 from report.support import small_review
+from support.env import skip_or_fail
 from workbench.cli import main
 from workbench.spec import dump
 from workbench.templates import load_template
@@ -25,16 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("REPORT_ARTIFACTS", REPO / "test-artifacts" / "report"))
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
     if not os.path.exists(CHROMIUM):
-        _missing(f"{CHROMIUM} missing: apt-get install -y chromium")
+        skip_or_fail(f"{CHROMIUM} missing: apt-get install -y chromium")
     return CHROMIUM
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from workbench.model import Activity, Concept, Journey
 from workbench.rules import Finding, LintConfig, has_errors, lint
+from workbench.templates import list_templates, load_template
 
 
 def clean_journey() -> Journey:
@@ -95,9 +96,8 @@ def test_clean_journey_has_no_findings() -> None:
 
 
 def test_shipped_templates_have_no_errors() -> None:
-    templates = pytest.importorskip("workbench.templates")
-    for name in templates.list_templates():
-        findings = lint(templates.load_template(name))
+    for name in list_templates():
+        findings = lint(load_template(name))
         assert not has_errors(findings), f"{name}: {[str(f) for f in findings if f.severity == 'error']}"
 
 

@@ -339,7 +339,6 @@ def test_timeline_png_is_deterministic(composer: JourneyComposer, fake_plotter: 
 
 
 def test_real_timeline_plot_redraws_after_an_edit() -> None:
-    pytest.importorskip("workbench.plot")
     composer = JourneyComposer("post_training_retention", graph=False)  # plotter="auto"
     before = png(composer)
     assert before.startswith(PNG)

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from support.env import require_module
 from workbench.widgets import JourneyComposer
 
-pytest.importorskip("ipycytoscape")
+require_module("ipycytoscape", "pip install ipycytoscape (a dependency of workbench)")
 
 
 @pytest.fixture
