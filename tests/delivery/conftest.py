@@ -26,7 +26,8 @@ from typing import Any
 
 import pytest
 
-from delivery.support import HERE, skip_or_fail
+from delivery.support import HERE
+from support.env import skip_or_fail
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,9 @@ it to off hid every later figure of the kernel, plain ``plt.plot`` included.
 
 from __future__ import annotations
 
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
 
 pytestmark = pytest.mark.slow
 

@@ -738,6 +738,8 @@ def retrieval_item_gap(journey: Journey, config: LintConfig) -> Iterator[Issue]:
                     a.id,
                     coverage.concept,
                 )
+
+
 @rule("WB025", "draft-asset", Severity.WARNING)
 def draft_asset(journey: Journey, config: LintConfig) -> Iterator[Issue]:
     """Asset proposed by the converter that no designer has reviewed yet.
