@@ -431,7 +431,6 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         _print_json({"file": args.file, "journey": journey.id, **result.to_dict()}, out)
         return EXIT_OK
     summary = result.summary
-    deadline = f"proficiency_day_{result.deadline_day}"
     width = max(12, *(len(label) + 2 for label in summary.index))
     out.write(
         f"{journey.title}: {args.learners} learners, seed {result.seed}, same random numbers for every plan\n"
@@ -442,14 +441,16 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     head += "".join(f"{'day ' + str(d):>8}" for d in result.days) + f"{'proficient':>11}{'+/-':>7}{'c-d/h':>8}"
     out.write(head + "\n")
     for label, row in summary.iterrows():
-        cells = "".join(f"{row[f'retention_day_{d}']:>8.3f}" for d in result.days)
+        plan = str(label)
+        cells = "".join(f"{result.retention(plan, d):>8.3f}" for d in result.days)
         out.write(
-            f"  {label!s:<{width}}{int(row['touches']):>8}{row['plan_minutes']:>9g}{row['learner_minutes']:>12.1f}"
-            f"{cells}{row[deadline]:>11.3f}{row['proficiency_se']:>7.3f}"
+            f"  {plan:<{width}}{int(row['touches']):>8}{row['plan_minutes']:>9g}{row['learner_minutes']:>12.1f}"
+            f"{cells}{result.proficiency(plan):>11.3f}{row['proficiency_se']:>7.3f}"
             f"{row['retained_concept_days_per_learner_hour']:>8.1f}\n"
         )
     out.write(
-        f"\n  best on day {result.deadline_day}: {result.best()} (c-d/h: retained concept-days per learner hour)\n"
+        f"\n  most proficient on day {result.deadline_day}: {result.highest_proficiency()} "
+        "(c-d/h: retained concept-days per learner hour)\n"
     )
     return EXIT_OK
 

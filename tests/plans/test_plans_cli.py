@@ -74,7 +74,7 @@ def test_compare_prints_the_table(spec: Path) -> None:
         assert f"  {label} " in text
     assert "day 90" in text
     assert "proficient" in text
-    assert "best on day 90" in text
+    assert "most proficient on day 90" in text
 
 
 def test_compare_json_is_deterministic_for_a_seed(spec: Path) -> None:

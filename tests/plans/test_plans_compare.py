@@ -41,7 +41,7 @@ def test_comparison_tables() -> None:
     assert summary.loc["none", "touches"] == 0
     assert summary.loc["fixed:7x4", "touches"] == 4
     assert summary.loc["fixed:7x4", "learner_minutes"] > summary.loc["none", "learner_minutes"]
-    assert result.best() in summary.index
+    assert result.highest_proficiency() in summary.index
     data = result.to_dict()
     assert data["deadline_day"] == 60
     assert len(data["plans"]) == 4

@@ -94,7 +94,7 @@ def test_without_target_the_best_compared_plan_is_named_and_no_plan_is_recommend
     assert review.optimisation is None
     assert "No target was set" in page
     assert "(recommended)" not in page
-    assert review.comparison.best() in review.verdict()[0]
+    assert review.comparison.highest_proficiency() in review.verdict()[0]
     assert check_html(page) == []
     assert len(images(page)) == len(FIGURES) - 1  # no frontier
     assert '<section id="frontier"' not in page

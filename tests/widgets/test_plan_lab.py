@@ -11,7 +11,7 @@ from workbench.plans.compare import compare
 from workbench.simulate import LearnerPopulation
 from workbench.templates import load_template
 from workbench.widgets import PlanLab, Workbench
-from workbench.widgets.plan_lab import PLAN_CONTROLS, horizon_for, pick_best
+from workbench.widgets.plan_lab import PLAN_CONTROLS, horizon_for
 
 PNG = b"\x89PNG\r\n\x1a\n"
 # compliance_follow_up as designed misses 85% on day 90, so the plans make the difference
@@ -223,15 +223,6 @@ def test_a_finding_is_dropped_when_a_setting_it_depends_on_changes(lab: PlanLab)
     empty = PlanLab(None)
     assert empty.find_cheapest() is None
     assert "has no concepts" in empty.errors["optimise"].value
-
-
-def test_pick_best_prefers_the_cheapest_plan_reaching_the_target() -> None:
-    summary = pd.DataFrame(
-        {"learner_minutes": [10.0, 12.0, 12.0, 30.0], "retention_day_30": [0.5, 0.8, 0.82, 0.95]},
-        index=pd.Index(["none", "a", "b", "c"], name="plan"),
-    )
-    assert pick_best(summary, 0.8, 30) == ("b", True)  # same minutes: the higher retention
-    assert pick_best(summary, 0.99, 30) == ("c", False)
 
 
 def test_the_app_plan_tab_shares_the_journey_and_apply_is_undoable(fake_plotter: Any) -> None:

@@ -17,6 +17,7 @@ Examples
 """
 
 from workbench.plans.adaptive import adaptive_schedule, learner_rates
+from workbench.plans.choice import PlanChoice, PlanOutcome, cheapest_reaching, reaches
 from workbench.plans.compare import PlanComparison, compare
 from workbench.plans.constraints import PlanConstraints
 from workbench.plans.generators import (
@@ -57,19 +58,23 @@ __all__ = [
     "MassedPlan",
     "NoPlan",
     "Optimisation",
+    "PlanChoice",
     "PlanComparison",
     "PlanConstraints",
+    "PlanOutcome",
     "PlanSchedule",
     "ReinforcementPlan",
     "TargetRetentionPlan",
     "adaptive_schedule",
     "backward_days",
+    "cheapest_reaching",
     "compare",
     "frontier",
     "learner_rates",
     "optimise",
     "parse_plan",
     "parse_plans",
+    "reaches",
     "sensitivity",
     "tune_deadline",
 ]

@@ -27,10 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench._columns import proficiency_column, retention_column
 from workbench._random import RandomLike
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
+from workbench.plans._checks import check_journey, check_metric, check_population, check_target
+from workbench.plans.choice import PlanChoice, PlanOutcome, cheapest_reaching
 from workbench.plans.generators import PlanSchedule, ReinforcementPlan, parse_plan
 from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, simulate
 
@@ -135,12 +138,147 @@ class PlanComparison:
     days: tuple[int, ...]
     deadline_day: int
 
-    def best(self, column: str | None = None) -> str:
-        """Label of the plan with the highest ``column`` (default: proficiency on the deadline)."""
-        key = column or f"proficiency_day_{self.deadline_day}"
-        if key not in self.summary.columns:
-            raise ParameterError(f"column: {key!r} is not in the summary ({', '.join(self.summary.columns)})")
-        return str(self.summary[key].idxmax())
+    # ---- accessors: no caller spells a column name --------------------------------------
+
+    def _check_plan(self, plan: str) -> str:
+        if plan not in self.results:
+            raise ParameterError(f"plan {plan!r} was not compared; compared: {', '.join(self.results)}")
+        return plan
+
+    def _value(self, plan: str, column: str) -> float:
+        values: dict[Any, float] = self.summary[column].astype(float).to_dict()
+        return values[self._check_plan(plan)]
+
+    def _day(self, day: int | None) -> int:
+        return self.deadline_day if day is None else int(day)
+
+    def retention(self, plan: str, day: int | None = None) -> float:
+        """Mean (importance-weighted) recall of ``plan`` on ``day`` (default: the deadline).
+
+        Examples
+        --------
+        >>> from workbench.templates import load_template
+        >>> from workbench.simulate import LearnerPopulation
+        >>> c = compare(load_template("safety_reminders"), ["none", "expanding"],
+        ...             population=LearnerPopulation(size=200), rng=1, days=(30, 60))
+        >>> c.retention("expanding", 60) > c.retention("none", 60)
+        True
+        """
+        chosen, column = self._day(day), retention_column(self._day(day))
+        if column in self.summary.columns:
+            return self._value(plan, column)
+        return float(self.results[self._check_plan(plan)].retention(chosen))
+
+    def proficiency(self, plan: str, day: int | None = None) -> float:
+        """Share of learners proficient with ``plan`` on ``day`` (default: the deadline).
+
+        Available on the deadline and on the compared days.
+        """
+        chosen, column = self._day(day), proficiency_column(self._day(day))
+        if column in self.summary.columns:
+            return self._value(plan, column)
+        return float(self.results[self._check_plan(plan)].proficiency(chosen))
+
+    def outcome(self, plan: str, day: int | None = None, metric: str = "proficiency") -> float:
+        """``proficiency`` or ``retention`` of ``plan`` on ``day`` (what a target is set on)."""
+        check_metric(metric)
+        return self.proficiency(plan, day) if metric == "proficiency" else self.retention(plan, day)
+
+    def outcomes(self, day: int | None = None, metric: str = "proficiency") -> pd.Series:
+        """:meth:`outcome` of every plan on ``day``, indexed by plan label (in comparison order)."""
+        values = [self.outcome(label, day, metric) for label in self.summary.index]
+        return pd.Series(values, index=self.summary.index, name=metric, dtype=float)
+
+    def learner_minutes(self, plan: str) -> float:
+        """Mean minutes a learner spends on the whole journey with ``plan`` (simulated)."""
+        return self._value(plan, "learner_minutes")
+
+    def plan_minutes(self, plan: str) -> float:
+        """Minutes per learner ``plan`` schedules (what it adds to the journey)."""
+        return self._value(plan, "plan_minutes")
+
+    def minutes_until(self, plan: str, day: int | None = None) -> float:
+        """Mean minutes a learner spends with ``plan`` before ``day`` (default: the deadline).
+
+        What reaching an outcome on that day costs: later touches do not count, so the figure
+        does not depend on how long the simulation runs.
+        """
+        return self.results[self._check_plan(plan)].learner_minutes_until(self._day(day))
+
+    # ---- choosing ------------------------------------------------------------------------
+
+    def cheapest_reaching(self, target: float, day: int | None = None, *, metric: str = "proficiency") -> PlanChoice:
+        """Choose the compared plan with the fewest learner minutes before ``day`` reaching ``target`` on it.
+
+        The one "best plan" rule (:func:`workbench.plans.choice.cheapest_reaching`): the plan
+        lab, the strategy review and :func:`optimise` choose with it. When no plan reaches
+        the target, the closest plan, with ``reachable=False``.
+
+        Parameters
+        ----------
+        target : float
+            Share in (0, 1].
+        day : int, optional
+            Default: the deadline day.
+        metric : {"proficiency", "retention"}
+
+        Examples
+        --------
+        >>> from workbench.templates import load_template
+        >>> from workbench.simulate import LearnerPopulation
+        >>> c = compare(load_template("safety_reminders"), ["none", "expanding", "fixed:7x4"],
+        ...             population=LearnerPopulation(size=200), rng=1, days=(60,))
+        >>> choice = c.cheapest_reaching(0.5, 60, metric="retention")
+        >>> choice.reachable, choice.label in choice.reaching
+        (True, True)
+        """
+        check_target(target)
+        chosen = self._day(day)
+        outcomes = self.outcomes(chosen, metric).to_dict()
+        return cheapest_reaching(
+            (PlanOutcome(str(p), self.minutes_until(str(p), chosen), float(v)) for p, v in outcomes.items()),
+            float(target),
+            day=chosen,
+            metric=metric,
+        )
+
+    def highest_proficiency(self, day: int | None = None) -> str:
+        """Label of the plan leaving the most learners proficient on ``day`` (default: the deadline).
+
+        A different question from :meth:`cheapest_reaching`: it ignores learner time.
+        """
+        return str(self.outcomes(day, "proficiency").idxmax())
+
+    @classmethod
+    def concat(cls, parts: Sequence[PlanComparison]) -> PlanComparison:
+        """One comparison of the plans of several comparisons run with the same seed and days.
+
+        Raises
+        ------
+        ParameterError
+            No parts, parts with different seeds, days or deadlines, or a plan in two parts.
+        """
+        if not parts:
+            raise ParameterError("parts: give at least one comparison")
+        first = parts[0]
+        for part in parts[1:]:
+            if (part.days, part.deadline_day, str(part.seed)) != (first.days, first.deadline_day, str(first.seed)):
+                raise ParameterError(
+                    "parts: comparisons differ in seed, days or deadline; compare them with the same settings"
+                )
+        labels = [label for part in parts for label in part.results]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise ParameterError(f"parts: {', '.join(twice)} compared in more than one part")
+        return cls(
+            frame=pd.concat([p.frame for p in parts], ignore_index=True),
+            summary=pd.concat([p.summary for p in parts]),
+            results={k: v for p in parts for k, v in p.results.items()},
+            schedules={k: v for p in parts for k, v in p.schedules.items()},
+            seed=first.seed,
+            days=first.days,
+            deadline_day=first.deadline_day,
+        )
 
     def plot(self, ax: Any = None, concept: str = "__all__", **kwargs: Any) -> Any:
         """One retention curve per plan (see :func:`workbench.plot.plot_retention_comparison`)."""
@@ -153,11 +291,16 @@ class PlanComparison:
         """Retention on ``day`` (default: the deadline) against learner minutes, one bar per plan."""
         from workbench.plot import plot_plan_comparison
 
-        chosen = self.deadline_day if day is None else day
-        column = f"retention_day_{chosen}"
-        if column not in self.summary.columns:
+        chosen = self._day(day)
+        if retention_column(chosen) not in self.summary.columns:
             raise ParameterError(f"day: {chosen} is not among the compared days {list(self.days)}")
-        table = self.summary.reset_index()[["plan", "learner_minutes", column]].rename(columns={column: "retention"})
+        table = pd.DataFrame(
+            {
+                "plan": list(self.summary.index),
+                "learner_minutes": self.summary["learner_minutes"].to_numpy(),
+                "retention": self.outcomes(chosen, "retention").to_numpy(),
+            }
+        )
         return plot_plan_comparison(table, ax=ax, day=chosen, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
@@ -216,8 +359,7 @@ def compare(
     -------
     PlanComparison
     """
-    if not isinstance(journey, Journey):
-        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    check_journey(journey)
     chosen_days = sorted({int(d) for d in days})
     if not chosen_days or chosen_days[0] < 0:
         raise ParameterError(f"days: give days from 0 on, e.g. (7, 30, 90) (got {tuple(days)!r})")
@@ -232,7 +374,7 @@ def compare(
         )
     items = _labelled(plans)
     seed = fixed_seed(rng)
-    population = population or LearnerPopulation()
+    population = check_population(population)
     results: dict[str, SimulationResult] = {}
     schedules: dict[str, PlanSchedule] = {}
     curves = []
@@ -265,8 +407,8 @@ def compare(
             "learner_minutes": result.learner_minutes,
         }
         for day in chosen_days:
-            row[f"retention_day_{day}"] = result.retention(day)
-        row[f"proficiency_day_{deadline}"] = proficiency
+            row[retention_column(day)] = result.retention(day)
+        row[proficiency_column(deadline)] = proficiency
         row["proficiency_se"] = math.sqrt(proficiency * (1 - proficiency) / result.n_learners)
         row["retained_concept_days_per_learner_hour"] = result.retained_concept_days_per_learner_hour
         rows.append(row)

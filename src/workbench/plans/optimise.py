@@ -20,6 +20,7 @@ Search (kept to about 25 simulations, each with ``horizon_days = on_day + 1``):
 3. the winning deadline plan is refined: other backward spacings (ratio 1.5 and 3) at its
    number of touches and one touch fewer;
 4. among the plans that reach the target (within the budget), the least mean learner minutes
+   before ``on_day`` (:func:`workbench.plans.choice.cheapest_reaching`, the rule every chooser uses)
    win. If none does, the plan with the best outcome is returned with ``reachable=False``
    and the reason.
 """
@@ -37,7 +38,9 @@ from workbench._random import RandomLike
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
+from workbench.plans._checks import check_journey, check_metric, check_on_day, check_population, check_target
 from workbench.plans._context import JourneyContext
+from workbench.plans.choice import METRICS, PlanOutcome, cheapest_reaching, reaches
 from workbench.plans.compare import apply_schedule, as_plan, fixed_seed
 from workbench.plans.constraints import PlanConstraints
 from workbench.plans.generators import (
@@ -57,8 +60,6 @@ __all__ = ["FAMILIES", "METRICS", "SCENARIOS", "Optimisation", "frontier", "opti
 
 #: Plan families :func:`optimise` searches, in this order.
 FAMILIES = ("deadline", "fixed", "expanding", "target")
-#: Outcomes a target may be set on.
-METRICS = ("proficiency", "retention")
 TARGET_LEVELS = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 EXPANDING_GAPS = (*DEFAULT_GAPS, 90.0, 120.0, 180.0, 240.0, 300.0, 365.0)
 REFINE_RATIOS = (1.5, 3.0)
@@ -133,6 +134,7 @@ class _Evaluator:
             "retention": retention,
             "achieved": proficiency if self.metric == "proficiency" else retention,
             "n_learners": result.n_learners,
+            "minutes_until": result.learner_minutes_until(self.on_day),
         }
         self.rows.append(row)
         self.cache[label] = row
@@ -208,11 +210,8 @@ class Optimisation:
 
 
 def _check_common(on_day: int, population: LearnerPopulation | None) -> LearnerPopulation:
-    if not isinstance(on_day, int) or isinstance(on_day, bool) or not 1 <= on_day <= 3600:
-        raise ParameterError(f"on_day: must be a whole day from 1 to 3600 (got {on_day!r})")
-    if population is not None and not isinstance(population, LearnerPopulation):
-        raise ParameterError(f"population: expected a LearnerPopulation, got {type(population).__name__}")
-    return population or LearnerPopulation()
+    check_on_day(on_day)
+    return check_population(population)
 
 
 def _ladders(
@@ -272,6 +271,7 @@ def optimise(
     max_simulations: int = 30,
     effects: TouchEffects | None = None,
     profile: Any = None,
+    also: Sequence[ReinforcementPlan | str] = (),
 ) -> Optimisation:
     """Return the least learner time that reaches ``target`` on ``on_day`` (or the best plan within a budget).
 
@@ -311,6 +311,11 @@ def optimise(
     profile : str, MemoryProfile or Calibration, optional
         How learners remember (default: the default memory profile; see
         :mod:`workbench.simulate.profiles`).
+    also : sequence of plans or plan strings
+        Plans weighed besides the search, whatever ``max_simulations`` (e.g. the plans a
+        strategy review compares), so the plan chosen is never costlier than one of them
+        that reaches the target. Taken as given: ``constraints``, ``kind`` and ``concepts``
+        do not apply to them.
 
     Returns
     -------
@@ -325,13 +330,10 @@ def optimise(
     >>> best.reachable, best.achieved >= 0.85
     (True, True)
     """
-    if not isinstance(journey, Journey):
-        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    check_journey(journey)
     population = _check_common(on_day, population)
-    if not isinstance(target, int | float) or isinstance(target, bool) or not 0.0 < float(target) <= 1.0:
-        raise ParameterError(f"target: must be a share in (0, 1], e.g. 0.8 (got {target!r})")
-    if metric not in METRICS:
-        raise ParameterError(f"metric: must be one of {', '.join(METRICS)} (got {metric!r})")
+    goal = check_target(target)
+    check_metric(metric)
     if budget_min is not None and (not isinstance(budget_min, int | float) or not budget_min > 0):
         raise ParameterError(f"budget_min: must be a positive number of minutes per learner (got {budget_min!r})")
     unknown = [f for f in families if f not in FAMILIES]
@@ -356,14 +358,23 @@ def optimise(
         horizon=on_day + 1,
         profile=profile,
     )
-    goal = float(target)
     context = JourneyContext.of(journey)
     taught = context.taught(concepts)
     late = [c.id for c in taught if c.anchor_day is not None and c.anchor_day >= on_day - 1]
     untaught = [c.id for c in journey.concepts if not context.concepts[c.id].taught]
 
     def meets(row: Mapping[str, Any]) -> bool:
-        return bool(row["achieved"] >= goal)
+        return reaches(row["achieved"], goal)
+
+    def choose(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+        """Pick a row by the one "best plan" rule (cheapest reaching the goal, else the closest)."""
+        choice = cheapest_reaching(
+            (PlanOutcome(r["label"], r["minutes_until"], r["achieved"]) for r in rows),
+            goal,
+            day=on_day,
+            metric=metric,
+        )
+        return next(r for r in rows if r["label"] == choice.label)
 
     def affordable(row: Mapping[str, Any]) -> bool:
         return budget is None or row["plan_minutes"] <= budget + 1e-9
@@ -409,8 +420,7 @@ def optimise(
         # ---- refinement: the deadline plan's backward spacing -------------------------
         winners = [r for r in evaluate.rows if meets(r) and affordable(r) and r["family"] == "deadline"]
         if winners:
-            best = min(winners, key=lambda r: (r["learner_minutes"], -r["achieved"]))
-            plan = evaluate.plans[best["label"]]
+            plan = evaluate.plans[choose(winners)["label"]]
             assert isinstance(plan, DeadlinePlan)
             for count in (plan.touches, plan.touches - 1):
                 for ratio in REFINE_RATIOS:
@@ -421,15 +431,19 @@ def optimise(
                     if schedule.activities and (budget is None or schedule.minutes <= budget + 1e-9):
                         evaluate(variant, "deadline", schedule)
 
+    searched = list(evaluate.rows)  # what the search found, before the plans given to weigh
+    for extra in map(as_plan, also):
+        evaluate(extra, extra.family)
+
     frame = pd.DataFrame(evaluate.rows)
-    frame["meets_target"] = frame["achieved"] >= goal
+    frame["meets_target"] = [reaches(value, goal) for value in frame["achieved"]]
     frame["within_budget"] = True if budget is None else frame["plan_minutes"] <= budget + 1e-9
     candidates = frame[CANDIDATE_COLUMNS].reset_index(drop=True)
     feasible = [r for r in evaluate.rows if meets(r) and affordable(r)]
     what = _metric_text(metric, threshold)
-    if feasible:
-        chosen = min(feasible, key=lambda r: (r["learner_minutes"], -r["achieved"]))
-        reachable = True
+    chosen = choose([r for r in evaluate.rows if affordable(r)])
+    reachable = meets(chosen)
+    if reachable:
         if chosen["family"] == "none":
             reason = (
                 f"the journey as designed already reaches {chosen['achieved']:.3f} {what} on day {on_day} "
@@ -443,10 +457,7 @@ def optimise(
                 f"the target, out of {evaluate.simulations} simulated"
             )
     else:
-        affordable_rows = [r for r in evaluate.rows if affordable(r)]
-        chosen = max(affordable_rows, key=lambda r: (r["achieved"], -r["learner_minutes"]))
-        reachable = False
-        strongest = max(evaluate.rows, key=lambda r: r["achieved"])
+        strongest = max(searched, key=lambda r: r["achieved"])
         if budget is not None:
             reason = (
                 f"within the budget of {budget:g} min per learner, the best plan ({chosen['label']}, "

@@ -269,9 +269,6 @@ class StrategyReview:
         records: dict[Any, dict[Any, Any]] = self.comparison.summary.to_dict(orient="index")
         return {str(k): float(v) for k, v in records[label].items()}
 
-    def _summary_value(self, label: str, column: str) -> float:
-        return self._row(label)[column]
-
     def _target_text(self) -> str:
         if self.target is None:
             return ""
@@ -299,19 +296,19 @@ class StrategyReview:
             "findings": counts,
             "on_day": day,
             "baseline": base,
-            "baseline_retention": self._summary_value(base, f"retention_day_{day}"),
-            "baseline_proficiency": self._summary_value(base, f"proficiency_day_{day}"),
-            "best_plan": self.comparison.best(),
+            "baseline_retention": self.comparison.retention(base, day),
+            "baseline_proficiency": self.comparison.proficiency(base, day),
+            "highest_proficiency_plan": self.comparison.highest_proficiency(day),
             "recommended": self.recommended,
             "target": self.target,
             "metric": self.metric,
             "reachable": None if self.optimisation is None else bool(self.optimisation.reachable),
         }
         if self.recommended is not None:
-            figures["recommended_retention"] = self._summary_value(self.recommended, f"retention_day_{day}")
-            figures["recommended_proficiency"] = self._summary_value(self.recommended, f"proficiency_day_{day}")
-            figures["recommended_added_minutes"] = self._summary_value(self.recommended, "plan_minutes")
-            figures["recommended_learner_minutes"] = self._summary_value(self.recommended, "learner_minutes")
+            figures["recommended_retention"] = self.comparison.retention(self.recommended, day)
+            figures["recommended_proficiency"] = self.comparison.proficiency(self.recommended, day)
+            figures["recommended_added_minutes"] = self.comparison.plan_minutes(self.recommended)
+            figures["recommended_learner_minutes"] = self.comparison.learner_minutes(self.recommended)
         return figures
 
     def verdict(self) -> tuple[str, str]:
@@ -320,11 +317,11 @@ class StrategyReview:
         errors = figures["findings"]["error"]
         fix = f" Fix the {errors} design error(s) below before launch." if errors else ""
         if self.optimisation is None:
-            best = figures["best_plan"]
-            proficient = self._summary_value(best, f"proficiency_day_{self.on_day}")
+            best = figures["highest_proficiency_plan"]
+            proficient = self.comparison.proficiency(best, self.on_day)
             text = (
                 f"Of the plans compared, {best} leaves the most learners proficient on day {self.on_day} "
-                f"({proficient:.0%}, {self._summary_value(best, 'plan_minutes'):g} added minutes per learner). "
+                f"({proficient:.0%}, {self.comparison.plan_minutes(best):g} added minutes per learner). "
                 "Set a target (--target, --on-day) to have workbench choose the least learner time that reaches it."
             )
             return text + fix, "bad" if errors else "ok"
@@ -435,13 +432,15 @@ class StrategyReview:
 
     def plans_table(self) -> Table:
         """Return the compared plans: what each adds, learner time, retention and proficiency."""
+        from workbench.plans.choice import reaches
+
         day = self.on_day
         rows = []
         classes = []
         notes: list[str] = []
         for label, plan in self.plans.items():
             row = self._row(label)
-            proficient = float(row[f"proficiency_day_{day}"])
+            proficient = self.comparison.proficiency(label, day)
             mark = " (recommended)" if label == self.recommended else ""
             notes.append(describe_plan(plan))
             rows.append(
@@ -450,14 +449,12 @@ class StrategyReview:
                     str(int(row["touches"])),
                     _num(float(row["plan_minutes"])),
                     _num(float(row["learner_minutes"])),
-                    *(_pct(float(row[f"retention_day_{d}"])) for d in self.days),
+                    *(_pct(self.comparison.retention(label, d)) for d in self.days),
                     f"{proficient:.0%} ± {100 * float(row['proficiency_se']):.0f}",
                     _num(float(row["retained_concept_days_per_learner_hour"]), 0),
                 )
             )
-            meets = self.target is not None and (
-                (proficient if self.metric == "proficiency" else float(row[f"retention_day_{day}"])) >= self.target
-            )
+            meets = self.target is not None and reaches(self.comparison.outcome(label, day, self.metric), self.target)
             classes.append(" ".join(c for c in ("recommended" if mark else "", "meets" if meets else "") if c))
         return Table(
             headers=(
@@ -639,14 +636,13 @@ class StrategyReview:
                 lambda ax: plot_retention_comparison(results, ax=ax, target=target, deadline_day=day), (12.0, 5.8)
             )
         if name == "plans":
-            summary = self.comparison.summary.loc[list(self.plans)]
             import pandas as pd
 
             frame = pd.DataFrame(
                 {
                     "plan": list(self.plans),
-                    "learner_minutes": [round(float(v), 1) for v in summary["learner_minutes"]],
-                    "retention": summary[f"retention_day_{day}"].to_numpy(dtype=float),
+                    "learner_minutes": [round(self.comparison.learner_minutes(p), 1) for p in self.plans],
+                    "retention": [self.comparison.retention(p, day) for p in self.plans],
                 }
             )
             height = max(4.3, 1.9 + 0.62 * len(frame))  # the y label needs about 4 inches
@@ -681,13 +677,13 @@ class StrategyReview:
         if name == "minutes":
             return "Bar chart of learner minutes per week, formal events and micro assets stacked."
         if name == "retention":
-            parts = ", ".join(f"{p} {_pct(self._summary_value(p, f'retention_day_{day}'))}" for p in self.plans)
+            parts = ", ".join(f"{p} {_pct(self.comparison.retention(p, day))}" for p in self.plans)
             horizon = self.comparison.results[self.baseline].horizon_days
             return f"Mean recall over days 0 to {horizon} by plan; on day {day}: {parts}."
         if name == "plans":
             parts = "; ".join(
-                f"{p}: {_pct(self._summary_value(p, f'retention_day_{day}'))}, "
-                f"{_num(self._summary_value(p, 'learner_minutes'))} learner minutes"
+                f"{p}: {_pct(self.comparison.retention(p, day))}, "
+                f"{_num(self.comparison.learner_minutes(p))} learner minutes"
                 for p in self.plans
             )
             return f"Bars of recall on day {day} by plan: {parts}."
@@ -729,17 +725,16 @@ class StrategyReview:
 
     def _plans_text(self) -> str:
         day = self.on_day
-        rows = {label: self._row(label) for label in self.plans}
         table = Table(
             headers=("plan", "touches", "+min", *(f"day {d}" for d in self.days), f"proficient d{day}"),
             numeric=(False, True, True, *(True for _ in self.days), True),
             rows=tuple(
                 (
                     label,
-                    str(int(rows[label]["touches"])),
-                    _num(rows[label]["plan_minutes"]),
-                    *(f"{rows[label][f'retention_day_{d}']:.3f}" for d in self.days),
-                    f"{rows[label][f'proficiency_day_{day}']:.3f}",
+                    str(int(self._row(label)["touches"])),
+                    _num(self.comparison.plan_minutes(label)),
+                    *(f"{self.comparison.retention(label, d):.3f}" for d in self.days),
+                    f"{self.comparison.proficiency(label, day):.3f}",
                 )
                 for label in self.plans
             ),
@@ -827,19 +822,15 @@ def review_journey(
     """
     from workbench.plans import compare, optimise
     from workbench.plans import frontier as trace_frontier
+    from workbench.plans._checks import check_journey, check_on_day, check_population, check_target
     from workbench.plans.compare import fixed_seed
     from workbench.rules import lint
-    from workbench.simulate import LearnerPopulation
 
-    if not isinstance(journey, Journey):
-        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
-    if not isinstance(on_day, int) or isinstance(on_day, bool) or not 1 <= on_day <= 3600:
-        raise ParameterError(f"on_day: must be a whole day from 1 to 3600 (got {on_day!r})")
-    if target is not None and (
-        not isinstance(target, int | float) or isinstance(target, bool) or not 0.0 < float(target) <= 1.0
-    ):
-        raise ParameterError(f"target: must be a share in (0, 1], e.g. 0.8 (got {target!r})")
-    population = population or LearnerPopulation()
+    check_journey(journey)
+    check_on_day(on_day)
+    if target is not None:
+        check_target(target)
+    population = check_population(population)
     seed = fixed_seed(rng)
     model_name = model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__))
     chosen = _plan_list(plans, on_day)
@@ -861,6 +852,7 @@ def review_journey(
             rng=seed,
             metric=metric,
             threshold=threshold,
+            also=list(labelled.values()),  # so the plan chosen is never costlier than a compared one reaching it
         )
         recommended = optimisation.plan.label
         if recommended not in labelled:

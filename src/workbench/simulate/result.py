@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench._columns import retention_column
 from workbench.errors import ParameterError
 
 __all__ = ["QUANTILE_LEVELS", "SimulationResult", "TouchRecord"]
@@ -247,6 +248,14 @@ class SimulationResult:
         """Mean minutes a learner spent on the journey."""
         return float(self.learner_minutes_each.mean())
 
+    def learner_minutes_until(self, day: float) -> float:
+        """Mean minutes a learner spent on touches before ``day``: what an outcome on that day cost.
+
+        Recall on a day is measured before that day's touches, so they do not count; neither
+        does anything later, however long the simulation runs.
+        """
+        return float(sum(t.minutes for t in self.touches if t.day < day) / max(self.n_learners, 1))
+
     @property
     def retained_concept_days_per_learner_hour(self) -> float:
         """Concept-days of recall (sum over concepts of the area under each curve) per hour spent."""
@@ -328,7 +337,7 @@ class SimulationResult:
         key_days = sorted({d for d in days if d <= self.horizon_days} | {self.horizon_days})
         per_concept = {
             concept: {
-                **{f"retention_day_{d}": round(self.retention(d, concept), 6) for d in key_days},
+                **{retention_column(d): round(self.retention(d, concept), 6) for d in key_days},
                 "proficiency_rate": round(self.proficiency(self.horizon_days, concept=concept), 6),
                 "auc_concept_days": round(self.auc(concept), 4),
             }

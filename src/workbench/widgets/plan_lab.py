@@ -29,6 +29,7 @@ from workbench.plans import (
     optimise,
     parse_plan,
 )
+from workbench.plans.choice import reaches
 from workbench.simulate import Engagement, LearnerPopulation, SimulationResult
 from workbench.widgets._common import (
     STYLE,
@@ -42,7 +43,7 @@ from workbench.widgets._common import (
     styled,
 )
 
-__all__ = ["MAX_PLANS", "PLAN_CHOICES", "PLAN_CONTROLS", "PlanLab", "horizon_for", "pick_best"]
+__all__ = ["MAX_PLANS", "PLAN_CHOICES", "PLAN_CONTROLS", "PlanLab", "horizon_for"]
 
 #: Families offered in the plan list; fixed, target and deadline take their parameter from a slider.
 PLAN_CHOICES: tuple[str, ...] = ("none", "massed", "fixed", "expanding", "target", "deadline")
@@ -96,29 +97,6 @@ def horizon_for(deadline_day: int) -> int:
     (120, 230)
     """
     return max(int(deadline_day) + AFTER_DEADLINE, MIN_HORIZON)
-
-
-def pick_best(summary: pd.DataFrame, target: float, day: int) -> tuple[str, bool]:
-    """Return the plan to recommend: the cheapest reaching ``target`` retention on ``day``.
-
-    Cheapest means fewest learner minutes (ties: higher retention). When no plan reaches
-    the target, the plan with the highest retention that day, flagged with False.
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"learner_minutes": [10.0, 14.0, 20.0], "retention_day_90": [0.6, 0.86, 0.9]},
-    ...                  index=pd.Index(["none", "fixed:7x4", "expanding"], name="plan"))
-    >>> pick_best(s, 0.85, 90)
-    ('fixed:7x4', True)
-    >>> pick_best(s, 0.95, 90)
-    ('expanding', False)
-    """
-    column = f"retention_day_{day}"
-    meeting = summary[summary[column] >= target - 1e-12]
-    if not meeting.empty:
-        ordered = meeting.assign(_neg=-meeting[column]).sort_values(["learner_minutes", "_neg"], kind="stable")
-        return str(ordered.index[0]), True
-    return str(summary[column].idxmax()), False
 
 
 def _split_plans(text: str) -> list[str]:
@@ -245,6 +223,7 @@ class PlanLab(widgets.VBox):
         self.learners = int(learners)
         self.model = model
         self.summary = pd.DataFrame()
+        self.comparison: PlanComparison | None = None
         self.results: dict[str, SimulationResult] = {}
         self._active = bool(active)
         self._stale = True
@@ -697,6 +676,7 @@ class PlanLab(widgets.VBox):
                 "add concepts and the activities that cover them in the Compose tab"
             ]
             self.table.value, self.plot.value, self.results, self.summary = "", b"", {}, pd.DataFrame()
+            self.comparison = None
             self._plans = {}
             self._loading = True
             try:
@@ -723,19 +703,22 @@ class PlanLab(widgets.VBox):
             self.status.value = f"nothing simulated: fix {fix}"
             return
         self._plans = {label: plans[label] for label in comparisons}
-        self.results = {label: comp.results[label] for label, comp in comparisons.items()}
-        summary = pd.concat([comp.summary for comp in comparisons.values()])
-        column = f"retention_day_{self.deadline_day}"
-        summary["meets_target"] = summary[column] >= self.target - 1e-12
+        comparison = PlanComparison.concat(list(comparisons.values()))
+        self.comparison = comparison
+        self.results = dict(comparison.results)
+        outcomes = comparison.outcomes(self.deadline_day, "retention")
+        summary = comparison.summary.copy()
+        summary["meets_target"] = [reaches(value, self.target) for value in outcomes]
         self.summary = summary
-        best, meets = pick_best(summary, self.target, self.deadline_day)
-        self._show_table(best)
+        choice = comparison.cheapest_reaching(self.target, self.deadline_day, metric="retention")
+        best = choice.label
+        self._show_table(comparison, best)
         self._show_plot()
         self._show_choices(best)
-        retention = float(summary[column].to_dict()[best])
-        verdict = "" if meets else " (below target)"
+        retention = choice.achieved
+        verdict = "" if choice.reachable else " (below target)"
         notes = [self._message] if self._message else []
-        spread = float(summary[column].max() - summary[column].min()) if len(summary) > 1 else 1.0
+        spread = float(outcomes.max() - outcomes.min()) if len(outcomes) > 1 else 1.0
         if spread < ALIKE and self.controls["baseline"].value == "designed":
             notes.append(
                 "the plans look alike: the journey's own reinforcement already does the work; "
@@ -759,21 +742,22 @@ class PlanLab(widgets.VBox):
             for name in ("baseline", "target", "deadline", "budget", "variation", "required", "optional", "seed")
         )
 
-    def _show_table(self, best: str) -> None:
+    def _show_table(self, comparison: PlanComparison, best: str) -> None:
         found = self._cheapest[0] if self._cheapest is not None else None
         day = self.deadline_day
         days = sorted({*REPORT_DAYS, day})
         s = self.summary
         rows = []
         for label, r in s.iterrows():
+            plan = str(label)
             rows.append(
                 (
-                    f"{label}{' (found)' if label == found else ''}{' ★' if label == best else ''}",
+                    f"{plan}{' (found)' if plan == found else ''}{' ★' if plan == best else ''}",
                     int(r["touches"]),
                     f"{r['plan_minutes']:.0f}",
                     f"{r['learner_minutes']:.1f}",
-                    *[_pct(r[f"retention_day_{d}"]) for d in days],
-                    _pct(r[f"proficiency_day_{day}"]),
+                    *[_pct(comparison.retention(plan, d)) for d in days],
+                    _pct(comparison.proficiency(plan, day)),
                     "yes" if r["meets_target"] else "no",
                 )
             )
@@ -894,6 +878,7 @@ class PlanLab(widgets.VBox):
                 rng=seed,
                 metric="retention",
                 constraints=PlanConstraints(max_minutes_per_week=float(budget)) if budget > 0 else None,
+                also=list(self._plans.values()),  # never costlier than a plan shown that reaches the target
             )
         except WorkbenchError as exc:
             self.best.value = ""
