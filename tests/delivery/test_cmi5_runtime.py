@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from delivery.cmi5_lms import SESSION_ID, XAPI, Cmi5Lms
 from delivery.support import quiz_journey
+from workbench.analytics import statements_frame
 from workbench.export import export
 from workbench.export._common import course_iri_for, objective_iri
 from workbench.export._vocab import CMI5_CATEGORY, item_iri
@@ -148,6 +149,10 @@ def test_every_au_runs_and_follows_cmi5(page: Any, lms: Cmi5Lms) -> None:
     assert answered[0]["result"]["response"] == "a"
     passed = next(s for s in statements if verb(s) == "passed" and s["object"]["id"] == au_id)
     assert passed["result"]["score"]["scaled"] == 0.5
+    # the analytics ingestion reads the whole run, LMS and AU statements, without a reject
+    ingested = statements_frame(statements)
+    assert dict(ingested.rejected) == {}
+    assert ingested.kept == len(statements)
     # the learner has no cmi5LearnerPreferences document: 404 is the LRS's right answer
     assert [e for e in page.errors if "/xapi/agents/profile" not in e] == []
 
