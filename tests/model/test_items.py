@@ -8,8 +8,9 @@ import pytest
 
 from workbench.errors import JourneyError
 from workbench.model import Activity, RetrievalItem
+from workbench.rules import lint
 from workbench.spec import dumps, json_schema, loads
-from workbench.templates import load_template
+from workbench.templates import list_templates, load_template
 
 
 def choice_item(**fields: Any) -> dict[str, Any]:
@@ -98,3 +99,14 @@ def test_json_schema_documents_items() -> None:
     assert set(item["properties"]) == {"id", "concept", "stem", "type", "choices", "accepted", "feedback"}
     assert item["properties"]["type"]["enum"] == ["single_choice", "multiple_choice", "free_text"]
     assert "items" not in schema["$defs"]["Activity"].get("required", [])
+
+
+@pytest.mark.parametrize("name", list_templates())
+def test_every_template_quiz_has_items_for_each_concept(name: str) -> None:
+    journey = load_template(name)
+    quizzes = [a for a in journey.activities if a.kind == "spaced_recall_quiz"]
+    assert quizzes, name
+    for quiz in quizzes:
+        assert quiz.items, f"{name}: {quiz.id} has no items"
+        assert {i.concept for i in quiz.items} == set(quiz.concept_ids), f"{name}: {quiz.id}"
+    assert not [f for f in lint(journey) if f.code == "WB024"]
