@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from strategies import journeys
 from workbench.errors import SpecError
 from workbench.model import Journey
-from workbench.spec import dump, dumps, json_schema, load, loads
+from workbench.spec import SPEC_LIMITS, SpecLimits, dump, dumps, json_schema, load, loads
 from workbench.templates import list_templates, load_template, template_text
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
@@ -112,3 +112,44 @@ def test_json_schema_accepts_every_template_and_rejects_unknown_keys() -> None:
     del data["activities"][0]["colour"]
     data["spec_version"] = 2
     assert list(validator.iter_errors(data))
+
+
+# ---- hostile files: bounds checked while reading (issue 11) -------------------------------------
+
+
+def test_a_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:  # sparse: no disk or memory spent on it
+        handle.truncate(SPEC_LIMITS.max_bytes + 1)
+    with pytest.raises(SpecError, match=r"huge\.yaml:1: 4,194,305 bytes is too large for a journey spec"):
+        load(path)
+
+
+def test_limits_are_a_parameter_and_aliases_within_them_are_fine() -> None:
+    text = template_text("post_training_retention")
+    journey = loads(text)
+    with pytest.raises(SpecError, match="more than 100 values"):
+        loads(text, limits=SpecLimits(max_nodes=100))
+    with pytest.raises(SpecError, match="nested more than 3 levels"):
+        loads(text, limits=SpecLimits(max_depth=3))
+    with pytest.raises(SpecError, match=r"a text of .* characters"):
+        loads(text, limits=SpecLimits(max_string_chars=10))
+    # an anchor reused a few times is ordinary YAML: the same journey as the text written out
+    four = "[sbi_model, ask_first, agree_next_step, follow_up]"
+    written_out = text.replace(f"covers: {four}", "covers: *four").replace("covers: *four", f"covers: &four {four}", 1)
+    assert written_out.count("*four") >= 1
+    assert loads(written_out) == journey
+
+
+def test_values_yaml_cannot_build_are_refused_on_their_line() -> None:
+    text = "spec_version: 1\nid: j\ntitle: 2026-13-45\n"
+    with pytest.raises(SpecError, match=r"<spec>:3: '2026-13-45' cannot be read: month must be in 1..12"):
+        loads(text)
+
+
+def test_json_and_yaml_refuse_the_same_bombs_with_a_line() -> None:
+    for name, fragment in _bad_cases():
+        if name.startswith("bomb_") and name.endswith(".json"):
+            twin = name.removesuffix(".json") + ".yaml"
+            assert (BAD / twin).is_file(), f"{name} has no YAML twin"
+            assert fragment.startswith(":"), f"{name}: the expected message names no line"
