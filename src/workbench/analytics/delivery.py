@@ -2,9 +2,9 @@
 
 Object IRIs are matched with the ids the exports write (:func:`workbench.export.xapi.statement_templates`:
 ``<course>/activities/<id>``, the cmi5 AU ids), and, for a cmi5 launch whose LMS generated its
-own object ids, with the publisher AU id in ``contextActivities.grouping``. Item-level
-statements (``answered`` on ``<activity>/items/<concept>``, see :func:`workbench.export._common.item_iri`)
-carry the concept they test. Statements that match nothing are kept (``activity_id`` empty)
+own object ids, with the publisher AU id in ``contextActivities.grouping``. Item statements
+(``answered`` on a retrieval item's question IRI, the templates' ``items``) map to their
+activity and carry the concept the item tests. Statements that match nothing are kept (``activity_id`` empty)
 and listed in :attr:`Delivery.unmatched`, never dropped.
 
 An *access* is one learner's session on an activity: the statements of one cmi5 session
@@ -13,7 +13,7 @@ An *access* is one learner's session on an activity: the statements of one cmi5 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +24,7 @@ import pandas as pd
 
 from workbench.analytics.ingest import IngestResult
 from workbench.errors import DataError, ParameterError
-from workbench.export._common import ITEM_SEGMENT, course_iri_for
+from workbench.export._common import course_iri_for
 from workbench.export.xapi import statement_templates
 from workbench.model import Journey
 
@@ -73,20 +73,15 @@ def map_to_journey(
     (True, 0)
     """
     iris = activity_iris(journey, course_iri)
-    concepts = {c.id for c in journey.concepts}
+    templates = statement_templates(journey, course_iri=course_iri_for(journey, course_iri))
+    items = {i["object"]["id"]: (t["activity_id"], i["concept"]) for t in templates for i in t.get("items", ())}
     frame = statements.copy()
-    by_object = frame["object_iri"].map(iris)
-    by_grouping = frame["grouping_iri"].map(iris)
-    activity = by_object.fillna(by_grouping)
-    # item statements: <activity IRI>/items/<concept>
-    parts = frame["object_iri"].str.rsplit(f"/{ITEM_SEGMENT}/", n=1, expand=True)
-    if parts.shape[1] == 2:
-        item_activity = parts[0].map(iris)
-        item_concept = parts[1].where(parts[1].isin(concepts))
-        is_item = item_activity.notna() & item_concept.notna()
-        activity = activity.where(~is_item, item_activity)
-        frame["concept"] = frame["concept"].where(~is_item, item_concept).astype("string")
+    item = frame["object_iri"].map(lambda iri: items.get(iri, (None, None)))
+    item_activity = item.map(lambda pair: pair[0])
+    item_concept = item.map(lambda pair: pair[1])
+    activity = frame["object_iri"].map(iris).fillna(item_activity).fillna(frame["grouping_iri"].map(iris))
     frame["activity_id"] = activity.astype("string")
+    frame["concept"] = frame["concept"].fillna(item_concept).astype("string")
     missing = frame[frame["activity_id"].isna()]
     unmatched = (
         missing.groupby("object_iri", observed=True, dropna=False)
@@ -192,6 +187,7 @@ def observe(
     tz: str = "UTC",
     course_iri: str | None = None,
     source: str | None = None,
+    learners: Iterable[str] | None = None,
 ) -> Delivery:
     """Map statements to the journey and build the accesses frame the analytics work on.
 
@@ -210,6 +206,10 @@ def observe(
         The course IRI the export used (default derived from the journey id, as the exports do).
     source : str, optional
         Where the data came from (default: the files of the IngestResult).
+    learners : iterable of str, optional
+        The enrolled learners (e.g. from the LMS). Reach is a share of the cohort, and a
+        learner who never did anything sends no statement: without this list the cohort is
+        the learners seen in the data, and reach is overstated by the silent ones.
 
     Examples
     --------
@@ -235,12 +235,13 @@ def observe(
         raise ParameterError(f"data: expected an IngestResult or a statements DataFrame (got {type(data).__name__})")
     mapped, unmatched = map_to_journey(frame, journey, course_iri=course_iri)
     accesses = _accesses(mapped, journey)
-    learners = tuple(sorted(accesses["learner"].unique()))
-    if not learners:
+    seen = set(accesses["learner"].unique())
+    if not seen:
         raise DataError(
             f"none of the {len(frame)} statements is about an activity of journey {journey.id!r}; check the "
             f"course IRI (expected activity ids under {course_iri_for(journey, course_iri)}/activities/)"
         )
+    cohort = tuple(sorted(seen | {str(x) for x in learners} if learners is not None else seen))
     inferred = start is None
     day0 = _infer_start(accesses, tz) if start is None else _start_timestamp(start, tz)
     accesses["day"] = (accesses["timestamp"] - day0) / pd.Timedelta(days=1)
@@ -252,7 +253,7 @@ def observe(
         journey=journey,
         statements=mapped,
         accesses=accesses,
-        learners=learners,
+        learners=cohort,
         start=day0,
         start_inferred=inferred,
         tz=tz,
@@ -264,7 +265,9 @@ def observe(
 
 def _accesses(mapped: pd.DataFrame, journey: Journey) -> pd.DataFrame:
     rows = mapped[mapped["activity_id"].notna()]
-    session = rows["session_id"].fillna(rows["statement_id"])
+    # item statements without a session id belong to the day's session of their activity
+    item_day = "items:" + rows["timestamp"].dt.strftime("%Y-%m-%d")
+    session = rows["session_id"].fillna(item_day.where(rows["concept"].notna())).fillna(rows["statement_id"])
     finishing = rows["verb_name"].astype(str).isin(FINISHING_VERBS) | rows["completion"].fillna(False).astype(bool)
     # the session's overall result: item statements (concept set) do not decide it
     overall = rows["concept"].isna()

@@ -24,7 +24,6 @@ from workbench.model import Activity, Journey, Layer
 
 __all__ = [
     "DEFAULT_COURSE_BASE",
-    "ITEM_SEGMENT",
     "Cohort",
     "activity_iri",
     "block_iri",
@@ -32,7 +31,6 @@ __all__ = [
     "check_xml_text",
     "course_iri_for",
     "format_day",
-    "item_iri",
     "launchable_activities",
     "layer_title",
     "objective_iri",
@@ -116,21 +114,6 @@ def course_iri_for(journey: Journey, course_iri: str | None) -> str:
 def activity_iri(course: str, activity_id: str) -> str:
     """IRI of one activity (the cmi5 AU id and the xAPI object id)."""
     return f"{course}/activities/{activity_id}"
-
-
-#: Path segment of the item (question) activities of an activity: one item per concept it tests.
-ITEM_SEGMENT = "items"
-
-
-def item_iri(course: str, activity_id: str, concept_id: str) -> str:
-    """IRI of the item of an activity that tests one concept (object of ``answered`` statements).
-
-    Examples
-    --------
-    >>> item_iri("https://x.example/c", "quiz_1", "sbi_model")
-    'https://x.example/c/activities/quiz_1/items/sbi_model'
-    """
-    return f"{activity_iri(course, activity_id)}/{ITEM_SEGMENT}/{concept_id}"
 
 
 def block_iri(course: str, layer: Layer) -> str:

@@ -14,7 +14,9 @@ statements use the AU id itself, which is what an LRS-side analysis of the desig
 from __future__ import annotations
 
 import copy
+import itertools
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,7 +53,14 @@ from workbench.export._vocab import (
 )
 from workbench.model import Activity, Journey, RetrievalItem
 
-__all__ = ["sample_statements", "statement_templates", "to_xapi_statements", "to_xapi_templates"]
+__all__ = [
+    "learner_ids",
+    "sample_statements",
+    "statement_templates",
+    "to_xapi_statements",
+    "to_xapi_templates",
+    "trace_statements",
+]
 
 DEFAULT_HOME_PAGE = "https://workbench.example"
 
@@ -172,6 +181,17 @@ def _duration(seconds: int) -> str:
     if secs or text == "PT":
         text += f"{secs}S"
     return text
+
+
+def learner_ids(learners: Any) -> list[str]:
+    """Learner ids of the sample and simulated cohorts: ``learner-001``... or the given list.
+
+    Examples
+    --------
+    >>> learner_ids(2)
+    ['learner-001', 'learner-002']
+    """
+    return _learner_ids(learners)
 
 
 def _learner_ids(learners: Any) -> list[str]:
@@ -345,9 +365,19 @@ def _touch(
     seconds: int,
     generator: np.random.Generator,
     recall: Callable[[str], float],
+    *,
+    touch_key: str = "",
+    satisfied: bool = False,
 ) -> list[dict[str, Any]]:
+    """Statements of one learner's session on an activity.
+
+    ``touch_key`` tells repeated sessions of the same registration apart (in statement and
+    session ids); ``satisfied``: the AU was completed or passed in an earlier session, so this
+    one sends neither again (cmi5 9.3: at most once per registration).
+    """
     course_parent = template["context"]["contextActivities"]["parent"]
     object_id = template["object"]["id"]
+    keyed = (touch_key,) if touch_key else ()
 
     def statement(verb: str, moment: datetime, result: dict[str, Any] | None) -> dict[str, Any]:
         activities: dict[str, Any] = {"parent": copy.deepcopy(course_parent)}
@@ -358,12 +388,12 @@ def _touch(
             if result and ("success" in result or "completion" in result):
                 category.append({"objectType": "Activity", "id": MOVEON_CATEGORY})
             activities["category"] = category
-            extensions: dict[str, Any] = {SESSION_ID: stable_uuid(registration, object_id, "session")}
+            extensions: dict[str, Any] = {SESSION_ID: stable_uuid(registration, object_id, "session", *keyed)}
             if verb in ("passed", "failed"):
                 extensions[MASTERY_SCORE] = activity.mastery_score
             context["extensions"] = extensions
         out: dict[str, Any] = {
-            "id": stable_uuid(registration, object_id, verb),
+            "id": stable_uuid(registration, object_id, verb, *keyed),
             "actor": copy.deepcopy(dict(actor)),
             "verb": VERBS[verb],
             "object": copy.deepcopy(template["object"]),
@@ -379,8 +409,13 @@ def _touch(
         verb = template["verbs"][0]["display"]["en-US"]
         return [statement(verb, end, {"completion": True, "duration": _duration(seconds)})]
     out = [statement("initialized", begin, None)]
+    if satisfied:
+        if activity.items:
+            out += _answers(template, activity, registration, actor, begin, seconds, generator, recall, keyed)[0]
+        out.append(statement("terminated", end + timedelta(seconds=5), {"duration": _duration(seconds + 5)}))
+        return out
     if activity.items:
-        answered, right = _answers(template, activity, registration, actor, begin, seconds, generator, recall)
+        answered, right = _answers(template, activity, registration, actor, begin, seconds, generator, recall, keyed)
         out += answered
         total = len(activity.items)
         if activity.mastery_score is not None:
@@ -430,9 +465,10 @@ def _answers(
     seconds: int,
     generator: np.random.Generator,
     recall: Callable[[str], float],
+    keyed: tuple[str, ...] = (),
 ) -> tuple[list[dict[str, Any]], int]:
     """One ``answered`` statement per item, right with the simulated recall of its concept."""
-    session = stable_uuid(registration, template["object"]["id"], "session")
+    session = stable_uuid(registration, template["object"]["id"], "session", *keyed)
     out, right = [], 0
     for k, (item, shape) in enumerate(zip(activity.items, template["items"], strict=True)):
         correct = bool(generator.random() < recall(item.concept))
@@ -444,7 +480,7 @@ def _answers(
         context["extensions"] = {SESSION_ID: session}
         out.append(
             {
-                "id": stable_uuid(registration, shape["object"]["id"], "answered"),
+                "id": stable_uuid(registration, shape["object"]["id"], "answered", *keyed),
                 "actor": copy.deepcopy(dict(actor)),
                 "verb": VERBS["answered"],
                 "object": copy.deepcopy(shape["object"]),
@@ -499,3 +535,134 @@ def to_xapi_templates(
     """
     templates = statement_templates(journey, course_iri=course_iri, activity_types=activity_types)
     return (json.dumps(templates, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def trace_statements(
+    journey: Journey,
+    result: Any,
+    *,
+    start: datetime,
+    rng: RandomLike = 0,
+    course_iri: str | None = None,
+    home_page: str = DEFAULT_HOME_PAGE,
+    activity_types: Mapping[str, str] | None = None,
+    workdays_only: bool = False,
+) -> list[dict[str, Any]]:
+    """Statements of a simulated cohort that are the simulation itself: one session per traced touch.
+
+    Where :func:`sample_statements` draws a cohort independently, this turns the trace of
+    ``simulate(..., trace=True)`` into statements: a learner has a session on an activity
+    exactly when the simulation delivered that touch to them, and the activity's retrieval
+    items are answered (their exported ``answered`` shape, see :mod:`workbench.export._vocab`)
+    right exactly when the simulation drew their concept as recalled; scored activities get
+    the share of items right as their score, as the quiz pages do. IRIs, verbs and the cmi5
+    rules are those of :func:`statement_templates`. Learner *i* of the simulation is
+    ``learner-<i+1>`` (zero-padded, as in :func:`sample_statements`).
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey that was simulated (the same one: activity ids must match).
+    result : SimulationResult
+        A result of ``simulate(journey, ..., trace=True)``.
+    start : datetime
+        Day 0 of the cohort, timezone-aware (its time is the scheduled time of each touch).
+    rng : int or numpy.random.Generator
+        Draws registrations, minutes after the scheduled time and session lengths.
+
+    Returns
+    -------
+    list of dict
+        Statements sorted by timestamp.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> from workbench.simulate import LearnerPopulation, simulate
+    >>> from workbench.templates import load_template
+    >>> journey = load_template("post_training_retention")
+    >>> result = simulate(journey, population=LearnerPopulation(size=3), rng=1, trace=True)
+    >>> sts = trace_statements(journey, result, start=datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    >>> sorted({s["verb"]["display"]["en-US"] for s in sts})[:3]
+    ['answered', 'attended', 'completed']
+    """
+    trace = getattr(result, "trace", None)
+    if trace is None:
+        raise ExportError("result: has no trace; simulate with trace=True to export the simulated cohort")
+    if getattr(result, "journey_id", journey.id) != journey.id:
+        raise ExportError(f"result: simulates journey {result.journey_id!r}, not {journey.id!r}")
+    cohort = resolve_cohort(check_aware(start, "start"), workdays_only=workdays_only)
+    home = check_iri(home_page, "home_page", DEFAULT_HOME_PAGE)
+    generator = as_generator(rng)
+    course = course_iri_for(journey, course_iri)
+    templates = {
+        t["activity_id"]: t for t in statement_templates(journey, course_iri=course, activity_types=activity_types)
+    }
+    unknown = sorted(set(trace["activity_id"]) - set(templates))
+    if unknown:
+        raise ExportError(f"result: the trace has activities not in journey {journey.id!r}: {', '.join(unknown)}")
+    ids = _learner_ids(int(result.n_learners))
+    registrations = [str(_uuid4(generator)) for _ in ids]
+
+    rows: list[tuple[datetime, int, dict[str, Any]]] = []
+    frame = pd.DataFrame(
+        {
+            "learner": trace["learner"].to_numpy(dtype=np.int64),
+            "activity_id": trace["activity_id"].astype(str).to_numpy(),
+            "day": trace["day"].to_numpy(dtype=float),
+            "concept": trace["concept"].astype(str).to_numpy(),
+            "retrieve": trace["effect"].astype(str).to_numpy() == "retrieve",
+            "recalled": trace["recalled"].to_numpy(dtype=float, na_value=np.nan),
+        }
+    ).sort_values(["learner", "day", "activity_id"], kind="stable", ignore_index=True)
+    learner = frame["learner"].to_numpy()
+    activity_col = frame["activity_id"].to_numpy()
+    day_col = frame["day"].to_numpy()
+    concept_col = frame["concept"].to_numpy()
+    retrieve_col = frame["retrieve"].to_numpy()
+    recalled_col = frame["recalled"].to_numpy()
+    # one session per (learner, activity, day): where any of the three changes, a group starts
+    change = np.ones(len(frame), dtype=bool)
+    change[1:] = (learner[1:] != learner[:-1]) | (activity_col[1:] != activity_col[:-1]) | (day_col[1:] != day_col[:-1])
+    bounds = [*np.flatnonzero(change).tolist(), len(frame)]
+    activities = {a.id: a for a in journey.activities}
+    satisfied: set[tuple[int, str]] = set()  # (learner, AU) completed or passed already
+    for first, stop in itertools.pairwise(bounds):
+        activity = activities[str(activity_col[first])]
+        template = templates[activity.id]
+        who = int(learner[first])
+        when = float(day_col[first])
+        key = f"day{when:g}"
+        if journey.days[activity.id] is None:
+            # the simulator books on-demand use per week (mid-week between its grid days):
+            # the statement goes on one of that week's workdays, as people use job aids at work
+            week_start = math.floor(when) - 6
+            workdays = [d for d in range(week_start, week_start + 7) if cohort.date_of(d).weekday() < 5]
+            when = float(workdays[int(generator.integers(0, len(workdays)))])
+        actor = {"objectType": "Agent", "account": {"homePage": home, "name": ids[who]}}
+        begin = cohort.local_start(when) + timedelta(minutes=int(generator.integers(0, 8 * 60)))
+        seconds = max(1, round(activity.duration_min * 60 * float(generator.lognormal(0.0, 0.3))))
+        # the recall function answers the activity's items: 1 when the simulation drew a recall
+        drawn = {str(concept_col[i]): float(recalled_col[i] == 1) for i in range(first, stop) if retrieve_col[i]}
+
+        def recall(concept: str, drawn: dict[str, float] = drawn) -> float:
+            return drawn.get(concept, 0.0)
+
+        made = _touch(
+            template,
+            activity,
+            registrations[who],
+            actor,
+            begin,
+            seconds,
+            generator,
+            recall,
+            touch_key=key,
+            satisfied=(who, activity.id) in satisfied,
+        )
+        if any(st["verb"]["display"]["en-US"] in ("completed", "passed") for st in made):
+            satisfied.add((who, activity.id))
+        for statement in made:
+            rows.append((datetime.fromisoformat(statement["timestamp"]), len(rows), statement))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [statement for _, _, statement in rows]

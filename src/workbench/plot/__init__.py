@@ -28,6 +28,17 @@ from workbench.plot._style import (
     marker_area,
     style,
 )
+from workbench.plot.analytics import (
+    plot_drop_off,
+    plot_engagement_vs_simulated,
+    plot_observed_vs_simulated,
+    plot_repeat_access,
+    plot_returns,
+    plot_series_reach,
+    plot_use_vs_performance,
+    plot_verdicts,
+    plot_work_support,
+)
 from workbench.plot.graph import graph_layout, plot_graph
 from workbench.plot.minutes import minutes_per_week, plot_minutes_per_week
 from workbench.plot.retention import (
@@ -50,12 +61,21 @@ __all__ = [
     "kind_family",
     "marker_area",
     "minutes_per_week",
+    "plot_drop_off",
+    "plot_engagement_vs_simulated",
     "plot_frontier",
     "plot_graph",
     "plot_minutes_per_week",
+    "plot_observed_vs_simulated",
     "plot_plan_comparison",
+    "plot_repeat_access",
     "plot_retention",
     "plot_retention_comparison",
+    "plot_returns",
+    "plot_series_reach",
     "plot_timeline",
+    "plot_use_vs_performance",
+    "plot_verdicts",
+    "plot_work_support",
     "style",
 ]
