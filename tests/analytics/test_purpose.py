@@ -57,9 +57,7 @@ def make(journey: Journey, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "id": str(uuid.uuid4()),
             "actor": {"account": {"homePage": "https://lms.example", "name": learner}},
             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
-            "object": {
-                "id": activity_iri(course, activity) if concept is None else item_iri(course, activity, concept)
-            },
+            "object": {"id": activity_iri(course, activity) if concept is None else items[activity, concept]},
             "timestamp": (START + timedelta(days=day, hours=10)).isoformat(),
         }
         if success is not None:

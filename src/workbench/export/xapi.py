@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from workbench._random import RandomLike, as_generator
 from workbench.errors import ExportError
