@@ -391,14 +391,31 @@ def _step(
     d: np.ndarray,
     t: np.ndarray,
     g: np.ndarray,
+    r: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Full FSRS-6 update of (S, D) for a review t days after the last one (no checks)."""
-    r = fsrs_retrievability(params, t, s)
+    """Full FSRS-6 update of (S, D) for a review t days after the last one (no checks).
+
+    ``r``, if given, is the retrievability at ``t`` already computed by the caller.
+    """
+    s, d, t, g = np.broadcast_arrays(s, d, t, g)
+    if r is not None:
+        r = np.broadcast_to(r, s.shape)
+    # Each cell takes one of three stability formulas: compute each only on its own cells
+    # (the simulator's hot path; element by element the values are those of computing all three).
     same_day = t < 1
-    s_short = short_term_stability(params, s, g)
-    s_recall = recall_stability(params, d, s, r, g)
-    s_forget = forget_stability(params, d, s, r)
-    s_new = np.where(same_day, s_short, np.where(g == 1, s_forget, s_recall))
+    lapse = ~same_day & (g == 1)
+    recall = ~same_day & ~lapse
+    s_new = np.empty(s.shape)
+    if same_day.any():
+        s_new[same_day] = short_term_stability(params, s[same_day], g[same_day])
+    if lapse.any():
+        s_i = s[lapse]
+        r_i = fsrs_retrievability(params, t[lapse], s_i) if r is None else r[lapse]
+        s_new[lapse] = forget_stability(params, d[lapse], s_i, r_i)
+    if recall.any():
+        s_i = s[recall]
+        r_i = fsrs_retrievability(params, t[recall], s_i) if r is None else r[recall]
+        s_new[recall] = recall_stability(params, d[recall], s_i, r_i, g[recall])
     return s_new, next_difficulty(params, d, g)
 
 
@@ -490,6 +507,8 @@ class FSRS6:
         elapsed_days: np.ndarray | float,
         rating: np.ndarray | int,
         gain: np.ndarray | float = 1.0,
+        *,
+        recall: np.ndarray | None = None,
     ) -> FSRSState:
         """State after a review ``elapsed_days`` after the previous one.
 
@@ -502,6 +521,9 @@ class FSRS6:
             1 Again, 2 Hard, 3 Good, 4 Easy.
         gain : float or array_like
             In [0, 1]; scales the change of successful reviews (see class notes).
+        recall : ndarray, optional
+            ``self.retrievability(state, elapsed_days)`` if the caller has it already
+            (the simulator does, having just decided the retrieval with it).
 
         Examples
         --------
@@ -519,7 +541,10 @@ class FSRS6:
         g = check_ratings(rating)
         k = check_gain(gain)
         s, d = np.broadcast_arrays(state.stability, state.difficulty)
-        s_full, d_full = _step(self.parameters, s, d, t, g)
+        s_full, d_full = _step(self.parameters, s, d, t, g, recall)
+        if k.ndim == 0 and k == 1.0:
+            # a full review: the blend below gives exactly the full update (0*S + S_full, S finite)
+            return FSRSState(stability=s_full, difficulty=d_full)
         k = np.where(g == 1, 1.0, k)
         s_new = (1 - k) * s + k * s_full
         d_new = (1 - k) * d + k * d_full

@@ -29,7 +29,7 @@ from workbench.model import Journey
 from workbench.simulate.population import LearnerPopulation, TouchEffects
 from workbench.simulate.profiles import MemoryProfile, resolve_profile
 from workbench.simulate.result import SimulationResult
-from workbench.simulate.touch import GOOD, apply_touch
+from workbench.simulate.touch import GOOD, review_met
 from workbench.vocabulary import Channel, Layer, MemoryEffect
 
 __all__ = ["BLOCK_SIZE", "Plan", "learner_memory_rates", "simulate"]
@@ -202,17 +202,19 @@ class _Setup:
     trace: bool = False
 
 
-def _take(state: MemoryState, cols: np.ndarray) -> MemoryState:
-    return type(state)(**{name: array[:, cols] for name, array in state.as_dict().items()})
+def _state_view(cls: type[MemoryState], fields: dict[str, np.ndarray]) -> MemoryState:
+    """Wrap arrays in a state without copying them (read-only views).
 
-
-def _put(state: MemoryState, cols: np.ndarray, part: MemoryState) -> MemoryState:
-    fields = {}
-    for name, array in state.as_dict().items():
-        updated = array.copy()
-        updated[:, cols] = getattr(part, name)
-        fields[name] = updated
-    return type(state)(**fields)
+    The block loop owns its arrays and updates them in place; a state built the usual way
+    copies every field, twice per touch before this existed. A view is only lent to the
+    model for one call and never kept, so its arrays changing later is harmless.
+    """
+    view = object.__new__(cls)
+    for name, array in fields.items():
+        frozen = array.view()
+        frozen.setflags(write=False)
+        object.__setattr__(view, name, frozen)
+    return view
 
 
 def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput:
@@ -227,9 +229,15 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     propensity = learners.normal(0.0, population.engagement_sigma, size)
     knows = learners.random(shape) < setup.prior[None, :]
 
-    state = model.initial_state(np.full(shape, GOOD))
+    initial = model.initial_state(np.full(shape, GOOD))
+    state_cls = type(initial)
+    # the block's memory, owned by this loop and updated in place, one array per field
+    memory = {name: np.array(array) for name, array in initial.as_dict().items()}
     encoded = knows.copy()
     last = np.where(knows, setup.first_day - population.prior_days_ago, 0.0)
+    # flat views of the same arrays (one row per learner-concept cell) for the touch updates
+    flat_memory = {name: array.reshape(size * n_concepts, *array.shape[2:]) for name, array in memory.items()}
+    flat_encoded, flat_last, flat_rate = encoded.reshape(-1), last.reshape(-1), rate.reshape(-1)
 
     grid = setup.grid
     n_days = len(grid)
@@ -250,7 +258,8 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     def measure(day_indices: Sequence[int]) -> None:
         # Models whose state is one number per cell broadcast over a batch of days at once;
         # models with per-cell traces (ACT-R) are asked one day at a time.
-        batch = DAYS_PER_BATCH if all(a.ndim == 2 for a in state.as_dict().values()) else 1
+        batch = DAYS_PER_BATCH if all(a.ndim == 2 for a in memory.values()) else 1
+        state = _state_view(state_cls, memory)
         indices = list(day_indices)
         for begin in range(0, len(indices), batch):
             rows = indices[begin : begin + batch]
@@ -281,38 +290,52 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
         engaged = draws.random(size) < p
         out.delivered[t] = np.count_nonzero(engaged)
         out.minutes += engaged * touch.duration_min
+        engaged_rows = np.flatnonzero(engaged)
         for effect, cols, gain in touch.groups:
-            part = _take(state, cols)
-            known = encoded[:, cols]
-            reached = engaged[:, None] & np.ones(len(cols), dtype=bool)
-            elapsed = np.where(known, np.maximum(touch.day - last[:, cols], 0.0) * rate[:, cols], 0.0)
-            outcome = apply_touch(
-                model,
-                part,
-                elapsed,
-                effect,
-                gain=gain,
-                first_rating=setup.first_ratings[effect],
-                draws=draws,
-                met=known,
-                reached=reached,
-            )
-            out.attempts[t] += np.count_nonzero(outcome.attempted)
-            out.successes[t] += np.count_nonzero(outcome.recalled)
-            state = _put(state, cols, outcome.state)
-            if setup.trace:
-                who, which = np.nonzero(reached)
-                recalled = (
-                    outcome.recalled[who, which].astype(np.int8)  # a first retrieval fails (rating Again)
-                    if effect == MemoryEffect.RETRIEVE.value
-                    else np.full(who.shape, -1, dtype=np.int8)
+            # The reached cells, as flat indices into the (learners x concepts) arrays, in
+            # row-major order: those met before take the touch rule, the others are encoded.
+            # Only they change, so only they are read and written (no copies of the state).
+            reached = (engaged_rows[:, None] * n_concepts + cols[None, :]).ravel()
+            met = flat_encoded[reached]
+            cells = reached[met]
+            recalled = np.zeros(0, dtype=bool)
+            if cells.size:
+                elapsed = np.maximum(touch.day - flat_last[cells], 0.0)
+                elapsed *= flat_rate[cells]
+                retrieve = effect == MemoryEffect.RETRIEVE.value
+                # a retrieval draws one number per cell of the group, whoever is reached
+                uniform = draws.random((size, len(cols)))[engaged_rows].ravel()[met] if retrieve else 0.0
+                reviewed, recalled = review_met(
+                    model,
+                    _state_view(state_cls, {name: array[cells] for name, array in flat_memory.items()}),
+                    elapsed,
+                    effect,
+                    gain=gain,
+                    uniform=uniform,
                 )
-                out.trace.append((start + who, cols[which], t, _EFFECT_CODES[effect], recalled))
-            last[:, cols] = np.where(reached, touch.day, last[:, cols])
-            encoded[:, cols] |= reached
+                for name, array in reviewed.as_dict().items():
+                    flat_memory[name][cells] = array
+                if retrieve:
+                    out.attempts[t] += cells.size
+                    out.successes[t] += np.count_nonzero(recalled)
+            first = reached[~met]
+            if first.size:
+                encoding = model.initial_state(np.full(first.size, setup.first_ratings[effect]))
+                for name, array in encoding.as_dict().items():
+                    flat_memory[name][first] = array
+            if setup.trace:
+                who = np.repeat(engaged_rows, len(cols))
+                if effect == MemoryEffect.RETRIEVE.value:
+                    outcome = np.zeros(who.shape, dtype=np.int8)  # a first retrieval fails (rating Again)
+                    outcome[met] = recalled
+                else:
+                    outcome = np.full(who.shape, -1, dtype=np.int8)
+                out.trace.append((start + who, np.tile(cols, len(engaged_rows)), t, _EFFECT_CODES[effect], outcome))
+            flat_last[reached] = touch.day
+            flat_encoded[reached] = True
     measure(range(g, n_days))
     # never taught: no memory, so no stability (NaN) rather than the placeholder state
-    out.final_stability = np.where(encoded, np.asarray(state.stability, dtype=float).reshape(shape), np.nan)
+    out.final_stability = np.where(encoded, np.asarray(memory["stability"], dtype=float).reshape(shape), np.nan)
     return out
 
 

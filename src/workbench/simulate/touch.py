@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.memory import MemoryModel, MemoryState
+from workbench.memory import FSRS6, MemoryModel, MemoryState
 from workbench.vocabulary import MemoryEffect
 
-__all__ = ["AGAIN", "GOOD", "MEDIAN_DRAW", "TouchOutcome", "apply_touch"]
+__all__ = ["AGAIN", "GOOD", "MEDIAN_DRAW", "TouchOutcome", "apply_touch", "review_met"]
 
 #: FSRS ratings of a successful touch and of a missed retrieval.
 GOOD, AGAIN = 3, 1
@@ -128,8 +128,64 @@ def apply_touch(
         return TouchOutcome(updated, nothing, nothing)
     if effect == _RETRIEVE:
         uniform = draws.random(shape) if isinstance(draws, np.random.Generator) else np.asarray(draws, dtype=np.float64)
-        recalled = uniform < model.retrievability(state, elapsed_days)
-        reviewed = model.review(state, elapsed_days, np.where(recalled, GOOD, AGAIN), 1.0)
+        reviewed, recalled = review_met(model, state, elapsed_days, effect, gain=gain, uniform=uniform)
         return TouchOutcome(updated.select(again, reviewed), again, again & recalled)
-    reviewed = model.review(state, elapsed_days, np.full(shape, GOOD), gain)
+    reviewed, _ = review_met(model, state, elapsed_days, effect, gain=gain, uniform=0.0)
     return TouchOutcome(updated.select(again, reviewed), nothing, nothing)
+
+
+def review_met(
+    model: MemoryModel,
+    state: MemoryState,
+    elapsed_days: np.ndarray,
+    effect: str,
+    *,
+    gain: float,
+    uniform: np.ndarray | float,
+) -> tuple[MemoryState, np.ndarray]:
+    """Apply the rule to cells that met the concept before and that the touch reaches.
+
+    The core of :func:`apply_touch`, element by element, so it may be given any subset of
+    cells (the simulator passes only the reached, already-met cells, as flat arrays).
+
+    Parameters
+    ----------
+    model : MemoryModel
+        The forgetting model.
+    state : MemoryState
+        Memory before the touch, of met cells only.
+    elapsed_days : ndarray
+        Memory-clock days since each cell's last touch, shaped like the state.
+    effect : str
+        The touch's memory effect.
+    gain : float
+        Strength of a non-retrieval touch (1 = a full review).
+    uniform : ndarray or float
+        Uniform draws deciding retrievals (success where draw < recall); unused for
+        other effects.
+
+    Returns
+    -------
+    state : MemoryState
+        Memory after the touch.
+    recalled : ndarray of bool
+        Where a retrieval succeeded (all False for other effects).
+
+    Examples
+    --------
+    >>> from workbench.memory import FSRS6
+    >>> model = FSRS6()
+    >>> met = model.initial_state(np.array([3, 3]))
+    >>> after, recalled = review_met(model, met, np.array([2.0, 2.0]), "retrieve",
+    ...                              gain=1.0, uniform=np.array([0.0, 0.999]))
+    >>> recalled.tolist()
+    [True, False]
+    """
+    if effect == _RETRIEVE:
+        recall = model.retrievability(state, elapsed_days)
+        recalled = uniform < recall
+        rating = np.where(recalled, GOOD, AGAIN)
+        if isinstance(model, FSRS6):  # FSRS-6 takes the recall just computed rather than redo it
+            return model.review(state, elapsed_days, rating, 1.0, recall=recall), recalled
+        return model.review(state, elapsed_days, rating, 1.0), recalled
+    return model.review(state, elapsed_days, np.full(state.shape, GOOD), gain), np.zeros(state.shape, dtype=bool)

@@ -1,0 +1,216 @@
+"""The fast engine gives bit-for-bit the results of the engine before the speed work (issue 16).
+
+``_reference_run_block`` below is the block loop of ``workbench.simulate.engine`` and the touch
+rule of ``workbench.simulate.touch`` exactly as they were at commit 3ac90ed (before the speed
+work), kept here only as the oracle: both paths run in the same process on the same machine, so
+the comparison is exact (``array_equal``), with no stored hashes that a different CPU's ``exp``
+could break. Memory models and parameters are shared by both paths, so later changes to them
+keep this test meaningful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy.special import expit, logit
+
+from workbench._random import stream
+from workbench.memory import MemoryModel, MemoryState
+from workbench.plans import ExpandingPlan
+from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, engine, simulate
+from workbench.templates import load_template
+from workbench.vocabulary import MemoryEffect
+
+_GOOD, _AGAIN = 3, 1
+
+
+def _reference_apply_touch(
+    model: MemoryModel,
+    state: MemoryState,
+    elapsed_days: np.ndarray,
+    effect: str,
+    *,
+    gain: float,
+    first_rating: int,
+    draws: np.random.Generator,
+    met: np.ndarray,
+    reached: np.ndarray,
+) -> tuple[MemoryState, np.ndarray, np.ndarray]:
+    shape = state.shape
+    again = reached & met
+    first = reached & ~met
+    updated = state
+    if first.any():
+        updated = updated.select(first, model.initial_state(np.full(shape, first_rating)))
+    nothing = np.zeros(shape, dtype=bool)
+    if not again.any():
+        return updated, nothing, nothing
+    if effect == MemoryEffect.RETRIEVE.value:
+        uniform = draws.random(shape)
+        recalled = uniform < model.retrievability(state, elapsed_days)
+        reviewed = model.review(state, elapsed_days, np.where(recalled, _GOOD, _AGAIN), 1.0)
+        return updated.select(again, reviewed), again, again & recalled
+    reviewed = model.review(state, elapsed_days, np.full(shape, _GOOD), gain)
+    return updated.select(again, reviewed), nothing, nothing
+
+
+def _take(state: MemoryState, cols: np.ndarray) -> MemoryState:
+    return type(state)(**{name: array[:, cols] for name, array in state.as_dict().items()})
+
+
+def _put(state: MemoryState, cols: np.ndarray, part: MemoryState) -> MemoryState:
+    fields = {}
+    for name, array in state.as_dict().items():
+        updated = array.copy()
+        updated[:, cols] = getattr(part, name)
+        fields[name] = updated
+    return type(state)(**fields)
+
+
+def _reference_run_block(setup: Any, block: int, start: int, size: int) -> Any:
+    model = setup.model
+    n_concepts = len(setup.journey.concepts)
+    population = setup.population
+    learners = stream(setup.root, block, 0)
+    shape = (size, n_concepts)
+    rate = np.exp(learners.normal(0.0, population.memory_sigma, size))[:, None] * setup.concept_rate[None, :]
+    propensity = learners.normal(0.0, population.engagement_sigma, size)
+    knows = learners.random(shape) < setup.prior[None, :]
+    state = model.initial_state(np.full(shape, _GOOD))
+    encoded = knows.copy()
+    last = np.where(knows, setup.first_day - population.prior_days_ago, 0.0)
+    grid = setup.grid
+    n_days = len(grid)
+    sample = max(0, min(size, setup.sample_size - start))
+    out = engine._BlockOutput(
+        mean_sum=np.zeros((n_days, n_concepts)),
+        proficient=np.zeros((n_days, n_concepts)),
+        sample=np.zeros((n_days, sample, n_concepts), dtype=np.float32) if sample else None,
+        checkpoints=np.zeros((len(setup.checkpoint_days), size, n_concepts), dtype=np.float32),
+        minutes=np.zeros(size),
+        delivered=np.zeros(len(setup.touches)),
+        attempts=np.zeros(len(setup.touches)),
+        successes=np.zeros(len(setup.touches)),
+        final_stability=np.zeros(shape),
+    )
+    checkpoint_row = {day: i for i, day in enumerate(setup.checkpoint_days)}
+
+    def measure(day_indices: Sequence[int]) -> None:
+        batch = 16 if all(a.ndim == 2 for a in state.as_dict().values()) else 1
+        indices = list(day_indices)
+        for begin in range(0, len(indices), batch):
+            rows = indices[begin : begin + batch]
+            days = grid[rows]
+            elapsed = np.subtract(days[:, None, None], last[None])
+            elapsed *= rate[None]
+            raw = model.retrievability(state, elapsed[0])[None] if batch == 1 else model.retrievability(state, elapsed)
+            recall = np.where(encoded[None], raw, 0.0)
+            out.mean_sum[rows] = recall.sum(axis=1)
+            out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
+            if out.sample is not None:
+                out.sample[rows] = recall[:, :sample]
+            for i, day in enumerate(days):
+                if int(day) in checkpoint_row:
+                    out.checkpoints[checkpoint_row[int(day)]] = recall[i]
+
+    g = 0
+    for t, touch in enumerate(setup.touches):
+        first_pending = g
+        while g < n_days and grid[g] <= touch.day:
+            g += 1
+        measure(range(first_pending, g))
+        draws = stream(setup.root, block, 1 + engine._stream_key(touch.key))
+        p = expit(logit(touch.base_probability) + propensity)
+        engaged = draws.random(size) < p
+        out.delivered[t] = np.count_nonzero(engaged)
+        out.minutes += engaged * touch.duration_min
+        for effect, cols, gain in touch.groups:
+            part = _take(state, cols)
+            known = encoded[:, cols]
+            reached = engaged[:, None] & np.ones(len(cols), dtype=bool)
+            elapsed = np.where(known, np.maximum(touch.day - last[:, cols], 0.0) * rate[:, cols], 0.0)
+            new_part, attempted, recalled = _reference_apply_touch(
+                model,
+                part,
+                elapsed,
+                effect,
+                gain=gain,
+                first_rating=setup.first_ratings[effect],
+                draws=draws,
+                met=known,
+                reached=reached,
+            )
+            out.attempts[t] += np.count_nonzero(attempted)
+            out.successes[t] += np.count_nonzero(recalled)
+            state = _put(state, cols, new_part)
+            if setup.trace:
+                who, which = np.nonzero(reached)
+                outcome = (
+                    recalled[who, which].astype(np.int8)
+                    if effect == MemoryEffect.RETRIEVE.value
+                    else np.full(who.shape, -1, dtype=np.int8)
+                )
+                out.trace.append((start + who, cols[which], t, engine._EFFECT_CODES[effect], outcome))
+            last[:, cols] = np.where(reached, touch.day, last[:, cols])
+            encoded[:, cols] |= reached
+    measure(range(g, n_days))
+    out.final_stability = np.where(encoded, np.asarray(state.stability, dtype=float).reshape(shape), np.nan)
+    return out
+
+
+def _assert_identical(new: SimulationResult, old: SimulationResult) -> None:
+    for name in ("mean", "proficient_share", "quantiles", "learner_minutes_each"):
+        assert np.array_equal(getattr(new, name), getattr(old, name)), name
+    assert np.array_equal(new.final_stability, old.final_stability, equal_nan=True)
+    assert new.checkpoints.keys() == old.checkpoints.keys()
+    for day, recall in new.checkpoints.items():
+        assert np.array_equal(recall, old.checkpoints[day]), day
+    assert new.touches == old.touches
+    if old.trace is not None:
+        assert new.trace is not None
+        assert new.trace.equals(old.trace)
+
+
+# Templates x seeds x memory models, a spaced-retrieval plan (many retrievals, Again and Good),
+# partial touch gains, several blocks of learners and the per-learner trace.
+CASES = [
+    pytest.param("post_training_retention", 7, None, None, 400, {}, id="fsrs-default"),
+    pytest.param("flipped_classroom", 3, None, ExpandingPlan(), 300, {"trace": True}, id="fsrs-plan-trace"),
+    pytest.param("compliance_follow_up", 11, None, None, 700, {"block_size": 256}, id="fsrs-three-blocks"),
+    pytest.param("software_adoption", 19, "exponential", ExpandingPlan(), 300, {}, id="exponential"),
+    pytest.param("manager_capability", 5, "hlr", None, 300, {}, id="hlr"),
+    pytest.param("onboarding_continuation", 2, "actr", None, 120, {}, id="actr"),
+    pytest.param(
+        "sales_product_refresher",
+        23,
+        None,
+        ExpandingPlan(),
+        300,
+        {"effects": TouchEffects(restudy_gain=0.35, apply_gain=0.6), "horizon_days": 120},
+        id="fsrs-partial-gains",
+    ),
+]
+
+
+@pytest.mark.parametrize(("template", "seed", "model", "plan", "size", "extra"), CASES)
+def test_results_are_bit_identical_to_the_engine_before_the_speed_work(
+    monkeypatch: pytest.MonkeyPatch,
+    template: str,
+    seed: int,
+    model: str | None,
+    plan: Any,
+    size: int,
+    extra: dict[str, Any],
+) -> None:
+    extra = dict(extra)
+    if "block_size" in extra:  # several blocks of learners without a big population
+        monkeypatch.setattr(engine, "BLOCK_SIZE", extra.pop("block_size"))
+    journey = load_template(template)
+    population = LearnerPopulation(size=size)
+    new = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)
+    monkeypatch.setattr(engine, "_run_block", _reference_run_block)
+    old = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)
+    _assert_identical(new, old)
