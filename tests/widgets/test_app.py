@@ -22,7 +22,7 @@ def app(fake_plotter: Any, tmp_path: Path) -> Workbench:
 
 
 def test_tabs_and_the_current_journey(app: Workbench) -> None:
-    assert [app.tabs.get_title(i) for i in range(3)] == ["Compose", "Plan", "Export"]
+    assert [app.tabs.get_title(i) for i in range(4)] == ["Compose", "Plan", "Export", "Convert"]
     assert app.tabs.children[0] is app.composer
     assert isinstance(app.plan_panel, PlanLab)
     assert app.plan_panel is app.plan_lab

@@ -1,4 +1,4 @@
-"""The workbench app: tabs over one shared journey (Compose, Plan, Export)."""
+"""The workbench app: tabs over one shared journey (Compose, Plan, Export, Convert)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import traitlets
 from workbench.model import Journey
 from workbench.widgets._common import JourneySource, as_journey, styled
 from workbench.widgets.composer import JourneyComposer
+from workbench.widgets.convert_panel import ConvertPanel
 from workbench.widgets.export_panel import ExportPanel, export_available
 from workbench.widgets.plan_lab import PlanLab
 
@@ -30,7 +31,7 @@ def _placeholder(text: str, css: str) -> widgets.HTML:
 
 
 class Workbench(widgets.VBox):
-    """The workbench in one widget: a Compose tab, a Plan tab and an Export tab.
+    """The workbench in one widget: Compose, Plan, Export and Convert tabs.
 
     Every panel holds the same journey: the app's ``journey`` trait is linked to each
     panel's, so an edit in the composer is what the Plan tab simulates and the Export tab
@@ -59,6 +60,8 @@ class Workbench(widgets.VBox):
     plan_lab : PlanLab
     export_panel : ExportPanel or None
         None while :mod:`workbench.export` is not importable (the tab says so).
+    convert_panel : ConvertPanel
+        Legacy sources in, a draft journey out (opened drafts replace the journey).
     tabs : Tab
 
     Examples
@@ -66,8 +69,8 @@ class Workbench(widgets.VBox):
     >>> app = Workbench.from_template("post_training_retention", plotter=None, graph=False)
     >>> app.journey.id
     'post_training_retention'
-    >>> [app.tabs.get_title(i) for i in range(3)]
-    ['Compose', 'Plan', 'Export']
+    >>> [app.tabs.get_title(i) for i in range(4)]
+    ['Compose', 'Plan', 'Export', 'Convert']
     """
 
     journey = traitlets.Instance(Journey)
@@ -97,8 +100,16 @@ class Workbench(widgets.VBox):
             export_tab = self.export_panel
         else:
             export_tab = _placeholder(EXPORT_PLACEHOLDER, "wb-export-placeholder")
-        self.tabs = styled(widgets.Tab(children=[self.composer, self.plan_lab, export_tab]), "wb-tabs")
-        for index, title in enumerate(("Compose", "Plan", "Export")):
+        self.convert_panel = ConvertPanel(initial)
+        self._links.append(traitlets.link((self, "journey"), (self.convert_panel, "journey")))
+        tabs = [
+            ("Compose", self.composer),
+            ("Plan", self.plan_lab),
+            ("Export", export_tab),
+            ("Convert", self.convert_panel),
+        ]
+        self.tabs = styled(widgets.Tab(children=[panel for _, panel in tabs]), "wb-tabs")
+        for index, title in enumerate(title for title, _ in tabs):
             self.tabs.set_title(index, title)
         self.tabs.observe(self._on_tab, names="selected_index")
         self.children = (self.tabs,)
