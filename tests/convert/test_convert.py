@@ -181,3 +181,18 @@ def test_analysis_is_deterministic(legacy: dict[str, Path]) -> None:
     first = ConversionReport(draft_journey(analyse([read_source(legacy["transcript"])])))
     second = ConversionReport(draft_journey(analyse([read_source(legacy["transcript"])])))
     assert first.to_html() == second.to_html()
+
+
+def test_quizzes_carry_draft_items_written_from_the_source_definitions(legacy: dict[str, Path]) -> None:
+    journey = convert([legacy["deck"]]).draft.journey
+    quizzes = [a for a in journey.activities if a.kind == "spaced_recall_quiz"]
+    assert quizzes
+    items = {item.concept: item for item in quizzes[0].items}
+    assert set(items) == {"project_charter", "stakeholder_map", "risk_log", "rag_status_report"}
+    rag = items["rag_status_report"]
+    assert rag.stem == "Which statement describes RAG status report?"
+    right = [c.text for c in rag.choices if c.correct]
+    assert right == ["A weekly red-amber-green summary that surfaces problems early."]
+    assert len(rag.choices) == 4  # the other definitions are the distractors
+    assert "RAG" not in " ".join(c.text for c in rag.choices)  # the term itself is no giveaway
+    assert "Write items for: Risk rating thresholds" in quizzes[0].description

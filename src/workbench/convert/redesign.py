@@ -18,14 +18,16 @@ designer has reviewed it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from workbench.convert.analysis import Analysis, ConceptCandidate, Segment, slug
 from workbench.convert.cues import Category
 from workbench.errors import ParameterError, SourceError
-from workbench.model import Activity, Concept, Edge, Journey
+from workbench.model import Activity, Choice, Concept, Edge, Journey, RetrievalItem
 from workbench.vocabulary import EdgeKind
 
 __all__ = ["DEFAULT_PLAN", "Draft", "Proposal", "draft_journey"]
@@ -133,14 +135,53 @@ def _names(concepts: Iterable[ConceptCandidate], limit: int = 3) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _draft_question(concept: ConceptCandidate) -> str:
+_DEFINING_VERB = re.compile(r"\b(?:is|are|means|refers to)\b\s*", re.IGNORECASE)
+
+
+def _definition_body(concept: ConceptCandidate) -> str | None:
+    """Return what the source says a concept is, without the term itself (so it is no giveaway)."""
+    if not concept.definition:
+        return None
+    parts = _DEFINING_VERB.split(concept.definition.split(". ")[0], maxsplit=1)
+    body = parts[1] if len(parts) == 2 else parts[0]
+    body = body.strip().rstrip(".")
+    return (body[:1].upper() + body[1:] + ".") if len(body) >= 8 else None
+
+
+def _in_sentence(name: str) -> str:
+    """Lower-case a name's first letter for use mid-sentence, unless it starts an acronym (RAG, GDPR)."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _draft_item(concept: ConceptCandidate, others: Sequence[ConceptCandidate], number: int) -> RetrievalItem | None:
+    """Draft a single-choice item from the source's definitions: this concept's is right, others' are wrong.
+
+    Returns None when the source defines fewer than two concepts (no honest distractor).
+    """
+    right = _definition_body(concept)
+    seen = {right}
+    wrong = []
+    for other in others:
+        body = _definition_body(other)
+        if other.id != concept.id and body and body not in seen:
+            seen.add(body)
+            wrong.append((other, body))
+    wrong = wrong[:3]
+    if right is None or not wrong:
+        return None
     where = concept.evidence[0].provenance
-    if concept.definition:
-        return (
-            f"Draft question on {concept.name} (from {where}): which statement describes {concept.name.lower()}? "
-            f"Correct answer: {concept.definition}"
-        )
-    return f"Write a question on {concept.name}: no definition was found in the source (evidence: {where})."
+    choices = [Choice(text=right[:500], correct=True, feedback=f"Yes: this is how the source ({where}) defines it.")]
+    choices += [Choice(text=body[:500], feedback=f"No: that describes {other.name}.") for other, body in wrong]
+    turn = zlib.crc32(concept.id.encode()) % len(choices)  # the right answer is not always first
+    choices = choices[turn:] + choices[:turn]
+    return RetrievalItem(
+        id=f"q{number}",
+        concept=concept.id,
+        stem=f"Which statement describes {_in_sentence(concept.name)}?",
+        type="single_choice",
+        choices=tuple(choices),
+        feedback=f"Draft item written from {where}: check it before delivery.",
+    )
 
 
 def draft_journey(
@@ -371,7 +412,15 @@ def _reinforce(
     label = reinforcement.label
     updated = planned
     for activity in added:
-        questions = " | ".join(_draft_question(concepts[c]) for c in activity.concept_ids if c in concepts)
+        items: list[RetrievalItem] = []
+        for concept_id in activity.concept_ids:
+            item = _draft_item(concepts[concept_id], list(concepts.values()), len(items) + 1)
+            if item is not None:
+                items.append(item)
+        missing = [concepts[c].name for c in activity.concept_ids if c not in {i.concept for i in items}]
+        note = "Draft items come from the source's definitions; check each before delivery."
+        if missing:
+            note += f" Write items for: {', '.join(missing)} (the source defines no distractor or no definition)."
         proposal = Proposal(
             activity.id,
             activity.kind,
@@ -385,7 +434,8 @@ def _reinforce(
             activity.id,
             draft=True,
             provenance=(f"reinforcement plan {label!r}",),
-            description=questions[:5000],
+            description=note[:5000],
+            items=tuple(items),
         )
     return updated, label
 

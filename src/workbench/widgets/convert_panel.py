@@ -75,7 +75,9 @@ class ConvertPanel(widgets.VBox):
         )
         self.anchor = styled(
             widgets.ToggleButtons(
-                options=[("Keep the event as a core", "keep"), ("Replace it by explainers", "replace")], value="keep"
+                options=[("Keep the event as a core", "keep"), ("Replace it by explainers", "replace")],
+                value="keep",
+                style={"button_width": "auto"},
             ),
             "wb-convert-anchor",
         )
