@@ -335,9 +335,9 @@ def _transcript_segments(outline: Outline, start_number: int, window_s: float, m
         top_cues = ", ".join(name for (_, name), _ in hits.most_common(2))
         if leftover >= max(2, 0.25 * len(lines)):
             category, cue = Category.LEFTOVER, f"{leftover} of {len(lines)} cues organise the session ({top_cues})"
-        elif decision >= 2 and len(speakers) >= 2:
+        elif decision >= max(2, 0.2 * len(lines)) and len(speakers) >= 2:
             category, cue = Category.DECISION, f"{decision} decision cues across {len(speakers)} speakers"
-        elif procedure >= 2:
+        elif procedure >= max(2, 0.2 * len(lines)):
             category, cue = Category.PROCEDURE, f"{procedure} procedure cues"
         else:
             category, cue = Category.INSTRUCTION, "default: explains content"
@@ -510,8 +510,8 @@ def analyse(
     outlines: Iterable[Outline],
     *,
     max_concepts: int = 8,
-    topic_window_s: float = 120.0,
-    min_topic_s: float = 300.0,
+    topic_window_s: float = 90.0,
+    min_topic_s: float = 180.0,
 ) -> Analysis:
     """Find the segments, their purpose and the concepts in one or more outlines.
 
@@ -522,8 +522,8 @@ def analyse(
     max_concepts : int
         Most concepts to propose (the strongest evidence wins; default 8).
     topic_window_s, min_topic_s : float
-        Transcripts: window of speech compared for cohesion (default 2 minutes), and the
-        shortest topic segment (default 5 minutes).
+        Transcripts: window of speech compared for cohesion (default 90 seconds), and the
+        shortest topic segment (default 3 minutes).
 
     Examples
     --------
