@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_plans.py
 	$(BIN)/python benchmarks/bench_spec_bombs.py
+	$(BIN)/python benchmarks/bench_convert.py
 
 ## notebooks: execute the notebooks in place, storing the outputs nbval compares
 notebooks: $(STAMP)
