@@ -34,7 +34,7 @@ def browser() -> Iterator[Any]:
     One Playwright instance only: a second sync one in the same thread fails ("Sync API
     inside the asyncio loop"). Missing Playwright or Chromium skips, except in CI.
     """
-    from browser.helpers import CHROMIUM, CHROMIUM_ARGS
+    from support.browser import CHROMIUM, CHROMIUM_ARGS
 
     try:
         from playwright import sync_api
@@ -50,8 +50,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def lrs() -> Iterator[Any]:
-    """Run a ralph LRS on loopback for the whole session (see ``tests/ralph_lrs.py``)."""
-    from ralph_lrs import run_ralph
+    """Run a ralph LRS on loopback for the whole session (see ``tests/support/lrs.py``)."""
+    from support.lrs import run_ralph
 
     yield from run_ralph()
 

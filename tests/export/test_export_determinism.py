@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from strategies import journeys
+from support.journeys import journeys
 from workbench.export import FORMATS, export
 from workbench.export._common import launchable_activities
 from workbench.export.scorm import scorm_control_documents

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from icalendar import Calendar
 
-from strategies import journeys
+from support.journeys import journeys
 from workbench.errors import ExportError
 from workbench.export import FORMATS, export, read_json
 from workbench.export._common import launchable_activities

@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from strategies import journeys
+from support.journeys import journeys
 from workbench.catalog import default_catalog
 from workbench.errors import CatalogError, JourneyError
 from workbench.model import Activity, Concept, Journey, Layer, MemoryEffect, from_graph, to_graph

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from strategies import journeys
+from support.journeys import journeys
 from workbench.errors import ParameterError
 from workbench.model import Activity, Journey
 from workbench.plans import PlanConstraints, parse_plan

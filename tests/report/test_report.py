@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from report.html_checks import check_html, images
 from report.support import LEARNERS, PLANS, small_review
-from workbench.cli import main
+from support.cli import run_cli
 from workbench.errors import MissingDependencyError, ParameterError, UnknownNameError
 from workbench.report import FIGURES, build_report, describe_plan, write_report
 from workbench.simulate import LearnerPopulation
@@ -176,32 +175,25 @@ def spec(tmp_path: Path) -> Path:
     return dump(load_template("post_training_retention"), tmp_path / "journey.yaml")
 
 
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(argv, out=out), out.getvalue()
-
-
 def test_cli_writes_the_report(spec: Path, tmp_path: Path) -> None:
     target = tmp_path / "review.html"
-    code, out = run(
-        [
-            "report",
-            str(spec),
-            "--plans",
-            "none,expanding,fixed:7x4",
-            "--target",
-            "0.85",
-            "--on-day",
-            "60",
-            "--learners",
-            "300",
-            "--seed",
-            "2",
-            "--date",
-            "2026-03-02",
-            "-o",
-            str(target),
-        ]
+    code, out = run_cli(
+        "report",
+        str(spec),
+        "--plans",
+        "none,expanding,fixed:7x4",
+        "--target",
+        "0.85",
+        "--on-day",
+        "60",
+        "--learners",
+        "300",
+        "--seed",
+        "2",
+        "--date",
+        "2026-03-02",
+        "-o",
+        str(target),
     )
     assert code == 0
     assert f"wrote {target}" in out
@@ -226,7 +218,7 @@ def test_cli_bad_input_exits_2_and_writes_nothing(
     spec: Path, tmp_path: Path, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "review.html"
-    code, _ = run(["report", str(spec), "--learners", "100", "--no-frontier", "-o", str(target), *extra])
+    code, _ = run_cli("report", str(spec), "--learners", "100", "--no-frontier", "-o", str(target), *extra)
     assert code == 2
     assert message in capsys.readouterr().err
     assert not target.exists()
@@ -234,12 +226,12 @@ def test_cli_bad_input_exits_2_and_writes_nothing(
 
 
 def test_cli_missing_spec_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _ = run(["report", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "r.html")])
+    code, _ = run_cli("report", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "r.html"))
     assert code == 2
     assert "missing.yaml" in capsys.readouterr().err
 
 
 def test_cli_usage_error_exits_2(spec: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        run(["report", str(spec)])  # no -o
+        run_cli("report", str(spec))  # no -o
     assert exit_info.value.code == 2

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from browser.helpers import CHROMIUM
 from report.support import small_review
+from support.browser import CHROMIUM
 from support.env import skip_or_fail
 from workbench.cli import main
 from workbench.spec import dump

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 
-from strategies import journeys
+from support.journeys import journeys
 from workbench.errors import SpecError
 from workbench.model import Journey
 from workbench.spec import SPEC_LIMITS, SpecLimits, dump, dumps, json_schema, load, loads

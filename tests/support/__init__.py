@@ -1,8 +1,13 @@
-"""What the tests share, in one place (import as ``from support.env import skip_or_fail``).
+"""What the tests share, in one place (``from support.env import skip_or_fail``).
 
-- :mod:`support.env`: ``skip_or_fail`` (skip locally, fail in CI), ``in_ci`` and the shared
-  reference folder (``WORKBENCH_SHARED``, default ``../shared``).
+- :mod:`support.env`: ``skip_or_fail`` (skip locally, fail in CI), ``in_ci``, ``require_module``
+  and the shared reference folder (``WORKBENCH_SHARED``, default ``../shared``).
 - :mod:`support.cli`: ``run_cli``, the ``workbench`` command run in-process.
+- :mod:`support.journeys`: journey builders (hypothesis strategies of random valid journeys).
+- :mod:`support.lrs`: a real ralph LRS on loopback.
+- :mod:`support.browser`: Jupyter servers on loopback and JupyterLab driven by Playwright.
 
-Fixtures built on them live in ``tests/conftest.py``.
+Fixtures built on them are in ``tests/conftest.py`` (``shared``, ``browser``, ``lrs``); the
+tests themselves mirror the source tree: the tests of ``src/workbench/X`` are in ``tests/X``
+(the command line's in ``tests/cli``, widgets in a browser in ``tests/widgets/browser``).
 """

@@ -1,4 +1,4 @@
-"""Widget tests run in plain pytest: no kernel, no browser; plots on the Agg backend."""
+"""Widget tests run in plain pytest: no kernel, no browser (those are in browser/); plots on Agg."""
 
 from __future__ import annotations
 

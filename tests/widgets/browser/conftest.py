@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: JupyterLab and Voila on 127.0.0.1, headless Debian Chromium.
+"""Fixtures of the widget tests in a browser: JupyterLab and Voila on 127.0.0.1, headless Chromium.
 
 Following ``shared/guides/testing-notebooks-and-widgets.md``. The ``browser`` fixture itself
 lives in ``tests/conftest.py`` (one Playwright instance per session): without Playwright or
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from browser.helpers import Server, free_port, lab_command, serve, server_env, voila_command
+from support.browser import Server, free_port, lab_command, serve, server_env, voila_command
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))

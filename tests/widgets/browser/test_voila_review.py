@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from browser.helpers import Server, wait_img_changed
+from support.browser import Server, wait_img_changed
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from browser.helpers import (
+from support.browser import (
     Server,
     assert_no_widget_fallback,
     hex_rgb,

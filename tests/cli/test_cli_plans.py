@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
+from support.cli import run_cli
 from workbench.spec import dump, load
 from workbench.templates import load_template
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +21,7 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_plan_writes_the_journey_with_the_chosen_plan(spec: Path, tmp_path: Path) -> None:
     target = tmp_path / "planned.yaml"
-    code, text = run("plan", str(spec), "--target", "0.9", "--on-day", "90", "--learners", "400", "-o", str(target))
+    code, text = run_cli("plan", str(spec), "--target", "0.9", "--on-day", "90", "--learners", "400", "-o", str(target))
     assert code == 0
     assert "is reachable" in text
     assert "plan: " in text
@@ -41,7 +34,7 @@ def test_plan_writes_the_journey_with_the_chosen_plan(spec: Path, tmp_path: Path
 
 
 def test_plan_json(spec: Path) -> None:
-    code, text = run("plan", str(spec), "--target", "0.9", "--learners", "400", "--seed", "3", "--json")
+    code, text = run_cli("plan", str(spec), "--target", "0.9", "--learners", "400", "--seed", "3", "--json")
     data = json.loads(text)
     assert code == 0
     assert data["reachable"] is True
@@ -54,19 +47,19 @@ def test_plan_json(spec: Path) -> None:
 
 def test_an_unreachable_target_exits_1_and_writes_nothing(spec: Path, tmp_path: Path) -> None:
     target = tmp_path / "planned.yaml"
-    code, text = run("plan", str(spec), "--target", "0.995", "--learners", "400", "-o", str(target))
+    code, text = run_cli("plan", str(spec), "--target", "0.995", "--learners", "400", "-o", str(target))
     assert code == 1
     assert "NOT REACHABLE" in text
     assert "reach only" in text
     assert "nothing written" in text
     assert not target.exists()
-    code, text = run("plan", str(spec), "--target", "0.93", "--budget-min", "10", "--learners", "400", "--json")
+    code, text = run_cli("plan", str(spec), "--target", "0.93", "--budget-min", "10", "--learners", "400", "--json")
     assert code == 1
     assert "within the budget of 10 min" in json.loads(text)["reason"]
 
 
 def test_compare_prints_the_table(spec: Path) -> None:
-    code, text = run(
+    code, text = run_cli(
         "compare", str(spec), "--plans", "none,expanding:2,5,12,30,fixed:7x4,target:0.85", "--learners", "300"
     )
     assert code == 0
@@ -79,8 +72,8 @@ def test_compare_prints_the_table(spec: Path) -> None:
 
 def test_compare_json_is_deterministic_for_a_seed(spec: Path) -> None:
     argv = ("compare", str(spec), "--plans", "none,deadline:60", "--days", "7,60", "--learners", "300", "--json")
-    code, first = run(*argv, "--seed", "5")
-    _, again = run(*argv, "--seed", "5")
+    code, first = run_cli(*argv, "--seed", "5")
+    _, again = run_cli(*argv, "--seed", "5")
     assert code == 0
     assert first == again
     data = json.loads(first)
@@ -106,7 +99,7 @@ def test_compare_json_is_deterministic_for_a_seed(spec: Path) -> None:
 def test_bad_input_exits_2_with_a_clear_message(
     spec: Path, argv: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = run(*(a.format(spec=spec) for a in argv))
+    code, _ = run_cli(*(a.format(spec=spec) for a in argv))
     assert code == 2
     err = capsys.readouterr().err
     assert message in err
@@ -116,7 +109,7 @@ def test_bad_input_exits_2_with_a_clear_message(
 def test_unknown_plan_names_list_valid_forms_on_the_command_line(
     spec: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run("compare", str(spec), "--plans", "spaced")
+    run_cli("compare", str(spec), "--plans", "spaced")
     err = capsys.readouterr().err
     assert "valid forms" in err
     assert "fixed:IxK" in err
@@ -125,5 +118,5 @@ def test_unknown_plan_names_list_valid_forms_on_the_command_line(
 
 def test_usage_errors_exit_2(spec: Path) -> None:
     with pytest.raises(SystemExit) as info:
-        run("plan", str(spec), "--target", "high")
+        run_cli("plan", str(spec), "--target", "high")
     assert info.value.code == 2

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from browser.helpers import Server
 from convert import sources
+from support.browser import Server
 
 pytestmark = pytest.mark.browser
 
