@@ -47,8 +47,8 @@ test-fast: $(STAMP)
 
 ## lint / typecheck / precommit: ruff and codespell, mypy, every pre-commit hook on every file
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts notebooks
+	$(BIN)/ruff format --check src tests benchmarks scripts notebooks
 	$(BIN)/codespell
 
 typecheck: $(STAMP)
