@@ -7,10 +7,10 @@ they are.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Strict, ValidationError
-from pydantic._internal._model_construction import ModelMetaclass  # the public BaseModel's metaclass
 from pydantic_core import ErrorDetails
 
 from workbench.errors import JourneyError
@@ -102,31 +102,46 @@ def describe_errors(exc: ValidationError, prefix: str = "") -> list[str]:
     return lines
 
 
-class _ValueMeta(ModelMetaclass):
-    """Translate validation errors when a value is constructed from Python.
-
-    Done in the metaclass rather than ``__init__``: pydantic calls a custom ``__init__`` for
-    nested models too, which would turn one flat list of problems into nested messages.
-    """
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except ValidationError as exc:
-            raise _translate(cls, exc, kwargs) from None
+#: True while a validation whose errors are translated at its outermost call is running.
+_validating: ContextVar[bool] = ContextVar("_validating", default=False)
 
 
-class Value(BaseModel, metaclass=_ValueMeta):
+class Value(BaseModel):
     """A frozen value that validates on construction and raises :class:`JourneyError`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
+    def __init__(self, /, **data: Any) -> None:
+        # pydantic runs a custom __init__ for nested values too: only the outermost call
+        # translates, so one flat list of problems (with full paths) is reported, not nested ones.
+        if _validating.get():
+            super().__init__(**data)
+            return
+        token = _validating.set(True)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _translate(type(self), exc, data) from None
+        finally:
+            _validating.reset(token)
+
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        token = _validating.set(True)
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
             raise _translate(cls, exc, obj) from None
+        finally:
+            _validating.reset(token)
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
+        token = _validating.set(True)  # errors stay pydantic's, as for any JSON document
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        finally:
+            _validating.reset(token)
 
     @classmethod
     def _problems_beyond_fields(cls, data: Any) -> list[str]:
