@@ -152,7 +152,7 @@ def test_markdown_lists_tables_and_line_locators(tmp_path: Path) -> None:
     [
         ("deck.key", b"x", "unknown source type '.key'"),
         ("deck.pptm", b"x", "macro-enabled"),
-        ("notes.md", "caf\u00e9".encode("latin-1"), "not UTF-8"),
+        ("notes.md", "caf\u00e9".encode("latin-1"), "not UTF-8"),  # codespell:ignore
         ("deck.pptx", b"not a zip at all", "not a readable ZIP"),
         ("empty.docx", b"", "the file is empty"),
         ("course.zip", b"PK\x05\x06" + b"\x00" * 18, "neither imsmanifest.xml"),

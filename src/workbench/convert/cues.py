@@ -277,7 +277,7 @@ STOPWORDS = frozenset(
         "t",
         "than",
         "that",
-        "thats",
+        "thats",  # codespell:ignore  ("that's" with its apostrophe stripped, as tokens are)
         "the",
         "their",
         "theirs",
