@@ -18,6 +18,7 @@ __all__ = [
     "SpecError",
     "UnknownNameError",
     "WorkbenchError",
+    "problem_lines",
 ]
 
 
@@ -79,3 +80,19 @@ class SourceError(WorkbenchError, ValueError):
 
     Names the file and the part (ZIP member, line, slide) and what to do.
     """
+
+
+def problem_lines(exc: BaseException) -> list[str]:
+    """Return the problems an error carries, one per line (a JourneyError lists several).
+
+    Examples
+    --------
+    >>> problem_lines(JourneyError(["a: bad", "b: worse"]))
+    ['a: bad', 'b: worse']
+    >>> problem_lines(ParameterError("target: must be a share"))
+    ['target: must be a share']
+    """
+    if isinstance(exc, JourneyError):
+        return list(exc.problems)
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()

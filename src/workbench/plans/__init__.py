@@ -35,6 +35,7 @@ from workbench.plans.generators import (
     parse_plan,
     parse_plans,
 )
+from workbench.plans.lab import LabOutcome, LabSettings, evaluate_lab
 from workbench.plans.optimise import (
     FAMILIES,
     METRICS,
@@ -55,6 +56,8 @@ __all__ = [
     "DeadlinePlan",
     "ExpandingPlan",
     "FixedPlan",
+    "LabOutcome",
+    "LabSettings",
     "MassedPlan",
     "NoPlan",
     "Optimisation",
@@ -69,6 +72,7 @@ __all__ = [
     "backward_days",
     "cheapest_reaching",
     "compare",
+    "evaluate_lab",
     "frontier",
     "learner_rates",
     "optimise",

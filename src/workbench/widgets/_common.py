@@ -17,7 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbench.errors import JourneyError, WorkbenchError
+from workbench.errors import WorkbenchError, problem_lines
 from workbench.model import Journey
 
 __all__ = [
@@ -98,10 +98,7 @@ def as_journey(source: JourneySource) -> Journey:
 
 def error_lines(exc: BaseException) -> list[str]:
     """Return the problems an error carries, one per line (JourneyError lists several)."""
-    if isinstance(exc, JourneyError):
-        return list(exc.problems)
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()
+    return problem_lines(exc)
 
 
 _PATH = re.compile(r"^(?:activities\[\d+\](?: \([^)]*\))?\.)?(?P<field>[A-Za-z_]+)(?P<rest>[.\[:]|$)")

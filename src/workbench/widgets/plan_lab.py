@@ -1,41 +1,50 @@
 """The plan lab: compare reinforcement plans on the current journey, live, and apply one.
 
-Each plan is simulated with :func:`workbench.plans.compare` on the same seed (common random
-numbers: the same learners and the same draws for the journey's own activities), so the
-differences between rows are the plans' doing. Results are cached per plan and settings:
-moving the spacing slider re-simulates the fixed-interval plan only. Sliders sync on release
-(``continuous_update=False``), so a drag is one update, not fifty. "Find cheapest plan" runs
-:func:`workbench.plans.optimise`, which is slower (about 25 simulations), on request only.
+A thin layer over :func:`workbench.plans.lab.evaluate_lab`, in the spirit of ipywidgets'
+``interactive_output``: the controls are read into a frozen
+:class:`~workbench.plans.lab.LabSettings`, the pure evaluation parses, simulates and chooses,
+and the panel shows its :class:`~workbench.plans.lab.LabOutcome`. Each plan is simulated on
+the same seed (common random numbers), so the differences between rows are the plans' doing.
+Results are cached per plan and settings: moving the spacing slider re-simulates the
+fixed-interval plan only. Sliders sync on release (``continuous_update=False``), so a drag is
+one update, not fifty. "Find cheapest plan" runs :func:`workbench.plans.optimise`, which is
+slower (about 25 simulations), on request only.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.errors import PlanAlreadyAppliedError, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.model import Journey
-from workbench.plans import (
-    DeadlinePlan,
-    PlanComparison,
-    PlanConstraints,
-    ReinforcementPlan,
-    compare,
-    optimise,
-    parse_plan,
+from workbench.plans import PlanComparison, PlanConstraints, ReinforcementPlan, optimise
+from workbench.plans.lab import (
+    AFTER_DEADLINE,
+    ALIKE,
+    FIXED_TOUCHES,
+    MAX_PLANS,
+    MIN_HORIZON,
+    PLAN_CHOICES,
+    REPORT_DAYS,
+    LabOutcome,
+    LabSettings,
+    evaluate_lab,
+    horizon_for,
+    settings_population,
+    simulate_plan,
 )
-from workbench.plans.choice import reaches
-from workbench.simulate import Engagement, LearnerPopulation, SimulationResult
+from workbench.simulate import LearnerPopulation, SimulationResult
 from workbench.widgets._common import (
     STYLE,
     JourneySource,
     as_journey,
-    describe,
     error_html,
     error_lines,
     html_table,
@@ -45,8 +54,9 @@ from workbench.widgets._common import (
 
 __all__ = ["MAX_PLANS", "PLAN_CHOICES", "PLAN_CONTROLS", "PlanLab", "horizon_for"]
 
-#: Families offered in the plan list; fixed, target and deadline take their parameter from a slider.
-PLAN_CHOICES: tuple[str, ...] = ("none", "massed", "fixed", "expanding", "target", "deadline")
+# kept importable from here: the lab's numbers live with its evaluation in workbench.plans.lab
+_REEXPORTED = (AFTER_DEADLINE, ALIKE, FIXED_TOUCHES, MIN_HORIZON, REPORT_DAYS)
+
 #: Keys of :attr:`PlanLab.controls` (and of its ``errors``, with ``apply`` and ``optimise``).
 PLAN_CONTROLS: tuple[str, ...] = (
     "baseline",
@@ -63,21 +73,9 @@ PLAN_CONTROLS: tuple[str, ...] = (
 )
 #: What plans are added to: the journey as designed, or its formal core (Journey.formal_core).
 BASELINES: tuple[tuple[str, str], ...] = (("As designed", "designed"), ("Formal events only", "core"))
-#: Plans whose outcomes on the deadline differ less than this look alike (a hint then says why).
-ALIKE = 0.02
-#: Most plans simulated per update (each is a 1,000-learner simulation).
-MAX_PLANS = 4
-#: Touches of the fixed-interval plan (its interval is the Spacing slider).
-FIXED_TOUCHES = 4
-#: Shortest horizon, and the days simulated after the deadline.
-MIN_HORIZON, AFTER_DEADLINE = 120, 30
-#: Retention is reported on these days and on the deadline.
-REPORT_DAYS = (7, 30)
 PLOT_SIZE = (9.0, 4.2)
 CACHE_SIZE = 64
 
-#: Where a population problem is shown: (word in the message, control).
-_POPULATION_FIELDS = (("memory_sigma", "variation"), ("optional", "optional"), ("required", "required"))
 _WIDE = {"description_width": "132px"}
 _LAYOUT = {"width": "420px"}
 _LAB_STYLE = """
@@ -88,44 +86,91 @@ _LAB_STYLE = """
 """
 
 
-def horizon_for(deadline_day: int) -> int:
-    """Last simulated day for a deadline: 30 days after it, and at least day 120.
+@dataclass(frozen=True)
+class ControlSpec:
+    """One input of the lab: its key, widget class, label and options (a row of :data:`CONTROLS`)."""
 
-    Examples
-    --------
-    >>> horizon_for(90), horizon_for(200)
-    (120, 230)
-    """
-    return max(int(deadline_day) + AFTER_DEADLINE, MIN_HORIZON)
-
-
-def _split_plans(text: str) -> list[str]:
-    """Comma-separated plan strings; a piece starting with a digit continues the previous plan."""
-    pieces: list[str] = []
-    for token in text.split(","):
-        token = token.strip()
-        if pieces and token and not token[0].isalpha():
-            pieces[-1] += "," + token
-        elif token:
-            pieces.append(token)
-    return pieces
+    name: str
+    kind: type[widgets.Widget]
+    description: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    slider: bool = False  # synced on release, laid out like the other sliders
+    section: str = ""  # the heading this control starts, if any
 
 
-def _about(label: str, message: str) -> str:
-    """``message`` prefixed by the plan it is about, unless it names the plan already."""
-    return message if message.startswith(f"plan {label!r}") else f"{label}: {message}"
+def _float_slider(value: float, low: float, high: float, step: float) -> dict[str, Any]:
+    return {"value": value, "min": low, "max": high, "step": step, "readout_format": ".2f"}
+
+
+_DEFAULTS = LabSettings()  # the population sliders open on the lab's default population
+
+
+#: The controls, in panel order. Values given to :class:`PlanLab` override ``value``.
+CONTROLS: tuple[ControlSpec, ...] = (
+    ControlSpec(
+        "baseline",
+        widgets.ToggleButtons,
+        "Add plans to",
+        {
+            "options": BASELINES,
+            "value": "designed",
+            "tooltips": [
+                "the journey with its own reinforcement",
+                "the formal events and what prepares them, without the journey's own after/work assets",
+            ],
+        },
+        section="Plans",
+    ),
+    ControlSpec(
+        "plans",
+        widgets.SelectMultiple,
+        "Plans",
+        {"options": [(key, key) for key in PLAN_CHOICES], "rows": len(PLAN_CHOICES), "layout": _LAYOUT},
+    ),
+    ControlSpec(
+        "custom",
+        widgets.Text,
+        "Other plans",
+        {"placeholder": "e.g. expanding:2,5,12,30, fixed:14x3", "continuous_update": False, "layout": _LAYOUT},
+    ),
+    ControlSpec("spacing", widgets.IntSlider, "Spacing (days)", {"min": 1, "max": 60}, True, "Schedules"),
+    ControlSpec(
+        "target", widgets.FloatSlider, "Target retention", _float_slider(_DEFAULTS.target, 0.5, 0.98, 0.01), True
+    ),
+    ControlSpec("deadline", widgets.IntSlider, "Deadline (day)", {"min": 14, "max": 365}, True),
+    ControlSpec("budget", widgets.IntSlider, "Budget (min/week)", {"min": 0, "max": 120}, True),
+    ControlSpec(
+        "variation",
+        widgets.FloatSlider,
+        "Memory variation",
+        _float_slider(_DEFAULTS.variation, 0.0, 1.5, 0.05),
+        True,
+        "Learners",
+    ),
+    ControlSpec(
+        "required", widgets.FloatSlider, "Does required (p)", _float_slider(_DEFAULTS.required, 0.0, 1.0, 0.05), True
+    ),
+    ControlSpec(
+        "optional", widgets.FloatSlider, "Does optional (p)", _float_slider(_DEFAULTS.optional, 0.0, 1.0, 0.05), True
+    ),
+    ControlSpec("seed", widgets.IntText, "Seed", {"layout": _LAYOUT}),
+)
+#: A hint shown after the last control of a section.
+_HINTS = {"budget": "Budget 0: no weekly cap. Sliders apply when released."}
+
+
+def _control(spec: ControlSpec, value: Any) -> widgets.Widget:
+    options = dict(spec.options)
+    if value is not None:
+        options["value"] = value
+    if spec.slider:
+        options.update(continuous_update=False, layout=_LAYOUT)
+    control = spec.kind(description=spec.description, style=_WIDE, **options)
+    return styled(control, f"wb-plan-{spec.name}", "wb-plan-field")
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
-
-
-def _slider(kind: type[widgets.Widget], description: str, css: str, **options: Any) -> Any:
-    return styled(
-        kind(description=description, continuous_update=False, style=_WIDE, layout=_LAYOUT, **options),
-        css,
-        "wb-plan-field",
-    )
 
 
 class PlanLab(widgets.VBox):
@@ -136,8 +181,10 @@ class PlanLab(widgets.VBox):
     custom box (e.g. ``expanding:2,5,12,30``). Every change re-simulates the plans whose
     outcome it changes (at most :data:`MAX_PLANS` plans of ``learners`` learners, all on one
     seed, over ``max(deadline + 30, 120)`` days) and redraws the retention plot and the
-    summary table. The recommended plan (★) is the cheapest in learner minutes whose mean
-    recall on the deadline day reaches the target. "Find cheapest plan" searches plan
+    summary table. The recommended plan (★) is the cheapest whose mean recall on the
+    deadline day reaches the target (fewest learner minutes before that day, the rule of
+    :meth:`~workbench.plans.PlanComparison.cheapest_reaching`; evaluated by the pure
+    :func:`workbench.plans.lab.evaluate_lab`). "Find cheapest plan" searches plan
     families and intensities with :func:`workbench.plans.optimise` and shows the plan it
     finds next to the others until a setting it depends on changes. "Apply chosen plan"
     adds the chosen plan's touches to the journey.
@@ -172,6 +219,10 @@ class PlanLab(widgets.VBox):
         The inputs, keyed by :data:`PLAN_CONTROLS`.
     errors : dict of str to HTML
         The error shown next to each control (and ``apply``, ``optimise``, ``journey``).
+    settings : LabSettings
+        What the controls say now (read-only; see :class:`workbench.plans.lab.LabSettings`).
+    comparison : PlanComparison or None
+        The plans of the last update.
     summary : DataFrame
         One row per plan of the last update (see :func:`~workbench.plans.compare.compare`),
         with ``meets_target``.
@@ -235,111 +286,26 @@ class PlanLab(widgets.VBox):
         self._message = ""
         self._applied = ""  # what the next journey change is (set by Apply)
         self._applied_labels: set[str] = set()  # plans whose touches the journey now holds
-        self._build(plans, seed, spacing, target, deadline_day, budget)
         if baseline not in dict(BASELINES).values():
             raise ValueError(f"baseline: must be 'designed' or 'core' (got {baseline!r})")
-        self.controls["baseline"].value = baseline
+        first = {
+            "baseline": baseline,
+            "plans": tuple(p for p in plans if p in PLAN_CHOICES),
+            "custom": ", ".join(p for p in plans if p not in PLAN_CHOICES),
+            "spacing": spacing,
+            "target": target,
+            "deadline": deadline_day,
+            "budget": budget,
+            "seed": seed,
+        }
+        self._build(first)
         self.observe(self._on_journey, names="journey")
         self.update()
 
     # ---- building ------------------------------------------------------------------------
 
-    def _build(
-        self, plans: Sequence[str], seed: int, spacing: int, target: float, deadline_day: int, budget: int
-    ) -> None:
-        keys = [p for p in plans if p in PLAN_CHOICES]
-        custom = [p for p in plans if p not in PLAN_CHOICES]
-        c: dict[str, widgets.Widget] = {
-            "baseline": styled(
-                widgets.ToggleButtons(
-                    options=BASELINES,
-                    value="designed",
-                    description="Add plans to",
-                    tooltips=[
-                        "the journey with its own reinforcement",
-                        "the formal events and what prepares them, without the journey's own after/work assets",
-                    ],
-                    style=_WIDE,
-                ),
-                "wb-plan-baseline",
-                "wb-plan-field",
-            ),
-            "plans": styled(
-                widgets.SelectMultiple(
-                    options=[(key, key) for key in PLAN_CHOICES],
-                    value=keys,
-                    rows=len(PLAN_CHOICES),
-                    description="Plans",
-                    style=_WIDE,
-                    layout=_LAYOUT,
-                ),
-                "wb-plan-plans",
-                "wb-plan-field",
-            ),
-            "custom": styled(
-                widgets.Text(
-                    value=", ".join(custom),
-                    description="Other plans",
-                    placeholder="e.g. expanding:2,5,12,30, fixed:14x3",
-                    continuous_update=False,
-                    style=_WIDE,
-                    layout=_LAYOUT,
-                ),
-                "wb-plan-custom",
-                "wb-plan-field",
-            ),
-            "spacing": _slider(widgets.IntSlider, "Spacing (days)", "wb-plan-spacing", value=spacing, min=1, max=60),
-            "target": _slider(
-                widgets.FloatSlider,
-                "Target retention",
-                "wb-plan-target",
-                value=target,
-                min=0.5,
-                max=0.98,
-                step=0.01,
-                readout_format=".2f",
-            ),
-            "deadline": _slider(
-                widgets.IntSlider, "Deadline (day)", "wb-plan-deadline", value=deadline_day, min=14, max=365
-            ),
-            "budget": _slider(widgets.IntSlider, "Budget (min/week)", "wb-plan-budget", value=budget, min=0, max=120),
-            "variation": _slider(
-                widgets.FloatSlider,
-                "Memory variation",
-                "wb-plan-variation",
-                value=0.35,
-                min=0.0,
-                max=1.5,
-                step=0.05,
-                readout_format=".2f",
-            ),
-            "required": _slider(
-                widgets.FloatSlider,
-                "Does required (p)",
-                "wb-plan-required",
-                value=0.9,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                readout_format=".2f",
-            ),
-            "optional": _slider(
-                widgets.FloatSlider,
-                "Does optional (p)",
-                "wb-plan-optional",
-                value=0.45,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                readout_format=".2f",
-            ),
-            "seed": styled(
-                widgets.IntText(value=seed, description="Seed", style=_WIDE, layout=_LAYOUT),
-                "wb-plan-seed",
-                "wb-plan-field",
-            ),
-        }
-        self.controls = c
+    def _build(self, first: Mapping[str, Any]) -> None:
+        self.controls = {spec.name: _control(spec, first.get(spec.name)) for spec in CONTROLS}
         self.errors = {
             name: styled(widgets.HTML(), "wb-error", f"wb-plan-error-{name}")
             for name in (*PLAN_CONTROLS, "apply", "optimise", "journey")
@@ -374,44 +340,29 @@ class PlanLab(widgets.VBox):
         self.table = styled(widgets.HTML(), "wb-plan-summary")
         self.status = styled(widgets.Label(value="not simulated yet"), "wb-plan-status")
 
-        for control in c.values():
+        for control in self.controls.values():
             control.observe(self._on_control, names="value")
         self.chosen.observe(self._on_chosen, names="value")
         self.apply_button.on_click(lambda _: self.apply_chosen())
         self.optimise_button.on_click(lambda _: self.find_cheapest())
         self._relabel()
 
-        def row(name: str) -> widgets.HBox:
-            return widgets.HBox([c[name], self.errors[name]], layout={"align_items": "center"})
-
-        section = widgets.HTML
-        hint = '<div class="wb-plan-hint">{}</div>'
-        left = widgets.VBox(
-            [
-                section('<div class="wb-section">Plans</div>'),
-                row("baseline"),
-                row("plans"),
-                row("custom"),
-                section('<div class="wb-section">Schedules</div>'),
-                row("spacing"),
-                row("target"),
-                row("deadline"),
-                row("budget"),
-                section(hint.format("Budget 0: no weekly cap. Sliders apply when released.")),
-                section('<div class="wb-section">Learners</div>'),
-                row("variation"),
-                row("required"),
-                row("optional"),
-                row("seed"),
-            ],
-            layout={"width": "45%", "min_width": "440px"},
-        )
+        rows: list[widgets.Widget] = []
+        for spec in CONTROLS:
+            if spec.section:
+                rows.append(widgets.HTML(f'<div class="wb-section">{spec.section}</div>'))
+            rows.append(
+                widgets.HBox([self.controls[spec.name], self.errors[spec.name]], layout={"align_items": "center"})
+            )
+            if spec.name in _HINTS:
+                rows.append(widgets.HTML(f'<div class="wb-plan-hint">{_HINTS[spec.name]}</div>'))
+        left = widgets.VBox(rows, layout={"width": "45%", "min_width": "440px"})
         right = widgets.VBox(
             [
                 self.errors["journey"],
                 self.plot,
                 self.plot_message,
-                section('<div class="wb-section">Decide</div>'),
+                widgets.HTML('<div class="wb-section">Decide</div>'),
                 self.chosen,
                 widgets.HBox([self.apply_button, self.optimise_button]),
                 self.errors["apply"],
@@ -421,36 +372,55 @@ class PlanLab(widgets.VBox):
             layout={"width": "55%", "padding": "0 0 0 12px"},
         )
         self.table.layout = widgets.Layout(overflow="auto", max_width="100%")
-        summary = section('<div class="wb-section">Plans compared (★ recommended)</div>')
         self.children = (
             widgets.HTML(STYLE + _LAB_STYLE),
             self.status,
             widgets.HBox([left, right]),
-            summary,
+            widgets.HTML('<div class="wb-section">Plans compared (★ recommended)</div>'),
             self.table,
         )
 
     # ---- settings ------------------------------------------------------------------------
 
     @property
+    def settings(self) -> LabSettings:
+        """What the controls say now, as one frozen value."""
+        c = self.controls
+        return LabSettings(
+            ticked=tuple(c["plans"].value),
+            custom=str(c["custom"].value),
+            spacing=int(c["spacing"].value),
+            target=float(c["target"].value),
+            deadline_day=int(c["deadline"].value),
+            budget=int(c["budget"].value),
+            variation=float(c["variation"].value),
+            required=float(c["required"].value),
+            optional=float(c["optional"].value),
+            seed=int(c["seed"].value),
+            learners=self.learners,
+            model=self.model,
+            baseline=str(c["baseline"].value),
+        )
+
+    @property
     def deadline_day(self) -> int:
         """The deadline day of the slider (retention and proficiency are judged on it)."""
-        return int(self.controls["deadline"].value)
+        return self.settings.deadline_day
 
     @property
     def target(self) -> float:
         """The target retention of the slider."""
-        return round(float(self.controls["target"].value), 4)
+        return self.settings.target
 
     @property
     def horizon_days(self) -> int:
         """Last simulated day: ``max(deadline + 30, 120)``."""
-        return horizon_for(self.deadline_day)
+        return self.settings.horizon_days
 
     @property
     def seed(self) -> int:
         """The seed every plan is simulated with."""
-        return int(self.controls["seed"].value)
+        return self.settings.seed
 
     @property
     def population(self) -> LearnerPopulation:
@@ -461,41 +431,25 @@ class PlanLab(widgets.VBox):
         JourneyError
             A slider value the population rejects (only possible when set from code).
         """
-        c = self.controls
-        engagement = Engagement(required=float(c["required"].value), optional=float(c["optional"].value))
-        return LearnerPopulation(size=self.learners, memory_sigma=float(c["variation"].value), engagement=engagement)
-
-    def _plan_text(self, key: str) -> str:
-        if key == "fixed":
-            return f"fixed:{int(self.controls['spacing'].value)}x{FIXED_TOUCHES}"
-        if key == "target":
-            return f"target:{self.target:g}"
-        if key == "deadline":
-            return f"deadline:{self.deadline_day}"
-        return key
+        return self.settings.population()
 
     @property
     def plan_strings(self) -> list[str]:
         """Plan strings compared now: the ticked ones, then the custom ones (each once)."""
-        ticked = set(self.controls["plans"].value)
-        texts = [self._plan_text(key) for key in PLAN_CHOICES if key in ticked]
-        texts += _split_plans(self.controls["custom"].value)
-        return list(dict.fromkeys(texts))
+        return self.settings.plan_strings
 
-    def _parse(self, text: str, population: LearnerPopulation) -> ReinforcementPlan:
-        budget = int(self.controls["budget"].value)
-        family = text.strip().lower().partition(":")[0]
-        options: dict[str, Any] = {}
-        if budget > 0 and family != "none":  # no plan adds nothing: no cap to check
-            options["constraints"] = PlanConstraints(max_minutes_per_week=float(budget))
-        if family == "target":
-            options["memory_sigma"] = population.memory_sigma  # schedule for this population's median
-        return parse_plan(text, **options)
+    def base_journey(self) -> Journey:
+        """Return the journey plans are added to: as designed, or its formal core (the Baseline toggle).
+
+        With the formal core, applying a plan replaces the journey's own reinforcement with it.
+        """
+        return self.settings.base_journey(self.journey)
 
     def _relabel(self) -> None:
         """Show the plan strings the sliders give in the plan list (keeping the selection)."""
         select = self.controls["plans"]
-        options = [(self._plan_text(key), key) for key in PLAN_CHOICES]
+        settings = self.settings
+        options = [(settings.plan_text(key), key) for key in PLAN_CHOICES]
         if list(select.options) == options:
             return
         kept = tuple(select.value)
@@ -538,7 +492,7 @@ class PlanLab(widgets.VBox):
         self._message, self._applied = self._applied, ""
         self.update()
 
-    # ---- simulating ----------------------------------------------------------------------
+    # ---- showing -------------------------------------------------------------------------
 
     def _clear_errors(self, *names: str) -> None:
         for name in names or tuple(self.errors):
@@ -548,99 +502,24 @@ class PlanLab(widgets.VBox):
         for name, lines in problems.items():
             self.errors[name].value = error_html(lines)
 
-    def _settings(self, problems: dict[str, list[str]]) -> tuple[LearnerPopulation, int] | None:
-        seed = self.seed
-        if seed < 0:
-            problems.setdefault("seed", []).append(f"seed: must be a whole number from 0 on (got {seed})")
-        try:
-            population = self.population
-        except WorkbenchError as exc:
-            for line in error_lines(exc):
-                fields = [f for key, f in _POPULATION_FIELDS if key in line]
-                problems.setdefault(fields[0] if fields else "journey", []).append(line)
-            return None
-        return (population, seed) if seed >= 0 else None
-
-    def _chosen_plans(
-        self, population: LearnerPopulation, problems: dict[str, list[str]]
-    ) -> dict[str, ReinforcementPlan]:
-        ticked = {self._plan_text(key) for key in self.controls["plans"].value}
-        plans: dict[str, ReinforcementPlan] = {}
-        horizon = self.horizon_days
-        for text in self.plan_strings:
-            field = "plans" if text in ticked else "custom"
-            try:
-                plan = self._parse(text, population)
-            except WorkbenchError as exc:
-                problems.setdefault(self._field_of(exc, field), []).append(describe(exc))
-                continue
-            if isinstance(plan, DeadlinePlan) and plan.deadline_day > horizon:
-                problems.setdefault(field, []).append(
-                    f"{plan.label}: deadline day {plan.deadline_day} is after the last simulated day {horizon}; "
-                    f"move the Deadline slider to {plan.deadline_day - AFTER_DEADLINE} or later "
-                    f"(the lab simulates {AFTER_DEADLINE} days past it, at least {MIN_HORIZON} days; "
-                    f"the slider goes to day {self.controls['deadline'].max})"
-                )
-                continue
-            plans.setdefault(plan.label, plan)
-        count = len(plans)
-        if count > MAX_PLANS:
-            problems.setdefault("plans", []).append(
-                f"pick at most {MAX_PLANS} plans ({count} chosen, counting the other plans): "
-                "untick some, or clear the other-plans box"
-            )
-            return {}
-        if not plans and not problems:
-            problems.setdefault("plans", []).append("pick at least one plan (e.g. none and expanding)")
-        return plans
-
-    @staticmethod
-    def _field_of(exc: WorkbenchError, default: str) -> str:
-        text = str(exc)
-        return "budget" if "max_minutes_per_week" in text else default
-
-    def base_journey(self) -> Journey:
-        """Return the journey plans are added to: as designed, or its formal core (the Baseline toggle).
-
-        With the formal core, applying a plan replaces the journey's own reinforcement with it.
-        """
-        if self.controls["baseline"].value == "core":
-            return self.journey.formal_core()
-        return self.journey
-
-    def _key(self, plan: ReinforcementPlan, population: LearnerPopulation, seed: int) -> tuple[Any, ...]:
-        return (
-            self.controls["baseline"].value,
+    def _simulate(self, journey: Journey, label: str, plan: ReinforcementPlan, settings: LabSettings) -> PlanComparison:
+        """Simulate one plan with :func:`~workbench.plans.lab.simulate_plan`, cached per plan and settings."""
+        key = (
+            settings.baseline,
             type(plan).__name__,
             plan.model_dump_json(),
-            population.model_dump_json(),
-            self.horizon_days,
-            self.deadline_day,
-            seed,
-            self.model,
+            settings.population().model_dump_json(),
+            settings.horizon_days,
+            settings.deadline_day,
+            settings.seed,
+            settings.model,
         )
-
-    def _simulate(
-        self, label: str, plan: ReinforcementPlan, population: LearnerPopulation, seed: int
-    ) -> PlanComparison:
-        key = self._key(plan, population, seed)
         cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        comparison = compare(
-            self.base_journey(),
-            {label: plan},
-            population=population,
-            model=self.model,
-            horizon_days=self.horizon_days,
-            rng=seed,
-            days=sorted({*REPORT_DAYS, self.deadline_day}),
-            deadline_day=self.deadline_day,
-        )
-        self._cache[key] = comparison
-        while len(self._cache) > CACHE_SIZE:
-            del self._cache[next(iter(self._cache))]
-        return comparison
+        if cached is None:
+            cached = self._cache[key] = simulate_plan(journey, label, plan, settings)
+            while len(self._cache) > CACHE_SIZE:
+                del self._cache[next(iter(self._cache))]
+        return cached
 
     def update(self) -> None:
         """Re-simulate the chosen plans and redraw the plot, table and status (what every change does).
@@ -653,100 +532,45 @@ class PlanLab(widgets.VBox):
             return
         self._stale = False
         self._clear_errors()
-        problems: dict[str, list[str]] = {}
-        if self._cheapest is not None and self._cheapest[2] != self._settings_key():
+        settings = self.settings
+        if self._cheapest is not None and self._cheapest[2] != settings.search_key:
             self._cheapest = None  # found for other settings
             self.best.value = ""
-        settings = self._settings(problems)
-        plans = self._chosen_plans(settings[0], problems) if settings is not None else {}
-        found = self._cheapest[0] if self._cheapest is not None else None
-        if plans and self._cheapest is not None and found not in plans:
-            plans[self._cheapest[0]] = self._cheapest[1]  # shown next to the plans picked
-        comparisons: dict[str, PlanComparison] = {}
-        applied_now: list[str] = []
-        journey = self.journey
-        try:
-            self.base_journey()
-        except WorkbenchError as exc:
-            problems["baseline"] = error_lines(exc)
-            settings = None
-        if not journey.concepts:
-            problems["journey"] = [
-                f"journey {journey.id!r} has no concepts, so there is nothing to remember: "
-                "add concepts and the activities that cover them in the Compose tab"
-            ]
+        outcome = evaluate_lab(
+            self.journey,
+            settings,
+            found=self._cheapest[:2] if self._cheapest is not None else None,
+            applied=frozenset(self._applied_labels),
+            message=self._message,
+            deadline_max=int(self.controls["deadline"].max),
+            run=self._simulate,
+        )
+        self._show(outcome.problems)
+        self.status.value = outcome.status
+        if outcome.empty_journey:
             self.table.value, self.plot.value, self.results, self.summary = "", b"", {}, pd.DataFrame()
-            self.comparison = None
-            self._plans = {}
+            self.comparison, self._plans = None, {}
             self._loading = True
             try:
                 self.chosen.options = []
             finally:
                 self._loading = False
-        elif settings is not None:
-            population, seed = settings
-            ticked = {self._plan_text(key) for key in self.controls["plans"].value}
-            for label, plan in plans.items():
-                try:
-                    comparisons[label] = self._simulate(label, plan, population, seed)
-                except WorkbenchError as exc:
-                    if label in self._applied_labels and isinstance(exc, PlanAlreadyAppliedError):
-                        # not a problem: the journey holds this plan now, and "none" shows it
-                        applied_now.append(label)
-                        continue
-                    field = "plans" if label in ticked else "optimise" if label == found else "custom"
-                    field = self._field_of(exc, field)
-                    problems.setdefault(field, []).append(_about(label, describe(exc)))
-        self._show(problems)
-        if not comparisons:
-            fix = ", ".join(dict.fromkeys(problems)) or "plans"
-            self.status.value = f"nothing simulated: fix {fix}"
+        if outcome.comparison is None or outcome.choice is None:
             return
-        self._plans = {label: plans[label] for label in comparisons}
-        comparison = PlanComparison.concat(list(comparisons.values()))
-        self.comparison = comparison
-        self.results = dict(comparison.results)
-        outcomes = comparison.outcomes(self.deadline_day, "retention")
-        summary = comparison.summary.copy()
-        summary["meets_target"] = [reaches(value, self.target) for value in outcomes]
-        self.summary = summary
-        choice = comparison.cheapest_reaching(self.target, self.deadline_day, metric="retention")
-        best = choice.label
-        self._show_table(comparison, best)
-        self._show_plot()
-        self._show_choices(best)
-        retention = choice.achieved
-        verdict = "" if choice.reachable else " (below target)"
-        notes = [self._message] if self._message else []
-        spread = float(outcomes.max() - outcomes.min()) if len(outcomes) > 1 else 1.0
-        if spread < ALIKE and self.controls["baseline"].value == "designed":
-            notes.append(
-                "the plans look alike: the journey's own reinforcement already does the work; "
-                "add plans to 'Formal events only' to see what each plan does on its own"
-            )
-        if applied_now:
-            notes.append(f"{', '.join(applied_now)} already in the journey ('none' shows it as designed now)")
-        if problems:
-            notes.append(f"not simulated: see {', '.join(dict.fromkeys(problems))}")
-        message = "".join(f" | {note}" for note in notes)
-        self.status.value = (
-            f"plans={len(summary)} learners={self.learners} seed={self.seed} "
-            f"target={self.target:.2f} deadline={self.deadline_day} best={best}{verdict} "
-            f"retention@{self.deadline_day}={retention:.2f}{message}"
-        )
+        self.comparison = outcome.comparison
+        self._plans = dict(outcome.plans)
+        self.results = dict(outcome.comparison.results)
+        self.summary = outcome.summary
+        self._show_table(outcome, settings)
+        self._show_plot(settings)
+        self._show_choices(outcome.choice.label)
 
-    def _settings_key(self) -> tuple[Any, ...]:
-        c = self.controls
-        return tuple(
-            c[name].value
-            for name in ("baseline", "target", "deadline", "budget", "variation", "required", "optional", "seed")
-        )
-
-    def _show_table(self, comparison: PlanComparison, best: str) -> None:
-        found = self._cheapest[0] if self._cheapest is not None else None
-        day = self.deadline_day
-        days = sorted({*REPORT_DAYS, day})
-        s = self.summary
+    def _show_table(self, outcome: LabOutcome, settings: LabSettings) -> None:
+        assert outcome.comparison is not None
+        assert outcome.choice is not None
+        comparison, best, found = outcome.comparison, outcome.choice.label, outcome.found
+        day, days = settings.deadline_day, settings.report_days
+        s = outcome.summary
         rows = []
         for label, r in s.iterrows():
             plan = str(label)
@@ -769,7 +593,7 @@ class PlanLab(widgets.VBox):
                 "learner min",
                 *[f"retention day {d}" for d in days],
                 f"proficient day {day}",
-                f"reaches {self.target:.0%}",
+                f"reaches {settings.target:.0%}",
             ),
             rows,
             row_classes=[
@@ -778,10 +602,10 @@ class PlanLab(widgets.VBox):
             ],
         )
 
-    def _show_plot(self) -> None:
+    def _show_plot(self, settings: LabSettings) -> None:
         from workbench.plot import plot_retention_comparison
 
-        results, target, day = dict(self.results), self.target, self.deadline_day
+        results, target, day = dict(self.results), settings.target, settings.deadline_day
         try:
             self.plot.value = render_png(
                 lambda ax: plot_retention_comparison(results, ax=ax, target=target, deadline_day=day),
@@ -859,18 +683,18 @@ class PlanLab(widgets.VBox):
         """
         self._clear_errors("optimise")
         problems: dict[str, list[str]] = {}
-        settings = self._settings(problems)
-        if settings is None:
+        settings = self.settings
+        population = settings_population(settings, problems)
+        if population is None:
             self._show(problems)
             self.errors["optimise"].value = error_html(["not searched: fix the settings first"])
             return None
-        population, seed = settings
-        budget = int(self.controls["budget"].value)
-        day, target = self.deadline_day, self.target
+        seed, budget = settings.seed, settings.budget
+        day, target = settings.deadline_day, settings.target
         self.best.value = f'<div class="wb-plan-hint">searching plans for {target:.0%} on day {day}...</div>'
         try:
             found = optimise(
-                self.base_journey(),
+                settings.base_journey(self.journey),
                 target=target,
                 on_day=day,
                 population=population,
@@ -885,7 +709,7 @@ class PlanLab(widgets.VBox):
             self.errors["optimise"].value = error_html([f"not searched: {line}" for line in error_lines(exc)])
             return None
         label = found.plan.label
-        self._cheapest = (label, found.plan, self._settings_key())
+        self._cheapest = (label, found.plan, settings.search_key)
         self._user_choice = label
         self._message = f"cheapest={label}" if found.reachable else f"closest={label}"
         self.update()  # simulated with the lab's horizon, shown next to the plans picked
