@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from workbench.model import Journey
@@ -62,3 +65,25 @@ def test_template_dump_matches_json_schema(name: str) -> None:
 
     data = yaml.safe_load(dumps(load_template(name)))
     jsonschema.validate(data, json_schema())
+
+
+# ---- where the templates live (issue 11): templates/ at the repository root, one copy -------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_templates_live_in_the_top_level_folder_and_the_package_links_to_it() -> None:
+    files = sorted(p.name for p in (ROOT / "templates").glob("*.yaml"))
+    assert files == [f"{name}.yaml" for name in TEMPLATES]
+    packaged = ROOT / "src" / "workbench" / "templates" / "journeys"
+    assert packaged.is_symlink()
+    assert packaged.resolve() == (ROOT / "templates").resolve()
+    copies = [p for p in (ROOT / "src").rglob("*.yaml") if p.name in files and not p.is_relative_to(packaged)]
+    assert copies == [], f"second copies of templates: {copies}"
+
+
+def test_the_build_packages_every_template() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["workbench"]
+    packaged = {p.name for pattern in patterns for p in (ROOT / "src" / "workbench").glob(pattern)}
+    assert {f"{name}.yaml" for name in TEMPLATES} <= packaged
