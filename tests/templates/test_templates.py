@@ -69,7 +69,7 @@ def test_template_dump_matches_json_schema(name: str) -> None:
 
 # ---- where the templates live (issue 11): templates/ at the repository root, one copy -------------
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_templates_live_in_the_top_level_folder_and_the_package_links_to_it() -> None:
