@@ -721,7 +721,7 @@ class JourneyComposer(widgets.VBox):
         if facilitator:
             fields["facilitator"] = facilitator
         if base is not None:
-            for extra in ("url", "mastery_score", "description"):
+            for extra in ("url", "mastery_score", "description", "items"):
                 value = getattr(base, extra)
                 if value not in (None, ""):
                     fields[extra] = value
@@ -990,6 +990,7 @@ def _rename_concept(journey: Journey, old_id: str, new_id: str, name: str) -> Jo
         if old_id in activity.concept_ids:
             dumped = activity.model_dump()
             dumped["covers"] = [{**c, "concept": new_id} if c["concept"] == old_id else c for c in dumped["covers"]]
+            dumped["items"] = [{**i, "concept": new_id} if i["concept"] == old_id else i for i in dumped["items"]]
             activities.append(dumped)
         else:
             activities.append(activity)
