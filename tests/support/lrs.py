@@ -82,7 +82,8 @@ def run_ralph() -> Iterator[Lrs]:
     process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 15
+        # importing ralph alone takes 20 s on a busy two-core machine: wait long enough not to skip
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if requests.get(f"{url}/__heartbeat__", timeout=1).ok:

@@ -20,7 +20,7 @@ import pytest
 
 from support.browser import Server, free_port, lab_command, serve, server_env, voila_command
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
 
 
