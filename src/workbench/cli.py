@@ -497,6 +497,73 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_analytics(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+    import os
+
+    import pandas as pd
+
+    from workbench._io import write_atomic
+    from workbench.analytics import observe, read_lrs, read_statements
+    from workbench.report.analytics import analytics_report, build_analytics
+    from workbench.spec import load
+
+    if not args.statements and not args.lrs:
+        raise WorkbenchError("give statement files (JSON or NDJSON, gzip or not) or --lrs URL")
+    if args.statements and args.lrs:
+        raise WorkbenchError("give statement files or --lrs, not both")
+    salt = None
+    if args.pseudonymise_env:
+        salt = os.environ.get(args.pseudonymise_env)
+        if not salt:
+            raise WorkbenchError(
+                f"--pseudonymise-env: the variable {args.pseudonymise_env} is not set (it holds the salt)"
+            )
+    start = None
+    if args.start:
+        try:
+            start = dt.date.fromisoformat(args.start)
+        except ValueError:
+            raise WorkbenchError(f"--start: {args.start!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02") from None
+
+    def table(path: str | None, option: str) -> pd.DataFrame | None:
+        if path is None:
+            return None
+        try:
+            return pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise WorkbenchError(f"{option}: {path}: cannot be read as CSV ({exc})") from None
+
+    moments, performance = table(args.moments, "--moments"), table(args.performance, "--performance")
+    journey = load(args.journey)
+    if args.lrs:
+        ingest = read_lrs(args.lrs, rejects=args.rejects, pseudonymise=salt)
+    else:
+        ingest = read_statements(args.statements, rejects=args.rejects, pseudonymise=salt)
+    delivery = observe(ingest, journey, start=start, tz=args.tz, source=args.lrs or ", ".join(args.statements))
+    result = None
+    if not args.no_simulation:
+        from workbench.simulate import LearnerPopulation, simulate
+
+        horizon = int(min(3650, max(1, delivery.accesses["day"].max() + 1)))
+        result = simulate(
+            journey,
+            population=LearnerPopulation(size=delivery.cohort_size),
+            rng=args.seed,
+            trace=True,
+            horizon_days=horizon,
+            progress=False,
+        )
+    report = build_analytics(delivery, ingest=ingest, result=result, moments=moments, performance=performance)
+    target = write_atomic(args.output, analytics_report(report))
+    out.write(report.text())
+    rejected = sum(ingest.rejected.values())
+    out.write(f"{ingest.read} statements read, {ingest.kept} kept, {rejected} rejected")
+    out.write(f" (see {args.rejects})\n" if rejected and args.rejects else "\n")
+    out.write(f"wrote {target} ({target.stat().st_size} bytes)\n")
+    return EXIT_OK
+
+
 # ---- parser ----------------------------------------------------------------------------
 
 Command = Callable[[argparse.Namespace, TextIO], int]
@@ -600,6 +667,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="HTML file to write (a .pdf name writes only the PDF)")
     p.add_argument("--pdf", action="store_true", help="also write the report as PDF (same name, .pdf), via Chromium")
     p.add_argument("--chromium", help="Chromium executable for --pdf (default $CHROMIUM or /usr/bin/chromium)")
+    p = command(
+        "analytics",
+        _cmd_analytics,
+        "read delivered xAPI statements against the journey's purposes: HTML report",
+    )
+    p.add_argument("statements", nargs="*", help="statement files: JSON array or NDJSON, optionally .gz")
+    p.add_argument("--journey", required=True, help="the journey spec (.yaml or .json) that was delivered")
+    p.add_argument("-o", "--output", required=True, help="HTML report to write")
+    p.add_argument("--lrs", help="pull from an LRS's xAPI endpoint instead (credentials: WORKBENCH_LRS_USER/_PASSWORD)")
+    p.add_argument("--rejects", help="NDJSON file for the invalid statements, each with its reason")
+    p.add_argument("--pseudonymise-env", help="environment variable holding a salt: learners become salted hashes")
+    p.add_argument("--start", help="day 0 of the cohort (YYYY-MM-DD; inferred from the data by default)")
+    p.add_argument("--tz", default="UTC", help="the cohort's IANA time zone (default UTC)")
+    p.add_argument("--moments", help="CSV of work moments: date[,learner,label]")
+    p.add_argument("--performance", help="CSV of performance: learner,concept,value")
+    p.add_argument("--seed", type=int, default=0, help="seed of the simulation shown next to the data (default 0)")
+    p.add_argument("--no-simulation", action="store_true", help="skip observed vs simulated")
     p = command(
         "convert",
         _cmd_convert,
