@@ -81,37 +81,11 @@ def describe_plan(plan: ReinforcementPlan) -> str:
     >>> describe_plan(parse_plan("none"))
     'the journey as designed: no reinforcement added'
     """
-    family = getattr(plan, "family", "plan")
-    kind = str(getattr(plan, "kind", "spaced_recall_quiz")).replace("_", " ")
-    if family == "none":
-        return "the journey as designed: no reinforcement added"
-    if family == "massed":
-        reviews = getattr(plan, "reviews", 1)
-        plural = "zes" if kind.endswith("quiz") and reviews > 1 else ""
-        return f"{reviews} {kind}{plural} right after the teaching (massed)"
-    if family == "fixed":
-        if getattr(plan, "touches", 0) == 1:
-            return f"one {kind}, {getattr(plan, 'interval_days', '?')} days after the teaching"
-        return (
-            f"a {kind} every {getattr(plan, 'interval_days', '?')} days, "
-            f"{getattr(plan, 'touches', '?')} times, after the teaching"
-        )
-    if family == "expanding":
-        offsets = getattr(plan, "gaps", ())
-        gaps = ", ".join(_num(float(g), 0) for g in offsets)
-        return f"a {kind} at growing gaps of {gaps} days after the teaching"
-    if family == "cadence":
-        return f"{getattr(plan, 'questions_per_day', '?')} short question(s) a day, spaced per concept"
-    if family == "target":
-        target = float(getattr(plan, "target", 0.85))
-        until = float(getattr(plan, "until_day", 180.0))
-        return f"a {kind} whenever predicted recall falls to {target:.0%}, until day {_num(until, 0)}"
-    if family == "deadline":
-        return (
-            f"{getattr(plan, 'touches', '?')} {kind} touches placed backwards from day "
-            f"{getattr(plan, 'deadline_day', '?')} (gaps growing x{_num(float(getattr(plan, 'ratio', 2.0)), 2)})"
-        )
-    return str(getattr(plan, "label", family))
+    from workbench.plans import ReinforcementPlan
+
+    if isinstance(plan, ReinforcementPlan):
+        return plan.describe()  # each family describes itself
+    return str(getattr(plan, "label", "plan"))
 
 
 def _without_fix(message: str, fix: str) -> str:
