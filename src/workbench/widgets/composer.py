@@ -34,6 +34,7 @@ from workbench.widgets._common import (
     styled,
 )
 from workbench.widgets._graph import JourneyGraph, cytoscape_available
+from workbench.widgets._item_form import ItemForm
 
 __all__ = ["FORM_FIELDS", "JourneyComposer"]
 
@@ -68,7 +69,7 @@ def _kind_label(kind: ActivityKind) -> str:
     return f"{kind.name} ({kind.category.value})"
 
 
-class JourneyComposer(widgets.VBox):
+class JourneyComposer(ItemForm, widgets.VBox):
     """Compose a journey in a notebook: activities, schedule, edges, concepts, files.
 
     The composer holds one immutable :class:`~workbench.model.Journey` in its ``journey``
@@ -152,6 +153,7 @@ class JourneyComposer(widgets.VBox):
         self._build_form(initial)
         self._build_edges()
         self._build_concepts()
+        self._build_items()
         self._build_files(initial)
         self._build_views(graph)
         self.children = self._layout()
@@ -318,6 +320,8 @@ class JourneyComposer(widgets.VBox):
                 *[row(name) for name in ("covers", "required", "facilitator")],
                 widgets.HBox([self.add_button, self.update_button, self.duplicate_button, self.remove_button]),
                 self.form_error,
+                header('<div class="wb-section">Retrieval items</div>'),
+                *self._item_widgets(),
                 header('<div class="wb-section">Edges</div>'),
                 self.edge_source,
                 self.edge_kind,
@@ -463,6 +467,7 @@ class JourneyComposer(widgets.VBox):
             [(e.source, e.kind.value, e.target) for e in journey.edges],
             empty="No edges yet.",
         )
+        self._refresh_items()
         self._update_findings()
         self._update_timeline()
         if self.graph_view is not None:
@@ -562,6 +567,7 @@ class JourneyComposer(widgets.VBox):
             return
         self._selected = activity_id
         self._load_form(self.journey.activity(activity_id))
+        self._refresh_items()
         self.edge_source.value = activity_id
         self._message = f"editing {activity_id!r}"
         self._update_status()
@@ -626,6 +632,7 @@ class JourneyComposer(widgets.VBox):
         f["required"].value = True
         self._fill_kind_defaults(new=True)
         self._clear_errors()
+        self._refresh_items()
         self._message = "new activity: pick a kind, fill the form, then Add"
         self._update_status()
 
