@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := test,fit
+EXTRAS := test,fit,dask
 
 .PHONY: lab demo test test-fast lint typecheck precommit bench notebooks gallery clean
 

@@ -208,6 +208,7 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         horizon_days=args.days,
         rng=args.seed,
         progress=False if args.json else None,
+        scheduler=args.scheduler,
     )
     if args.json:
         _print_json(result.metrics(), out)
@@ -223,6 +224,43 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         f"\n  learner minutes: {result.learner_minutes:.1f} (mean); retained concept-days per learner hour: "
         f"{result.retained_concept_days_per_learner_hour:.1f}\n"
     )
+    return EXIT_OK
+
+
+def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
+    from tqdm import tqdm
+
+    from workbench._io import write_atomic
+    from workbench.distributed import load_portfolio
+
+    portfolio = load_portfolio(args.file)
+    output = Path(args.output)
+    if output.suffix != ".parquet":
+        raise WorkbenchError(f"--output {output}: write the sweep to a .parquet file")
+    cases = len(portfolio.journeys) * len(portfolio.plans) * len(portfolio.populations) * len(portfolio.seeds)
+    cases *= len(portfolio.profiles or [None])
+    with tqdm(total=cases, unit="simulation", desc="sweep", disable=args.json, file=sys.stderr) as bar:
+        frame = portfolio.run(
+            Path(args.file).parent, scheduler=args.scheduler, progress=lambda done: bar.update(done - bar.n)
+        )
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    write_atomic(output, buffer.getvalue())
+    summary = (
+        frame.groupby(["journey", "plan", "population", "day"], sort=False)[["retention", "proficiency", "minutes"]]
+        .mean()
+        .reset_index()
+    )
+    if args.json:
+        _print_json({"rows": len(frame), "simulations": cases, "output": str(output)}, out)
+        return EXIT_OK
+    out.write(
+        f"{cases} simulations ({len(portfolio.seeds)} seed(s) each case; mean over seeds and draws), "
+        f"{len(frame)} rows written to {output}\n\n"
+    )
+    out.write(summary.to_string(index=False, float_format=lambda v: f"{v:.3f}") + "\n")
     return EXIT_OK
 
 
@@ -610,7 +648,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--model", default="fsrs6", help="memory model: fsrs6, exponential, hlr, actr")
     p.add_argument("--plan", help="reinforcement plan to apply first, e.g. expanding, fixed:7x4, deadline:90")
+    p.add_argument("--scheduler", help="run learner blocks on Dask: 'local' or a scheduler address (tcp://host:8786)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command(
+        "sweep", _cmd_sweep, "simulate a portfolio (journeys x plans x populations x seeds) to one Parquet table"
+    )
+    p.add_argument("file", help="portfolio.yaml (see the README: journeys, plans, populations, seeds)")
+    p.add_argument("--scheduler", help="run on Dask: 'local' or a scheduler address (default: this process)")
+    p.add_argument("-o", "--output", required=True, help="Parquet file to write")
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
 
     p = command("fit", _cmd_fit, "fit a forgetting curve (or FSRS-6) to observed recall")
     p.add_argument("file", help="CSV: elapsed_days,recalled or elapsed_days,recall_rate,n (fsrs: a review log)")

@@ -364,6 +364,7 @@ def simulate(
     progress: bool | None = None,
     workers: int | None = None,
     trace: bool = False,
+    scheduler: Any = None,
 ) -> SimulationResult:
     """Simulate what a learner population remembers of each concept, day by day.
 
@@ -404,6 +405,10 @@ def simulate(
         Keep every touch each learner did and every retrieval outcome
         (``result.trace``: learner, concept, day, effect, activity_id, recalled); the
         per-learner events a delivered journey would log.
+    scheduler : str or distributed.Client, optional
+        Run the blocks of learners as Dask tasks (extra ``workbench[dask]``): ``"local"``,
+        a scheduler address or a client (:func:`workbench.distributed.connect`). Each block's
+        output comes back as soon as it is done; the result is identical to a local run.
 
     Returns
     -------
@@ -485,7 +490,20 @@ def simulate(
 
         bar = tqdm(total=n, unit="learner", desc=f"simulating {journey.id}")
     try:
-        if n_workers == 1 or len(blocks) == 1:
+        if scheduler is not None:
+            from workbench.distributed import connect, run_tasks
+
+            by_block: dict[int, _BlockOutput] = {}
+
+            def collect(index: int, output: _BlockOutput) -> None:
+                by_block[index] = output
+                if bar is not None:
+                    bar.update(blocks[index][2])
+
+            with connect(scheduler) as client:
+                run_tasks(client, _run_block, setup, blocks, collect)
+            outputs = [by_block[index] for index in range(len(blocks))]  # block order: stable sums
+        elif n_workers == 1 or len(blocks) == 1:
             for b, start, size in blocks:
                 outputs.append(_run_block(setup, b, start, size))
                 if bar is not None:

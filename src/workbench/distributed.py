@@ -1,0 +1,472 @@
+"""Simulations on Dask: learner blocks and whole portfolios as tasks (extra ``workbench[dask]``).
+
+The engine already simulates learners in blocks, each with its own random streams, so a block's
+result does not depend on where it runs: on Dask the blocks of one simulation are tasks, reduced
+in block order, and the result is bit-for-bit the local one. A *sweep* runs many simulations
+(journeys x plans x populations x seeds x calibration draws), one task each, and returns one
+tidy frame.
+
+Where the work runs is only a ``scheduler`` argument: ``"local"`` starts a
+:class:`~distributed.LocalCluster` sized to the machine, an address (``"tcp://host:8786"``)
+joins an existing cluster, and a :class:`~distributed.Client` is used as it is. Nothing here
+is specific to any cluster: dask-jobqueue, Kubernetes and cloud clusters all hand out a
+scheduler address or a client (see the README).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from workbench.errors import ParameterError
+
+__all__ = ["SWEEP_COLUMNS", "Portfolio", "connect", "load_portfolio", "run_tasks", "sweep"]
+
+#: Columns of :func:`sweep`'s frame, in order.
+SWEEP_COLUMNS = (
+    "journey",
+    "plan",
+    "population",
+    "learners",
+    "seed",
+    "draw",
+    "profile",
+    "model",
+    "day",
+    "retention",
+    "proficiency",
+    "minutes",
+)
+_INSTALL_HINT = "install the Dask extra: pip install 'workbench[dask]'"
+
+
+def _client_class() -> Any:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - the extra is installed for the tests
+        raise ParameterError(f"scheduler: Dask is not installed; {_INSTALL_HINT}") from None
+    return Client
+
+
+@contextmanager
+def connect(scheduler: Any) -> Iterator[Any]:
+    """Yield a Dask client for ``scheduler``; close what this call started.
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client
+        ``"local"``: a new :class:`~distributed.LocalCluster` with one single-threaded worker
+        process per core; an address such as ``"tcp://10.0.0.5:8786"``: the scheduler of an
+        existing cluster; a ``Client``: used as it is (and left open).
+
+    Yields
+    ------
+    distributed.Client
+
+    Examples
+    --------
+    >>> with connect(8786):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    workbench.errors.ParameterError: scheduler: expected 'local', a scheduler address or a distributed.Client, got 8786
+    """
+    client_class = _client_class()
+    if isinstance(scheduler, client_class):
+        yield scheduler
+        return
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ParameterError(
+            f"scheduler: expected 'local', a scheduler address or a distributed.Client, got {scheduler!r}"
+        )
+    if scheduler == "local":
+        from distributed import LocalCluster
+
+        cores = os.cpu_count() or 1
+        with (
+            LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=None) as cluster,  # type: ignore[no-untyped-call]
+            client_class(cluster) as client,
+        ):
+            yield client
+        return
+    try:
+        client = client_class(scheduler, timeout="20s")
+    except OSError as exc:
+        raise ParameterError(
+            f"scheduler: cannot reach a Dask scheduler at {scheduler!r} ({exc}); "
+            "check the address (e.g. tcp://host:8786) or use --scheduler local"
+        ) from None
+    with client:
+        yield client
+
+
+def run_tasks(
+    client: Any,
+    func: Callable[..., Any],
+    shared: Any,
+    tasks: Sequence[tuple[Any, ...]],
+    on_done: Callable[[int, Any], None],
+    *,
+    in_flight: int | None = None,
+) -> None:
+    """Run ``func(shared, *task)`` for every task on the cluster, streaming results back.
+
+    At most ``in_flight`` tasks (default: twice the cluster's threads) are submitted at a
+    time and each result is handed to ``on_done(index, result)`` and released as soon as it
+    arrives, so neither the workers nor the scheduler ever hold all the outputs at once.
+    ``shared`` is sent to the workers once.
+    """
+    from distributed import as_completed
+
+    threads = sum(client.nthreads().values()) or 1
+    limit = max(1, in_flight if in_flight is not None else 2 * threads)
+    shared_future = client.scatter(shared, broadcast=True, hash=False)
+    pending = iter(enumerate(tasks))
+    index_of: dict[Any, int] = {}
+
+    def submit_next(into: Any) -> None:
+        for index, task in pending:
+            future = client.submit(func, shared_future, *task, pure=False)
+            index_of[future.key] = index
+            into.add(future)
+            return
+
+    running = as_completed([])  # type: ignore[no-untyped-call]
+    for _ in range(limit):
+        submit_next(running)
+    for future in running:
+        on_done(index_of.pop(future.key), future.result())
+        future.release()
+        submit_next(running)
+
+
+# ---------------------------------------------------------------------------- sweeps
+
+
+@dataclass(frozen=True)
+class _SweepCase:
+    journey: str
+    plan: str
+    population: str
+    seed: int
+    draw: int
+
+
+@dataclass(frozen=True)
+class _SweepShared:
+    journeys: Mapping[str, Any]
+    plans: Mapping[str, Any]
+    populations: Mapping[str, Any]
+    profiles: tuple[Any, ...]
+    model: Any
+    horizon_days: int
+    checkpoint_days: tuple[int, ...]
+
+
+def _labelled(items: Any, what: str, label: Callable[[Any], str]) -> dict[str, Any]:
+    if isinstance(items, Mapping):
+        return {str(k): v for k, v in items.items()}
+    # one value (journeys, populations and plans are pydantic models, which iterate their fields)
+    single = isinstance(items, BaseModel | str | bytes) or not isinstance(items, Iterable)
+    values = [items] if single else list(items)
+    labelled: dict[str, Any] = {}
+    for value in values:
+        name = label(value)
+        if name in labelled:
+            raise ParameterError(f"{what}: two entries are both labelled {name!r}; pass a mapping of unique names")
+        labelled[name] = value
+    if not labelled:
+        raise ParameterError(f"{what}: nothing to sweep over; give at least one")
+    return labelled
+
+
+def _sweep_one(shared: _SweepShared, case: _SweepCase) -> list[dict[str, Any]]:
+    """Simulate one case of a sweep and return its rows (small: one per checkpoint day)."""
+    from workbench.simulate import simulate
+
+    population = shared.populations[case.population]
+    result = simulate(
+        shared.journeys[case.journey],
+        shared.plans[case.plan],
+        population=population,
+        model=shared.model,
+        horizon_days=shared.horizon_days,
+        rng=case.seed,
+        profile=shared.profiles[case.draw],
+        checkpoint_days=shared.checkpoint_days,
+        progress=False,
+        workers=1,
+    )
+    profile = result.assumptions.get("memory_profile", {}).get("name", "default")
+    return [
+        {
+            "journey": case.journey,
+            "plan": case.plan,
+            "population": case.population,
+            "learners": result.n_learners,
+            "seed": case.seed,
+            "draw": case.draw,
+            "profile": str(profile),
+            "model": result.model_name,
+            "day": day,
+            "retention": result.retention(day),
+            "proficiency": result.proficiency(day),
+            "minutes": result.learner_minutes_until(day),
+        }
+        for day in shared.checkpoint_days
+    ]
+
+
+def sweep(
+    journeys: Any,
+    plans: Any = None,
+    populations: Any = None,
+    seeds: Iterable[int] = (0,),
+    calibrations: Sequence[Any] | None = None,
+    *,
+    scheduler: Any = None,
+    model: Any = None,
+    horizon_days: int = 180,
+    checkpoint_days: Iterable[int] = (7, 30, 90),
+    progress: bool | Callable[[int], None] = False,
+) -> pd.DataFrame:
+    """Simulate every journey x plan x population x seed x calibration draw; one tidy frame.
+
+    Each simulation is one task (on ``scheduler`` when given, else here, one after the
+    other); only its few summary rows travel back. The frame is the same wherever it runs.
+
+    Parameters
+    ----------
+    journeys : Journey, sequence of Journey or mapping of name to Journey
+        Labelled by their ``id`` unless given as a mapping.
+    plans : plan, plan string, sequence or mapping, optional
+        Reinforcement plans (``"none"``, ``"expanding"``, ``"fixed:7x4"``, plan objects);
+        default: no plan. Labelled by ``plan.label``.
+    populations : LearnerPopulation, sequence or mapping, optional
+        Who learns (default: the default 1,000 learners). Labelled by their size.
+    seeds : iterable of int
+        Random seeds; every plan of a journey sees the same seeds (common random numbers).
+    calibrations : sequence of profiles, optional
+        Memory profiles, calibrations or their draws (bootstrap or posterior); the row's
+        ``draw`` is the index in this sequence. Default: the default memory profile (draw 0).
+    scheduler : str or distributed.Client, optional
+        Where to run (see :func:`connect`); None runs in this process.
+    model : str, optional
+        Memory model override (default: each profile's own).
+    horizon_days : int
+        Last simulated day.
+    checkpoint_days : iterable of int
+        Days reported (one row each).
+    progress : bool or callable
+        True shows a tqdm bar; a callable is called with the number of simulations done.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SWEEP_COLUMNS`: the case (journey, plan, population, learners, seed,
+        draw, the memory profile's name, the model), the day, mean recall (retention), share of
+        learners proficient (proficiency) and mean learner minutes spent before that day.
+
+    Examples
+    --------
+    >>> from workbench.simulate import LearnerPopulation
+    >>> from workbench.templates import load_template
+    >>> frame = sweep(load_template("safety_reminders"), ["none", "expanding"],
+    ...               LearnerPopulation(size=200), seeds=[1, 2], checkpoint_days=[30])
+    >>> frame[["plan", "seed", "day"]].values.tolist()
+    [['none', 1, 30], ['none', 2, 30], ['expanding', 1, 30], ['expanding', 2, 30]]
+    """
+    from workbench.model import Journey
+    from workbench.plans import parse_plan
+    from workbench.simulate import LearnerPopulation
+
+    def journey_label(journey: Any) -> str:
+        if not isinstance(journey, Journey):
+            raise ParameterError(f"journeys: expected Journey objects, got {type(journey).__name__}")
+        return journey.id
+
+    journey_map = _labelled(journeys, "journeys", journey_label)
+    plan_list = ["none"] if plans is None else [plans] if isinstance(plans, str | BaseModel) else plans
+    plan_objects = [parse_plan(p) if isinstance(p, str) else p for p in plan_list]
+    plan_map = (
+        {str(k): parse_plan(v) if isinstance(v, str) else v for k, v in plans.items()}
+        if isinstance(plans, Mapping)
+        else _labelled(plan_objects, "plans", lambda p: str(getattr(p, "label", type(p).__name__)))
+    )
+    population_map = _labelled(
+        LearnerPopulation() if populations is None else populations, "populations", lambda p: f"{p.size} learners"
+    )
+    seed_list = [int(s) for s in seeds]
+    if not seed_list:
+        raise ParameterError("seeds: nothing to sweep over; give at least one seed")
+    profiles = (None,) if calibrations is None else tuple(calibrations)
+    if not profiles:
+        raise ParameterError("calibrations: empty; pass None for the default profile")
+    days = tuple(sorted({int(d) for d in checkpoint_days}))
+    shared = _SweepShared(journey_map, plan_map, population_map, profiles, model, int(horizon_days), days)
+    cases = [
+        (_SweepCase(j, p, q, seed, draw),)
+        for j in journey_map
+        for p in plan_map
+        for q in population_map
+        for seed in seed_list
+        for draw in range(len(profiles))
+    ]
+    rows: list[list[dict[str, Any]]] = [[] for _ in cases]
+    bar: Any = None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(cases), unit="simulation", desc="sweep")
+    done = 0
+
+    def on_done(index: int, case_rows: list[dict[str, Any]]) -> None:
+        nonlocal done
+        rows[index] = case_rows
+        done += 1
+        if bar is not None:
+            bar.update(1)
+        elif callable(progress):
+            progress(done)
+
+    try:
+        if scheduler is None:
+            for index, (case,) in enumerate(cases):
+                on_done(index, _sweep_one(shared, case))
+        else:
+            with connect(scheduler) as client:
+                run_tasks(client, _sweep_one, shared, cases, on_done)
+    finally:
+        if bar is not None:
+            bar.close()
+    return pd.DataFrame([row for case_rows in rows for row in case_rows], columns=list(SWEEP_COLUMNS))
+
+
+# ------------------------------------------------------------------------- portfolios
+
+_PORTFOLIO_MAX_BYTES = 1_000_000
+
+
+class Portfolio(BaseModel):
+    """What ``workbench sweep portfolio.yaml`` runs: the fields of the YAML file.
+
+    Attributes
+    ----------
+    journeys : list of str
+        Template names (``workbench templates``) or journey spec files (``.yaml``, ``.yml``,
+        ``.json``; relative to the portfolio file).
+    plans : list of str
+        Reinforcement plans in their string form (``none``, ``expanding``, ``fixed:7x4``...).
+    populations : dict
+        Name -> learner population fields (``size``, ``memory_sigma``, ...; see
+        :class:`~workbench.simulate.LearnerPopulation`).
+    seeds : list of int
+        Random seeds.
+    profiles : list of str, optional
+        Memory profile names, one calibration draw each (default: the default profile).
+    model : str, optional
+        Memory model override.
+    horizon_days : int
+        Last simulated day.
+    checkpoint_days : list of int
+        Days reported.
+
+    Examples
+    --------
+    >>> Portfolio(journeys=["safety_reminders"], seeds=[1, 2]).plans
+    ['none']
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    journeys: list[str] = Field(min_length=1)
+    plans: list[str] = Field(default_factory=lambda: ["none"], min_length=1)
+    populations: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"default": dict[str, Any]()}, min_length=1)
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    profiles: list[str] | None = None
+    model: str | None = None
+    horizon_days: int = Field(default=180, ge=1, le=3650)
+    checkpoint_days: list[int] = Field(default_factory=lambda: [7, 30, 90], min_length=1)
+
+    def run(self, base_dir: Path, *, scheduler: Any = None, progress: bool | Callable[[int], None] = False) -> Any:
+        """Load the journeys and populations, then :func:`sweep` them."""
+        from workbench.simulate import LearnerPopulation
+        from workbench.spec import load
+        from workbench.templates import list_templates, load_template
+
+        journeys = {}
+        for i, entry in enumerate(self.journeys):
+            if entry.lower().endswith((".yaml", ".yml", ".json")):
+                journey = load(base_dir / entry)
+            elif entry in list_templates():
+                journey = load_template(entry)
+            else:
+                raise ParameterError(
+                    f"journeys[{i}]: {entry!r} is neither a template ({', '.join(list_templates())}) "
+                    "nor a spec file ending in .yaml, .yml or .json"
+                )
+            journeys[journey.id] = journey
+        populations = {}
+        for name, fields in self.populations.items():
+            try:
+                populations[name] = LearnerPopulation.model_validate(fields)
+            except ParameterError as exc:
+                raise ParameterError(f"populations.{name}: {exc}") from None
+            except Exception as exc:  # the values' own errors name the field
+                raise ParameterError(f"populations.{name}: {exc}") from None
+        return sweep(
+            journeys,
+            self.plans,
+            populations,
+            self.seeds,
+            self.profiles,
+            scheduler=scheduler,
+            model=self.model,
+            horizon_days=self.horizon_days,
+            checkpoint_days=self.checkpoint_days,
+            progress=progress,
+        )
+
+
+def load_portfolio(path: str | Path) -> Portfolio:
+    r"""Read and validate a portfolio file; errors name the file and the field.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "p.yaml"
+    >>> _ = file.write_text("journeys: [safety_reminders]\nseeds: [1, 2]\n")
+    >>> load_portfolio(file).seeds
+    [1, 2]
+    """
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"{source}: cannot read the portfolio ({exc.strerror})") from None
+    if len(raw) > _PORTFOLIO_MAX_BYTES:
+        raise ParameterError(f"{source}: a portfolio file is at most {_PORTFOLIO_MAX_BYTES:,} bytes")
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{source}: expected a mapping with journeys, plans, populations, seeds")
+    try:
+        return Portfolio.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(top level)'}: {error['msg']}" for error in exc.errors()
+        )
+        raise ParameterError(
+            f"{source}: {problems} (fields: journeys, plans, populations, seeds, profiles, model, "
+            "horizon_days, checkpoint_days)"
+        ) from None
