@@ -15,9 +15,10 @@ Examples
 11
 """
 
+from workbench.widgets.analyse_panel import AnalysePanel
 from workbench.widgets.app import Workbench
 from workbench.widgets.composer import FORM_FIELDS, JourneyComposer
 from workbench.widgets.export_panel import ExportPanel, export_available
 from workbench.widgets.plan_lab import PlanLab
 
-__all__ = ["FORM_FIELDS", "ExportPanel", "JourneyComposer", "PlanLab", "Workbench", "export_available"]
+__all__ = ["FORM_FIELDS", "AnalysePanel", "ExportPanel", "JourneyComposer", "PlanLab", "Workbench", "export_available"]

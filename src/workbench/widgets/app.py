@@ -1,4 +1,4 @@
-"""The workbench app: tabs over one shared journey (Compose, Plan, Export, Convert)."""
+"""The workbench app: tabs over one shared journey (Compose, Plan, Export, Convert, Analyse)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import traitlets
 
 from workbench.model import Journey
 from workbench.widgets._common import JourneySource, as_journey, styled
+from workbench.widgets.analyse_panel import AnalysePanel
 from workbench.widgets.composer import JourneyComposer
 from workbench.widgets.convert_panel import ConvertPanel
 from workbench.widgets.export_panel import ExportPanel, export_available
@@ -62,6 +63,8 @@ class Workbench(widgets.VBox):
         None while :mod:`workbench.export` is not importable (the tab says so).
     convert_panel : ConvertPanel
         Legacy sources in, a draft journey out (opened drafts replace the journey).
+    analyse_panel : AnalysePanel
+        Delivered statements in, each asset judged against its purpose (see :mod:`workbench.analytics`).
     tabs : Tab
 
     Examples
@@ -102,11 +105,14 @@ class Workbench(widgets.VBox):
             export_tab = _placeholder(EXPORT_PLACEHOLDER, "wb-export-placeholder")
         self.convert_panel = ConvertPanel(initial)
         self._links.append(traitlets.link((self, "journey"), (self.convert_panel, "journey")))
+        self.analyse_panel = AnalysePanel(initial)
+        self._links.append(traitlets.link((self, "journey"), (self.analyse_panel, "journey")))
         tabs = [
             ("Compose", self.composer),
             ("Plan", self.plan_lab),
             ("Export", export_tab),
             ("Convert", self.convert_panel),
+            ("Analyse", self.analyse_panel),
         ]
         self.tabs = styled(widgets.Tab(children=[panel for _, panel in tabs]), "wb-tabs")
         for index, title in enumerate(title for title, _ in tabs):
