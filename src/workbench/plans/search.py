@@ -251,6 +251,128 @@ def _signature(schedule: PlanSchedule) -> tuple[Any, ...]:
     return tuple((t.day, t.concepts) for t in schedule.touches)
 
 
+@dataclass(frozen=True)
+class _Goal:
+    """What the search aims at: the target on a day, within a budget and a number of simulations."""
+
+    goal: float
+    on_day: int
+    metric: str
+    budget: float | None
+    max_simulations: int
+
+    def meets(self, row: Mapping[str, Any]) -> bool:
+        return reaches(row["achieved"], self.goal)
+
+    def affordable(self, row: Mapping[str, Any]) -> bool:
+        return self.budget is None or row["plan_minutes"] <= self.budget + 1e-9
+
+    def fits(self, schedule: PlanSchedule) -> bool:
+        return self.budget is None or schedule.minutes <= self.budget + 1e-9
+
+    def room(self, evaluate: _Evaluator) -> bool:
+        return evaluate.simulations < self.max_simulations
+
+    def choose(self, rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+        """Pick a row by the one "best plan" rule (cheapest reaching the goal, else the closest)."""
+        choice = cheapest_reaching(
+            (PlanOutcome(r["label"], r["minutes_until"], r["achieved"]) for r in rows),
+            self.goal,
+            day=self.on_day,
+            metric=self.metric,
+        )
+        return next(r for r in rows if r["label"] == choice.label)
+
+
+def _search_families(
+    evaluate: _Evaluator, rule: _Goal, journey: Journey, ladders: Mapping[str, list[ReinforcementPlan]]
+) -> None:
+    """Simulate each family's most intense rung, then bisect for the least intense one reaching the goal."""
+    for family, rungs in ladders.items():
+        built: list[tuple[ReinforcementPlan, PlanSchedule]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for plan in rungs:
+            schedule = plan.build(journey)
+            signature = _signature(schedule)
+            if not schedule.activities or signature in seen or not rule.fits(schedule):
+                continue
+            seen.add(signature)
+            built.append((plan, schedule))
+        if not built or not rule.room(evaluate):
+            continue
+        if not rule.meets(evaluate(built[-1][0], family, built[-1][1])):
+            continue
+        cheapest = min(
+            (r["plan_minutes"] for r in evaluate.rows if rule.meets(r) and rule.affordable(r)), default=math.inf
+        )
+        low, high = 0, len(built) - 1
+        while low < high and rule.room(evaluate):
+            middle = (low + high) // 2
+            if built[middle][1].minutes > cheapest:
+                high = middle
+                continue
+            if rule.meets(evaluate(built[middle][0], family, built[middle][1])):
+                high = middle
+            else:
+                low = middle + 1
+
+
+def _refine_deadline(evaluate: _Evaluator, rule: _Goal, journey: Journey) -> None:
+    """Try other backward spacings of the winning deadline plan, at its touches and one fewer."""
+    winners = [r for r in evaluate.rows if rule.meets(r) and rule.affordable(r) and r["family"] == "deadline"]
+    if not winners:
+        return
+    plan = evaluate.plans[rule.choose(winners)["label"]]
+    assert isinstance(plan, DeadlinePlan)
+    for count in (plan.touches, plan.touches - 1):
+        for ratio in REFINE_RATIOS:
+            if count < 1 or not rule.room(evaluate):
+                continue
+            variant = plan.model_validate({**plan.model_dump(), "touches": count, "ratio": ratio})
+            schedule = variant.build(journey)
+            if schedule.activities and rule.fits(schedule):
+                evaluate(variant, "deadline", schedule)
+
+
+def _reached_reason(
+    chosen: Mapping[str, Any], baseline: Mapping[str, Any], rule: _Goal, what: str, feasible: int, simulations: int
+) -> str:
+    if chosen["family"] == "none":
+        return (
+            f"the journey as designed already reaches {chosen['achieved']:.3f} {what} on day {rule.on_day} "
+            f"(target {rule.goal:g}); no extra reinforcement is needed"
+        )
+    return (
+        f"{chosen['label']}: {chosen['touches']} touches ({chosen['plan_minutes']:g} min per learner) reach "
+        f"{chosen['achieved']:.3f} {what} on day {rule.on_day} (target {rule.goal:g}; without a plan "
+        f"{baseline['achieved']:.3f}); the least learner time of the {feasible} plans that reach "
+        f"the target, out of {simulations} simulated"
+    )
+
+
+def _unreached_reason(
+    chosen: Mapping[str, Any], searched: Sequence[Mapping[str, Any]], rule: _Goal, what: str, max_touches: int
+) -> str:
+    strongest = max(searched, key=lambda r: r["achieved"])
+    if rule.budget is not None:
+        return (
+            f"within the budget of {rule.budget:g} min per learner, the best plan ({chosen['label']}, "
+            f"{chosen['touches']} touches, {chosen['plan_minutes']:g} min) reaches only {chosen['achieved']:.3f} "
+            f"{what} on day {rule.on_day} (target {rule.goal:g}): raise the budget, lower the target, extend "
+            "the time, or raise engagement"
+        )
+    if strongest["family"] == "none":
+        return (
+            f"no plan could add a touch before day {rule.on_day}: the journey reaches only "
+            f"{strongest['achieved']:.3f} {what} (target {rule.goal:g}); extend the time or teach earlier"
+        )
+    return (
+        f"even {max_touches} touches per concept ({strongest['label']}, {strongest['plan_minutes']:g} min "
+        f"per learner) reach only {strongest['achieved']:.3f} {what} on day {rule.on_day} (target {rule.goal:g}): "
+        "lower the target, extend the time, or raise engagement"
+    )
+
+
 def optimise(
     journey: Journey,
     target: float = 0.8,
@@ -361,75 +483,12 @@ def optimise(
     taught = context.taught(concepts)
     late = [c.id for c in taught if c.anchor_day is not None and c.anchor_day >= on_day - 1]
     untaught = [c.id for c in journey.concepts if not context.concepts[c.id].taught]
+    rule = _Goal(goal=goal, on_day=on_day, metric=metric, budget=budget, max_simulations=max_simulations)
 
-    def meets(row: Mapping[str, Any]) -> bool:
-        return reaches(row["achieved"], goal)
-
-    def choose(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
-        """Pick a row by the one "best plan" rule (cheapest reaching the goal, else the closest)."""
-        choice = cheapest_reaching(
-            (PlanOutcome(r["label"], r["minutes_until"], r["achieved"]) for r in rows),
-            goal,
-            day=on_day,
-            metric=metric,
-        )
-        return next(r for r in rows if r["label"] == choice.label)
-
-    def affordable(row: Mapping[str, Any]) -> bool:
-        return budget is None or row["plan_minutes"] <= budget + 1e-9
-
-    def room() -> bool:
-        return evaluate.simulations < max_simulations
-
-    baseline_plan = NoPlan(**options)
-    baseline = evaluate(baseline_plan, "none")
-
-    # ---- coarse: each family's ladder, its most intense rung, then bisection ----------
-    if not meets(baseline):
-        ladders = _ladders(journey, on_day, families, max_touches, options)
-        for family, rungs in ladders.items():
-            built: list[tuple[ReinforcementPlan, PlanSchedule]] = []
-            seen: set[tuple[Any, ...]] = set()
-            for plan in rungs:
-                schedule = plan.build(journey)
-                signature = _signature(schedule)
-                if not schedule.activities or signature in seen:
-                    continue
-                if budget is not None and schedule.minutes > budget + 1e-9:
-                    continue
-                seen.add(signature)
-                built.append((plan, schedule))
-            if not built or not room():
-                continue
-            top = evaluate(built[-1][0], family, built[-1][1])
-            if not meets(top):
-                continue
-            cheapest = min((r["plan_minutes"] for r in evaluate.rows if meets(r) and affordable(r)), default=math.inf)
-            low, high = 0, len(built) - 1
-            while low < high and room():
-                middle = (low + high) // 2
-                if built[middle][1].minutes > cheapest:
-                    high = middle
-                    continue
-                if meets(evaluate(built[middle][0], family, built[middle][1])):
-                    high = middle
-                else:
-                    low = middle + 1
-
-        # ---- refinement: the deadline plan's backward spacing -------------------------
-        winners = [r for r in evaluate.rows if meets(r) and affordable(r) and r["family"] == "deadline"]
-        if winners:
-            plan = evaluate.plans[choose(winners)["label"]]
-            assert isinstance(plan, DeadlinePlan)
-            for count in (plan.touches, plan.touches - 1):
-                for ratio in REFINE_RATIOS:
-                    if count < 1 or not room():
-                        continue
-                    variant = plan.model_validate({**plan.model_dump(), "touches": count, "ratio": ratio})
-                    schedule = variant.build(journey)
-                    if schedule.activities and (budget is None or schedule.minutes <= budget + 1e-9):
-                        evaluate(variant, "deadline", schedule)
-
+    baseline = evaluate(NoPlan(**options), "none")
+    if not rule.meets(baseline):
+        _search_families(evaluate, rule, journey, _ladders(journey, on_day, families, max_touches, options))
+        _refine_deadline(evaluate, rule, journey)
     searched = list(evaluate.rows)  # what the search found, before the plans given to weigh
     for extra in map(as_plan, also):
         evaluate(extra, extra.family)
@@ -438,43 +497,14 @@ def optimise(
     frame["meets_target"] = [reaches(value, goal) for value in frame["achieved"]]
     frame["within_budget"] = True if budget is None else frame["plan_minutes"] <= budget + 1e-9
     candidates = frame[CANDIDATE_COLUMNS].reset_index(drop=True)
-    feasible = [r for r in evaluate.rows if meets(r) and affordable(r)]
+    chosen = rule.choose([r for r in evaluate.rows if rule.affordable(r)])
+    reachable = rule.meets(chosen)
     what = _metric_text(metric, threshold)
-    chosen = choose([r for r in evaluate.rows if affordable(r)])
-    reachable = meets(chosen)
     if reachable:
-        if chosen["family"] == "none":
-            reason = (
-                f"the journey as designed already reaches {chosen['achieved']:.3f} {what} on day {on_day} "
-                f"(target {goal:g}); no extra reinforcement is needed"
-            )
-        else:
-            reason = (
-                f"{chosen['label']}: {chosen['touches']} touches ({chosen['plan_minutes']:g} min per learner) reach "
-                f"{chosen['achieved']:.3f} {what} on day {on_day} (target {goal:g}; without a plan "
-                f"{baseline['achieved']:.3f}); the least learner time of the {len(feasible)} plans that reach "
-                f"the target, out of {evaluate.simulations} simulated"
-            )
+        feasible = sum(1 for r in evaluate.rows if rule.meets(r) and rule.affordable(r))
+        reason = _reached_reason(chosen, baseline, rule, what, feasible, evaluate.simulations)
     else:
-        strongest = max(searched, key=lambda r: r["achieved"])
-        if budget is not None:
-            reason = (
-                f"within the budget of {budget:g} min per learner, the best plan ({chosen['label']}, "
-                f"{chosen['touches']} touches, {chosen['plan_minutes']:g} min) reaches only {chosen['achieved']:.3f} "
-                f"{what} on day {on_day} (target {goal:g}): raise the budget, lower the target, extend the time, "
-                "or raise engagement"
-            )
-        elif strongest["family"] == "none":
-            reason = (
-                f"no plan could add a touch before day {on_day}: the journey reaches only "
-                f"{strongest['achieved']:.3f} {what} (target {goal:g}); extend the time or teach earlier"
-            )
-        else:
-            reason = (
-                f"even {max_touches} touches per concept ({strongest['label']}, {strongest['plan_minutes']:g} min "
-                f"per learner) reach only {strongest['achieved']:.3f} {what} on day {on_day} (target {goal:g}): "
-                "lower the target, extend the time, or raise engagement"
-            )
+        reason = _unreached_reason(chosen, searched, rule, what, max_touches)
         if late:
             reason += f"; taught too close to day {on_day} to reinforce: {', '.join(late)}"
         if untaught:
