@@ -46,21 +46,26 @@ def portfolio(simulations: int, learners: int, client: Client) -> tuple[float, f
     return local_s, cluster_s, len(journeys) * len(plans) * len(seeds)
 
 
-def big_population(learners: int, client: Client) -> tuple[float, list[float]]:
-    """Simulate ``learners`` x 20 concepts x 365 days on the cluster; seconds and worker peaks (MB)."""
-    client.restart()  # fresh worker processes: their peak memory is this run's alone
-    start = time.perf_counter()
-    simulate(
-        twenty_concept_journey(),
-        population=LearnerPopulation(size=learners),
-        horizon_days=365,
-        rng=0,
-        scheduler=client,
-        checkpoint_days=(),
-        progress=False,
-    )
-    elapsed = time.perf_counter() - start
-    peaks = client.run(_peak_rss_mb)
+def big_population(learners: int, workers: int) -> tuple[float, list[float]]:
+    """Simulate ``learners`` x 20 concepts x 365 days on a new cluster; seconds and worker peaks (MB)."""
+    # a cluster of its own: fresh worker processes, so their peak memory is this run's alone
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,  # type: ignore[no-untyped-call]
+        Client(cluster) as client,
+    ):
+        client.wait_for_workers(workers)
+        start = time.perf_counter()
+        simulate(
+            twenty_concept_journey(),
+            population=LearnerPopulation(size=learners),
+            horizon_days=365,
+            rng=0,
+            scheduler=client,
+            checkpoint_days=(),
+            progress=False,
+        )
+        elapsed = time.perf_counter() - start
+        peaks = client.run(_peak_rss_mb)
     return elapsed, sorted(peaks.values())
 
 
@@ -76,21 +81,23 @@ def main() -> None:
         Client(cluster) as client,
     ):
         local_s, cluster_s, n = portfolio(args.simulations, args.sweep_learners, client)
-        print(f"1. portfolio sweep: {n} simulations x {args.sweep_learners} learners (9 templates x 2 plans x seeds)")
+    print(f"1. portfolio sweep: {n} simulations x {args.sweep_learners} learners (9 templates x 2 plans x seeds)")
+    print(
+        f"   here, one after the other: {local_s:.1f} s; LocalCluster ({args.workers} worker processes): "
+        f"{cluster_s:.1f} s -> {local_s / cluster_s:.2f}x",
+        flush=True,
+    )
+    print(f"\n2. one population x 20 concepts x 365 days on a LocalCluster ({args.workers} workers)")
+    for learners in (args.learners, 2 * args.learners):
+        seconds, peaks = big_population(learners, args.workers)
+        cells = learners * 20 * 366
         print(
-            f"   here, one after the other: {local_s:.1f} s; LocalCluster ({args.workers} worker processes): "
-            f"{cluster_s:.1f} s -> {local_s / cluster_s:.2f}x"
+            f"   {learners:>10,} learners: {seconds:6.1f} s, "
+            f"{cells / seconds / 1e6:6.1f} M learner-concept-days/s, "
+            f"peak memory per worker {', '.join(f'{p:.0f}' for p in peaks)} MB",
+            flush=True,
         )
-        print(f"\n2. one population x 20 concepts x 365 days on the LocalCluster ({args.workers} workers)")
-        for learners in (args.learners, 2 * args.learners):
-            seconds, peaks = big_population(learners, client)
-            cells = learners * 20 * 366
-            print(
-                f"   {learners:>10,} learners: {seconds:6.1f} s, "
-                f"{cells / seconds / 1e6:6.1f} M learner-concept-days/s, "
-                f"peak memory per worker {', '.join(f'{p:.0f}' for p in peaks)} MB"
-            )
-        print(f"   client process peak memory: {_peak_rss_mb():.0f} MB (holds the reduced result)")
+    print(f"   client process peak memory: {_peak_rss_mb():.0f} MB (holds the reduced result)")
 
 
 if __name__ == "__main__":
