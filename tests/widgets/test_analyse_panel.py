@@ -29,6 +29,7 @@ def test_loading_a_file_shows_verdicts_findings_and_a_plot_per_concept(statement
     first = bytes(panel.recall_image.value)
     panel.concept.value = "follow_up"
     assert bytes(panel.recall_image.value) != first  # another concept, another plot
+    assert "Retrieval success of <b>follow_up</b>" in panel.recall_caption.value
     panel.asset.value = "job_aid"
     assert "reference" in panel.verdict.value
     assert "Is the flow-of-work support used?" in panel.findings_box.value

@@ -39,8 +39,8 @@ class AnalysePanel(widgets.VBox):
         The concept whose observed and simulated retrieval success is drawn.
     asset : Dropdown
         The asset whose verdict and use are shown.
-    recall_image : Image
-        Observed vs simulated retrieval success of the concept (PNG).
+    recall_image, recall_caption : Image, HTML
+        Observed vs simulated retrieval success of the concept (PNG), and what it shows.
     status, verdict, findings_box : HTML
 
     Examples
@@ -66,6 +66,7 @@ class AnalysePanel(widgets.VBox):
         self.asset = styled(widgets.Dropdown(description="Asset"), "wb-analyse-asset")
         self.status = styled(widgets.HTML("<p>Load statements to analyse this journey's delivery.</p>"), "wb-status")
         self.recall_image = styled(widgets.Image(format="png"), "wb-analyse-recall")
+        self.recall_caption = styled(widgets.HTML(), "wb-analyse-caption")
         self.verdict = styled(widgets.HTML(), "wb-analyse-verdict")
         self.findings_box = styled(widgets.HTML(), "wb-analyse-findings")
         self.load_button.on_click(lambda _: self.load(self.path.value))
@@ -79,6 +80,7 @@ class AnalysePanel(widgets.VBox):
             self.status,
             widgets.HBox([self.concept, self.asset]),
             self.recall_image,
+            self.recall_caption,
             self.verdict,
             self.findings_box,
         )
@@ -151,6 +153,11 @@ class AnalysePanel(widgets.VBox):
         table = self.tables["recall"]
         concept = str(self.concept.value)
         self.recall_image.value = render_png(lambda ax: plot_observed_vs_simulated(table, ax=ax, concept=concept))
+        shown = table[table["concept"] == concept]
+        self.recall_caption.value = (
+            f"<p>Retrieval success of <b>{html.escape(concept)}</b>: {int(shown['attempts'].sum())} observed "
+            f"retrievals in {len(shown)} activities, next to the simulation. {html.escape(self.delivery.caption())}</p>"
+        )
 
     def _show_asset(self) -> None:
         if self.delivery is None or self.asset.value is None:
