@@ -6,7 +6,7 @@ import numpy as np
 
 RandomLike = int | np.random.Generator | np.random.SeedSequence | None
 
-__all__ = ["RandomLike", "as_generator", "as_seed_sequence", "stream"]
+__all__ = ["RandomLike", "as_generator", "as_seed_sequence", "fixed_seed", "stream"]
 
 
 def as_generator(rng: RandomLike) -> np.random.Generator:
@@ -45,6 +45,27 @@ def as_seed_sequence(rng: RandomLike) -> np.random.SeedSequence:
     from workbench.errors import ParameterError
 
     raise ParameterError(f"rng: expected a non-negative int seed, a numpy Generator or None (got {rng!r})")
+
+
+def fixed_seed(rng: RandomLike) -> int | np.random.SeedSequence:
+    """One seed for several simulations: the int (or SeedSequence) :func:`as_seed_sequence` uses.
+
+    Comparing plans runs several simulations on the same learners (common random numbers):
+    a Generator or ``None`` is turned into a seed once, here, and that seed, which can be
+    recorded and shown, is passed to every run.
+
+    Examples
+    --------
+    >>> fixed_seed(7)
+    7
+    >>> isinstance(fixed_seed(None), int)
+    True
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    entropy = as_seed_sequence(rng).entropy
+    assert isinstance(entropy, int)  # from an int seed, a Generator draw or fresh entropy
+    return entropy
 
 
 def stream(root: np.random.SeedSequence, *key: int) -> np.random.Generator:

@@ -10,19 +10,19 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Strict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 from pydantic_core import ErrorDetails
 
 from workbench.errors import JourneyError
 
-__all__ = ["Identifier", "StrictBool", "StrictFloat", "Value", "describe_errors", "format_location"]
+__all__ = ["IDENTIFIER_PATTERN", "Id", "StrictBool", "StrictFloat", "Value", "describe_errors", "format_location"]
 
 #: Numbers in spec files must be numbers: "5" is not a duration.
 StrictFloat = Annotated[float, Strict()]
 StrictBool = Annotated[bool, Strict()]
 #: Ids are short, stable and safe in IRIs, file names and XML ids.
 IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,79}$"
-Identifier = str
+Id = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 
 
 def format_location(loc: tuple[int | str, ...]) -> str:

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import Field
 
-from workbench._values import IDENTIFIER_PATTERN, StrictBool, StrictFloat, Value
+from workbench._values import Id, StrictBool, StrictFloat, Value
 from workbench.errors import CatalogError, JourneyError
 from workbench.vocabulary import Channel, KindCategory, Layer, MemoryEffect, Purpose
 
@@ -57,7 +57,7 @@ class ActivityKind(Value):
         Whether it can be launched from an LMS (a cmi5 AU or a SCORM SCO).
     """
 
-    id: Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
+    id: Id
     name: Annotated[str, Field(min_length=1)]
     category: KindCategory
     duration_min: Annotated[StrictFloat, Field(gt=0, le=480)]

@@ -4,7 +4,7 @@
   :class:`MemoryState` the frozen value it passes around.
 * :class:`FSRS6` (default, equal to py-fsrs 6.3.2), :class:`ExponentialModel`,
   :class:`HLRModel` (Settles & Meeder 2016), :class:`ACTRModel` (Pavlik & Anderson 2005);
-  pick one by name with :func:`get_model`.
+  pick one by name with :func:`get_model` (:func:`resolve_model` takes a name or a model).
 * :func:`replay` replays many FSRS review histories at once.
 * :class:`ForgettingCurveFit`, :func:`compare_curves`, :func:`load_recall_csv` fit power or
   exponential curves to observed recall; :func:`fit_fsrs` fits FSRS-6 weights from review
@@ -29,7 +29,7 @@ from workbench.memory.fsrs import (
     replay,
 )
 from workbench.memory.hlr import HLRModel, HLRParameters, HLRState
-from workbench.memory.registry import MODEL_NAMES, get_model
+from workbench.memory.registry import MODEL_NAMES, get_model, resolve_model
 
 __all__ = [
     "DEFAULT_FSRS6_WEIGHTS",
@@ -55,4 +55,5 @@ __all__ = [
     "get_model",
     "load_recall_csv",
     "replay",
+    "resolve_model",
 ]

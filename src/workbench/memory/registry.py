@@ -12,7 +12,7 @@ from workbench.memory.exponential import ExponentialModel, ExponentialParameters
 from workbench.memory.fsrs import FSRS6, FSRS6Parameters
 from workbench.memory.hlr import HLRModel, HLRParameters
 
-__all__ = ["MODEL_NAMES", "get_model"]
+__all__ = ["MODEL_NAMES", "get_model", "resolve_model"]
 
 _MODELS: dict[str, tuple[type[Any], type[Any]]] = {
     FSRS6.name: (FSRS6, FSRS6Parameters),
@@ -78,4 +78,34 @@ def get_model(name: str, **params: Any) -> MemoryModel:
             )
         model_kwargs["parameters"] = params_cls(**param_kwargs)
     model: MemoryModel = model_cls(**model_kwargs)
+    return model
+
+
+def resolve_model(model: str | MemoryModel) -> MemoryModel:
+    """A memory model from a name (see :func:`get_model`) or a model instance.
+
+    Parameters
+    ----------
+    model : str or MemoryModel
+        A registered name, or anything with ``initial_state``, ``retrievability`` and ``review``.
+
+    Raises
+    ------
+    UnknownNameError
+        If the name is unknown or the object is not a memory model.
+
+    Examples
+    --------
+    >>> resolve_model("hlr").name
+    'hlr'
+    >>> model = get_model("fsrs6")
+    >>> resolve_model(model) is model
+    True
+    """
+    if isinstance(model, str):
+        return get_model(model)
+    if not all(hasattr(model, name) for name in ("initial_state", "retrievability", "review")):
+        raise UnknownNameError(
+            f"model: expected a model name or a MemoryModel, got {type(model).__name__}; use e.g. model='fsrs6'"
+        )
     return model

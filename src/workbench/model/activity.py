@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from workbench._values import IDENTIFIER_PATTERN, StrictBool, StrictFloat, Value
+from workbench._values import Id, StrictBool, StrictFloat, Value
 from workbench.vocabulary import Channel, Layer, MemoryEffect, Purpose
 
 if TYPE_CHECKING:
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Activity", "Choice", "Concept", "Coverage", "RetrievalItem", "Schedule", "fill_from_kind"]
 
-Id = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 #: Journeys are planned over days; ten years is far beyond any real journey.
 MAX_DAY = 3650.0
 #: SCORM 2004 keeps at most 10 correct-response patterns for a choice interaction and 5 for a

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from workbench._values import IDENTIFIER_PATTERN, Value
+from workbench._values import Id, Value
 from workbench.catalog import ActivityKind, Catalog, default_catalog
 from workbench.errors import CatalogError, JourneyError
 from workbench.model._references import outline_from_data, outline_of, reference_problems
@@ -16,8 +16,6 @@ from workbench.model.activity import MAX_DAY, Activity, Concept, fill_from_kind
 from workbench.vocabulary import EdgeKind, Layer
 
 __all__ = ["Edge", "Journey"]
-
-Id = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 
 
 class Edge(Value):

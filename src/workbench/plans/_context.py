@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.memory import MemoryModel, MemoryState, get_model
+from workbench.memory import MemoryModel, MemoryState, resolve_model
 from workbench.model import Journey
 from workbench.simulate.population import TouchEffects
 from workbench.simulate.touch import MEDIAN_DRAW, apply_touch
@@ -89,11 +89,6 @@ class JourneyContext:
         """Day of the concept's anchor (raises KeyError-free: untaught concepts give +inf)."""
         day = self.concepts[concept].anchor_day
         return math.inf if day is None else day
-
-
-def resolve_model(model: str | MemoryModel) -> MemoryModel:
-    """Return a memory model from a name or an instance."""
-    return get_model(model) if isinstance(model, str) else model
 
 
 def concept_rate(

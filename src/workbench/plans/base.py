@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar
 import pandas as pd
 from pydantic import Field
 
-from workbench._values import IDENTIFIER_PATTERN, Value
+from workbench._values import Id, Value
 from workbench.catalog import ActivityKind
 from workbench.errors import JourneyError, ParameterError, PlanAlreadyAppliedError
 from workbench.model import Activity, Edge, Journey
@@ -29,7 +29,6 @@ from workbench.vocabulary import Channel, EdgeKind, Layer
 
 __all__ = ["PlanSchedule", "ReinforcementPlan", "as_float", "as_int", "bad", "construct", "forms_hint"]
 
-Id = Annotated[str, Field(pattern=IDENTIFIER_PATTERN)]
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from workbench._columns import proficiency_column, retention_column
-from workbench._random import RandomLike
+from workbench._random import RandomLike, fixed_seed
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
@@ -40,29 +39,6 @@ from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects
 __all__ = ["PlanComparison", "apply_schedule", "as_plan", "compare", "fixed_seed"]
 
 ALL = "__all__"  # the importance-weighted mean over concepts, as in SimulationResult
-
-
-def fixed_seed(rng: RandomLike) -> int | np.random.SeedSequence:
-    """One seed for several simulations: an int or SeedSequence as given, else drawn once.
-
-    Examples
-    --------
-    >>> fixed_seed(7)
-    7
-    >>> isinstance(fixed_seed(None), int)
-    True
-    """
-    if isinstance(rng, np.random.SeedSequence):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63 - 1))
-    if rng is None:
-        entropy = np.random.SeedSequence().entropy
-        assert isinstance(entropy, int)
-        return entropy
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return int(rng)
-    raise ParameterError(f"rng: expected a non-negative int seed, a numpy Generator or None (got {rng!r})")
 
 
 def as_plan(plan: ReinforcementPlan | str | None) -> ReinforcementPlan:

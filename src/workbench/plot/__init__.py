@@ -16,6 +16,7 @@ Examples
 'Feedback conversations: post-training retention: journey timeline'
 """
 
+from workbench.plot._png import png_bytes
 from workbench.plot._style import (
     FAMILIES,
     FAMILY_LABELS,
@@ -77,5 +78,6 @@ __all__ = [
     "plot_use_vs_performance",
     "plot_verdicts",
     "plot_work_support",
+    "png_bytes",
     "style",
 ]

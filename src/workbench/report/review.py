@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from workbench import __version__
 from workbench._random import RandomLike
 from workbench.errors import ParameterError
 from workbench.model import Journey
@@ -122,17 +123,6 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(data, float):
         return [(prefix, f"{data:.6g}")]
     return [(prefix, "none" if data is None else str(data))]
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("workbench")
-    except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
-        from workbench import __version__
-
-        return __version__
 
 
 @dataclass(frozen=True)
@@ -551,7 +541,7 @@ class StrategyReview:
         """Return what the numbers rest on, grouped: run, journey, population, touch effects, model."""
         base = self.result().assumptions
         run = [
-            ("workbench version", _version()),
+            ("workbench version", __version__),
             ("seed (common to every plan)", str(self.seed)),
             ("learners simulated", str(self.population.size)),
             ("forgetting model", str(base.get("model", self.model))),
@@ -794,10 +784,10 @@ def review_journey(
     >>> list(review.plans), review.days
     (['none', 'expanding'], (7, 30, 60))
     """
+    from workbench._random import fixed_seed
     from workbench.plans import compare, optimise
     from workbench.plans import frontier as trace_frontier
     from workbench.plans._checks import check_journey, check_on_day, check_population, check_target
-    from workbench.plans.compare import fixed_seed
     from workbench.rules import lint
 
     check_journey(journey)

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy.special import expit, logit
 
 from workbench._random import RandomLike, as_seed_sequence, stream
-from workbench.errors import ParameterError, UnknownNameError
-from workbench.memory import MemoryModel, MemoryState, get_model
+from workbench.errors import ParameterError
+from workbench.memory import MemoryModel, MemoryState, resolve_model
 from workbench.model import Journey
 from workbench.simulate.population import LearnerPopulation, TouchEffects
 from workbench.simulate.profiles import MemoryProfile, resolve_profile
@@ -339,16 +339,6 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     return out
 
 
-def _resolve_model(model: str | MemoryModel) -> MemoryModel:
-    if isinstance(model, str):
-        return get_model(model)
-    if not all(hasattr(model, name) for name in ("initial_state", "retrievability", "review")):
-        raise UnknownNameError(
-            f"model: expected a model name or a MemoryModel, got {type(model).__name__}; use e.g. model='fsrs6'"
-        )
-    return model
-
-
 def simulate(
     journey: Journey,
     plan: Plan | None = None,
@@ -444,7 +434,7 @@ def simulate(
         raise ParameterError(f"threshold: must be a recall probability in (0, 1] (got {threshold!r})")
     if not journey.concepts:
         raise ParameterError(f"journey {journey.id!r} has no concepts; there is nothing to remember")
-    memory = memory_profile.memory_model() if model is None or model == memory_profile.model else _resolve_model(model)
+    memory = memory_profile.memory_model() if model is None or model == memory_profile.model else resolve_model(model)
     horizon = int(horizon_days)
     days = sorted({int(d) for d in checkpoint_days if 0 <= int(d) <= horizon} | {horizon})
     root = as_seed_sequence(rng)

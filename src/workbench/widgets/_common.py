@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import importlib
-import io
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -161,21 +160,15 @@ def error_html(lines: Iterable[str]) -> str:
     return "<br>".join(html.escape(line) for line in lines)
 
 
+#: Pixels per inch of the panels' images (screen only; reports use :data:`workbench.plot._png.DPI`).
+SCREEN_DPI = 100
+
+
 def render_png(draw: Callable[[Any], Any], *, figsize: tuple[float, float] = (9.0, 3.6)) -> bytes:
-    """Draw on a fresh matplotlib Axes and return the figure as PNG bytes.
+    """A panel's image: :func:`workbench.plot.png_bytes` at screen resolution, cropped to the drawing."""
+    from workbench.plot import png_bytes
 
-    The figure is built without pyplot, so nothing is registered globally and no inline
-    backend shows it as a cell output; the PNG has no ``Software`` metadata, so the same
-    drawing gives the same bytes on one machine.
-    """
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, dpi=100)
-    ax = fig.add_subplot()
-    draw(ax)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
-    return buffer.getvalue()
+    return png_bytes(draw, figsize, dpi=SCREEN_DPI, tight=True)
 
 
 def find_plotter() -> Callable[..., Any] | None:
