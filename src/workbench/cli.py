@@ -98,32 +98,14 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
-def _format_summary(summary: dict[str, Any]) -> str:
-    lines = [
-        f"{summary['title']}  ({summary['id']} v{summary['version']})",
-        f"  {summary['activities']} activities ({summary['formal']} formal, {summary['micro']} micro), "
-        f"{summary['concepts']} concepts, {summary['learner_minutes']:g} learner minutes, "
-        f"spanning {summary['span_days']:g} days",
-        "",
-        f"  {'layer':<8} {'activities':>10} {'minutes':>8}",
-    ]
-    for layer, row in summary["layers"].items():
-        lines.append(f"  {layer:<8} {row['activities']:>10} {row['minutes']:>8g}")
-    lines += ["", f"  {'concept':<28} {'activities':>10}  effects"]
-    for concept_id, row in summary["coverage"].items():
-        effects = ", ".join(row["effects"]) or "NOT COVERED"
-        lines.append(f"  {concept_id:<28} {row['activities']:>10}  {effects}")
-    return "\n".join(lines) + "\n"
-
-
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     from workbench.spec import load
 
     summary = load(args.file).summary()
     if args.json:
-        _print_json(summary, out)
+        _print_json(summary.to_dict(), out)
     else:
-        out.write(_format_summary(summary))
+        out.write(summary.to_text())
     return EXIT_OK
 
 
@@ -145,7 +127,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from workbench.templates import load_template
 
     journey = load_template(args.template)
-    out.write(_format_summary(journey.summary()))
+    out.write(journey.summary().to_text())
     findings = lint(journey)
     out.write(f"\nDesign rules: {len(findings)} findings\n")
     for finding in findings:

@@ -196,11 +196,35 @@ def test_graph_round_trip_on_random_journeys(journey: Journey) -> None:
 
 def test_summary_counts_layers_minutes_and_coverage(small: Journey) -> None:
     summary = small.summary()
-    assert summary["learner_minutes"] == pytest.approx(240 + 3 + 3 + 2)
-    assert summary["layers"]["after"]["activities"] == 2
-    assert summary["coverage"]["c1"]["effects"] == ["apply", "encode", "retrieve"]
-    assert summary["formal"] == 1
-    assert summary["span_days"] == 10.0
+    assert summary.learner_minutes == pytest.approx(240 + 3 + 3 + 2)
+    assert summary.layers["after"].activities == 2
+    assert summary.coverage["c1"].effects == ("apply", "encode", "retrieve")
+    assert summary.formal == 1 and summary.span_days == 10.0
+    assert summary.uncovered == ()
+
+
+def test_summary_is_a_frozen_value_with_plain_data_and_html(small: Journey) -> None:
+    import dataclasses
+    import json
+
+    summary = small.summary()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        summary.activities = 0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        summary.layers["after"] = summary.layers["before"]  # type: ignore[index]
+    data = summary.to_dict()
+    assert json.loads(json.dumps(data)) == data  # plain JSON data
+    effects = ["apply", "encode", "retrieve"]
+    assert data["coverage"]["c1"] == {"name": "Concept one", "activities": 3, "effects": effects}
+    assert data["layers"]["after"] == {"activities": 2, "minutes": 6.0}
+    assert list(data) == [
+        "id", "title", "version", "activities", "formal", "micro", "concepts", "learner_minutes", "span_days",
+        "layers", "coverage",
+    ]  # fmt: skip
+    page = summary._repr_html_()
+    assert "Demo journey" in page and '<td class="num">2</td>' in page
+    uncovered = small.add_concept(Concept(id="c3", name="Three")).summary()
+    assert uncovered.uncovered == ("c3",) and "NOT COVERED" in uncovered.to_text()
 
 
 def test_kinds_from_a_user_catalog_file_travel_with_the_journey(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -286,3 +310,33 @@ def test_formal_core_refuses_to_strand_an_activity(small: Journey) -> None:
     )
     with pytest.raises(JourneyError, match="ws2 are scheduled after reinforcement assets"):
         stranded.formal_core()
+
+
+def test_rename_activity_carries_the_id_into_schedules_and_edges(small: Journey) -> None:
+    renamed = small.rename_activity("q1", "first_quiz")
+    assert [a.id for a in renamed.activities] == ["ws", "first_quiz", "q2", "aid"]
+    assert renamed.activity("q2").schedule.after == "first_quiz"
+    assert {(e.source, e.target) for e in renamed.edges} == {("ws", "first_quiz"), ("first_quiz", "q2")}
+    assert renamed.days == {("first_quiz" if k == "q1" else k): v for k, v in small.days.items()}
+    assert small.activity("q1").id == "q1"  # the original is untouched
+    assert small.rename_activity("q1", "q1") is small
+
+
+def test_rename_activity_refuses_a_taken_or_bad_id(small: Journey) -> None:
+    with pytest.raises(JourneyError, match="q2"):
+        small.rename_activity("q1", "q2")
+    with pytest.raises(JourneyError):
+        small.rename_activity("q1", "no spaces allowed")
+    with pytest.raises(JourneyError, match="nope"):
+        small.rename_activity("nope", "x")
+
+
+def test_rename_concept_carries_the_id_into_covers(small: Journey) -> None:
+    renamed = small.rename_concept("c1", "feedback")
+    assert [c.id for c in renamed.concepts] == ["feedback", "c2"]
+    assert renamed.concept("feedback").name == "Concept one"
+    assert renamed.activity("ws").concept_ids == ("feedback", "c2")
+    assert renamed.activity("aid").concept_ids == ("feedback",)
+    assert renamed.activity("q1").effect_on("feedback") is MemoryEffect.RETRIEVE
+    with pytest.raises(JourneyError, match="c2"):
+        small.rename_concept("c1", "c2")

@@ -26,7 +26,7 @@ def test_template_loads(name: str) -> None:
     assert journey.id == name
     assert journey.description.strip()
     assert journey.audience.strip()
-    assert journey.summary()["activities"] == len(journey.activities)
+    assert journey.summary().activities == len(journey.activities)
 
 
 @pytest.mark.parametrize("name", TEMPLATES)

@@ -13,6 +13,7 @@ from workbench.catalog import ActivityKind, Catalog, default_catalog
 from workbench.errors import CatalogError, JourneyError
 from workbench.model._references import outline_from_data, outline_of, reference_problems
 from workbench.model.activity import MAX_DAY, Activity, Concept, fill_from_kind
+from workbench.model.summary import ConceptCoverage, JourneySummary, LayerLoad
 from workbench.vocabulary import EdgeKind, Layer
 
 __all__ = ["Edge", "Journey"]
@@ -256,37 +257,45 @@ class Journey(Value):
         ]
         return pd.DataFrame(rows, columns=columns).set_index("id")
 
-    def summary(self) -> dict[str, Any]:
-        """Activities and minutes per layer, coverage of concepts, and totals."""
-        per_layer = {
-            layer.value: {
-                "activities": sum(1 for a in self.activities if a.layer is layer),
-                "minutes": float(sum(a.duration_min for a in self.activities if a.layer is layer)),
-            }
+    def summary(self) -> JourneySummary:
+        """Activities and minutes per layer, coverage of concepts, and totals (a frozen value).
+
+        Examples
+        --------
+        >>> from workbench.templates import load_template
+        >>> summary = load_template("post_training_retention").summary()
+        >>> summary.activities, summary.formal, summary.micro
+        (10, 1, 9)
+        """
+        layers = {
+            layer.value: LayerLoad(
+                activities=sum(1 for a in self.activities if a.layer is layer),
+                minutes=float(sum(a.duration_min for a in self.activities if a.layer is layer)),
+            )
             for layer in Layer
         }
         coverage = {
-            c.id: {
-                "name": c.name,
-                "activities": sum(1 for a in self.activities if c.id in a.concept_ids),
-                "effects": sorted({str(a.effect_on(c.id)) for a in self.activities if c.id in a.concept_ids}),
-            }
+            c.id: ConceptCoverage(
+                name=c.name,
+                activities=sum(1 for a in self.activities if c.id in a.concept_ids),
+                effects=tuple(sorted({str(a.effect_on(c.id)) for a in self.activities if c.id in a.concept_ids})),
+            )
             for c in self.concepts
         }
         dated = [d for d in self._days.values() if d is not None]
-        return {
-            "id": self.id,
-            "title": self.title,
-            "version": self.version,
-            "activities": len(self.activities),
-            "formal": sum(1 for a in self.activities if self.is_formal(a)),
-            "micro": sum(1 for a in self.activities if not self.is_formal(a)),
-            "concepts": len(self.concepts),
-            "learner_minutes": self.learner_minutes,
-            "span_days": (max(dated) - min(dated)) if dated else 0.0,
-            "layers": per_layer,
-            "coverage": coverage,
-        }
+        return JourneySummary(
+            id=self.id,
+            title=self.title,
+            version=self.version,
+            activities=len(self.activities),
+            formal=sum(1 for a in self.activities if self.is_formal(a)),
+            micro=sum(1 for a in self.activities if not self.is_formal(a)),
+            concepts=len(self.concepts),
+            learner_minutes=self.learner_minutes,
+            span_days=(max(dated) - min(dated)) if dated else 0.0,
+            layers=layers,
+            coverage=coverage,
+        )
 
     # ---- edits: each returns a new, re-validated journey -------------------------------
 
@@ -353,6 +362,32 @@ class Journey(Value):
             )
         return self.evolve(concepts=tuple(c for c in self.concepts if c.id != concept_id))
 
+    def rename_concept(self, old_id: str, new_id: str) -> Journey:
+        """Give concept ``old_id`` the id ``new_id``, in the concepts and in every activity's covers.
+
+        Examples
+        --------
+        >>> from workbench.templates import load_template
+        >>> j = load_template("post_training_retention").rename_concept("sbi_model", "sbi")
+        >>> "sbi" in j.activity("workshop").concept_ids
+        True
+        """
+        concept = self.concept(old_id)
+        if new_id == old_id:
+            return self
+        activities: list[Activity | dict[str, Any]] = []
+        for activity in self.activities:
+            if old_id in activity.concept_ids:
+                data = activity.model_dump()
+                data["covers"] = [{**c, "concept": new_id} if c["concept"] == old_id else c for c in data["covers"]]
+                activities.append(data)
+            else:
+                activities.append(activity)
+        renamed = {**concept.model_dump(), "id": new_id}
+        return self.evolve(
+            concepts=tuple(renamed if c.id == old_id else c for c in self.concepts), activities=tuple(activities)
+        )
+
     def add_activity(self, activity: Activity | Mapping[str, Any]) -> Journey:
         """Add an activity (an Activity, or a mapping whose missing fields come from its kind)."""
         return self.evolve(activities=(*self.activities, activity))
@@ -368,6 +403,40 @@ class Journey(Value):
         current = self.activity(activity_id).model_dump(exclude_none=True)
         current.update(changes)
         return self.evolve(activities=tuple(current if a.id == activity_id else a for a in self.activities))
+
+    def rename_activity(self, old_id: str, new_id: str) -> Journey:
+        """Give activity ``old_id`` the id ``new_id``, in the activities, schedules and edges.
+
+        Examples
+        --------
+        >>> from workbench.templates import load_template
+        >>> j = load_template("post_training_retention").rename_activity("workshop", "ilt")
+        >>> j.activity("recap").schedule.after
+        'ilt'
+        """
+        self.activity(old_id)
+        if new_id == old_id:
+            return self
+        activities: list[Activity | dict[str, Any]] = []
+        for current in self.activities:
+            if current.id == old_id or current.schedule.after == old_id:
+                data = current.model_dump()
+                if current.id == old_id:
+                    data["id"] = new_id
+                if current.schedule.after == old_id:
+                    data["schedule"] = {**data["schedule"], "after": new_id}
+                activities.append(data)
+            else:
+                activities.append(current)
+        edges = tuple(
+            {
+                "source": new_id if e.source == old_id else e.source,
+                "target": new_id if e.target == old_id else e.target,
+                "kind": e.kind.value,
+            }
+            for e in self.edges
+        )
+        return self.evolve(activities=tuple(activities), edges=edges)
 
     def remove_activity(self, activity_id: str) -> Journey:
         """Remove an activity and the edges that touch it.

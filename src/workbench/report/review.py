@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
 from workbench._random import RandomLike
+from workbench._table import Table
 from workbench.errors import ParameterError
 from workbench.model import Journey
 from workbench.vocabulary import Layer
@@ -125,49 +126,6 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, "none" if data is None else str(data))]
 
 
-@dataclass(frozen=True)
-class Table:
-    """A table ready to show: headers, which columns are numbers, rows of strings."""
-
-    headers: tuple[str, ...]
-    numeric: tuple[bool, ...]
-    rows: tuple[tuple[str, ...], ...]
-    row_classes: tuple[str, ...] = ()
-    caption: str = ""
-    #: A second, smaller line under the first cell of each row (e.g. what a plan adds).
-    notes: tuple[str, ...] = ()
-
-    def to_text(self) -> str:
-        """Return the table as aligned plain text (notebooks, CLI)."""
-        widths = [
-            max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)
-        ]
-
-        def line(cells: Sequence[str]) -> str:
-            return "  ".join(
-                (c.rjust(w) if num else c.ljust(w)) for c, w, num in zip(cells, widths, self.numeric, strict=True)
-            ).rstrip()
-
-        return "\n".join([line(self.headers), *(line(r) for r in self.rows)])
-
-    def to_html(self, css_class: str = "wb-table") -> str:
-        """Return the table as an HTML fragment (escaped), for notebooks and dashboards."""
-        import html
-
-        def cell(tag: str, text: str, numeric: bool) -> str:
-            align = ' style="text-align:right"' if numeric else ""
-            return f"<{tag}{align}>{html.escape(text)}</{tag}>"
-
-        head = "".join(cell("th", h, n) for h, n in zip(self.headers, self.numeric, strict=True))
-        body = "".join(
-            "<tr>" + "".join(cell("td", c, n) for c, n in zip(row, self.numeric, strict=True)) + "</tr>"
-            for row in self.rows
-        )
-        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        table = f'<table class="{html.escape(css_class)}">'
-        return f"{table}{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 @dataclass(frozen=True, eq=False)
 class StrategyReview:
     """Everything a strategy review of one journey shows (see :func:`review_journey`).
@@ -246,17 +204,17 @@ class StrategyReview:
         """Return the headline numbers as plain data (cards at the top of the report, ``text()``)."""
         summary = self.journey.summary()
         counts = {s: sum(1 for f in self.findings if f.severity.value == s) for s in ("error", "warning", "info")}
-        uncovered = [c for c, row in summary["coverage"].items() if not row["effects"]]
+        uncovered = list(summary.uncovered)
         day = self.on_day
         base = self.baseline
         figures: dict[str, Any] = {
-            "activities": summary["activities"],
-            "formal": summary["formal"],
-            "micro": summary["micro"],
-            "concepts": summary["concepts"],
+            "activities": summary.activities,
+            "formal": summary.formal,
+            "micro": summary.micro,
+            "concepts": summary.concepts,
             "uncovered_concepts": uncovered,
-            "learner_minutes": float(summary["learner_minutes"]),
-            "span_days": float(summary["span_days"]),
+            "learner_minutes": float(summary.learner_minutes),
+            "span_days": float(summary.span_days),
             "findings": counts,
             "on_day": day,
             "baseline": base,
@@ -310,22 +268,22 @@ class StrategyReview:
     def layers_table(self) -> Table:
         """Activities and minutes per layer of the learning architecture."""
         summary = self.journey.summary()
-        total = sum(row["minutes"] for row in summary["layers"].values()) or 1.0
+        total = summary.layer_minutes or 1.0
         rows = tuple(
             (
                 layer.capitalize(),
                 LAYER_ROLES.get(layer, ""),
-                str(row["activities"]),
-                _num(row["minutes"]),
-                f"{100 * row['minutes'] / total:.0f}%",
+                str(load.activities),
+                _num(load.minutes),
+                f"{100 * load.minutes / total:.0f}%",
             )
-            for layer, row in summary["layers"].items()
+            for layer, load in summary.layers.items()
         )
         totals = (
             "All layers",
             "",
-            str(summary["activities"]),
-            _num(sum(row["minutes"] for row in summary["layers"].values())),
+            str(summary.activities),
+            _num(summary.layer_minutes),
             "100%",
         )
         return Table(
@@ -343,19 +301,19 @@ class StrategyReview:
         rows = []
         classes = []
         for concept in self.journey.concepts:
-            row = summary["coverage"][concept.id]
-            effects = ", ".join(row["effects"]) or "NOT COVERED"
+            row = summary.coverage[concept.id]
+            effects = ", ".join(row.effects) or "NOT COVERED"
             rows.append(
                 (
                     concept.name,
                     concept.id,
                     _num(float(concept.importance), 2),
-                    str(row["activities"]),
+                    str(row.activities),
                     effects,
                     _pct(result.retention(self.on_day, concept.id)),
                 )
             )
-            classes.append("bad" if not row["effects"] else "")
+            classes.append("" if row.covered else "bad")
         return Table(
             headers=(
                 "Concept",

@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from workbench._table import Table
 from workbench.errors import WorkbenchError, problem_lines
 from workbench.model import Journey
 
@@ -44,6 +45,7 @@ STYLE = """
   border: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; line-height: 1.3;
 }
 .wb-table th { background: #f4f4f4; }
+.wb-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 .wb-sev-error { color: #b00020; font-weight: bold; }
 .wb-sev-warning { color: #8a5300; }
 .wb-sev-info { color: #33691e; }
@@ -142,17 +144,9 @@ def html_table(
     row_classes: Iterable[str] | None = None,
     empty: str = "",
 ) -> str:
-    """Return an escaped HTML table (class ``wb-table``); ``empty`` is shown when there are no rows."""
-    body = []
-    classes = iter(row_classes) if row_classes is not None else None
-    for row in rows:
-        css = next(classes, "") if classes is not None else ""
-        cells = "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row)
-        body.append(f'<tr class="{html.escape(css)}">{cells}</tr>' if css else f"<tr>{cells}</tr>")
-    if not body:
-        return f"<p>{html.escape(empty)}</p>" if empty else ""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    return f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    """An escaped HTML table (class ``wb-table``); ``empty`` is shown when there are no rows."""
+    table = Table.of(columns, rows, row_classes=row_classes or ())
+    return "" if not table.rows and not empty else table.to_html("wb-table", empty=empty)
 
 
 def error_html(lines: Iterable[str]) -> str:

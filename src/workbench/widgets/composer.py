@@ -779,11 +779,7 @@ class JourneyComposer(ItemForm, widgets.VBox):
         index = self._ids().index(selected)
         try:
             activity = self.activity_from_form(self.journey.activity(selected))
-            journey = (
-                self.journey.replace_activity(activity)
-                if activity.id == selected
-                else _rename_activity(self.journey, selected, activity)
-            )
+            journey = self.journey.rename_activity(selected, activity.id).replace_activity(activity)
         except WorkbenchError as exc:
             self._show_problems(exc, index, "not updated")
             return
@@ -903,7 +899,7 @@ class JourneyComposer(ItemForm, widgets.VBox):
         new_id, name = self.concept_id.value.strip(), self.concept_name.value.strip()
         self._concept_action(
             "concept not renamed",
-            lambda: _rename_concept(self.journey, old, new_id, name),
+            lambda: _renamed_concept(self.journey, old, new_id, name),
             f"renamed concept {old!r}" + (f" to {new_id!r}" if new_id != old else ""),
         )
         if new_id in [c.id for c in self.journey.concepts]:
@@ -960,45 +956,9 @@ class JourneyComposer(ItemForm, widgets.VBox):
         self._commit(journey, f"opened {target.name}", select=first)
 
 
-def _rename_activity(journey: Journey, old_id: str, activity: Activity) -> Journey:
-    """Replace ``old_id`` by ``activity`` (a new id), carrying the id into edges and schedules."""
-    new_id = activity.id
-    activities: list[Activity | dict[str, Any]] = []
-    for current in journey.activities:
-        if current.id == old_id:
-            activities.append(activity)
-        elif current.schedule.after == old_id:
-            data = current.model_dump()
-            data["schedule"] = {**data["schedule"], "after": new_id}
-            activities.append(data)
-        else:
-            activities.append(current)
-    edges = [
-        {
-            "source": new_id if e.source == old_id else e.source,
-            "target": new_id if e.target == old_id else e.target,
-            "kind": e.kind.value,
-        }
-        for e in journey.edges
-    ]
-    return journey.evolve(activities=tuple(activities), edges=tuple(edges))
-
-
-def _rename_concept(journey: Journey, old_id: str, new_id: str, name: str) -> Journey:
-    """Give concept ``old_id`` a new id and name, carrying the id into the activities' covers."""
-    concept = journey.concept(old_id)
-    data = concept.model_dump()
-    data.update(id=new_id, name=name or concept.name)
-    concepts = tuple(data if c.id == old_id else c for c in journey.concepts)
-    if new_id == old_id:
-        return journey.evolve(concepts=concepts)
-    activities: list[Activity | dict[str, Any]] = []
-    for activity in journey.activities:
-        if old_id in activity.concept_ids:
-            dumped = activity.model_dump()
-            dumped["covers"] = [{**c, "concept": new_id} if c["concept"] == old_id else c for c in dumped["covers"]]
-            dumped["items"] = [{**i, "concept": new_id} if i["concept"] == old_id else i for i in dumped["items"]]
-            activities.append(dumped)
-        else:
-            activities.append(activity)
-    return journey.evolve(concepts=concepts, activities=tuple(activities))
+def _renamed_concept(journey: Journey, old_id: str, new_id: str, name: str) -> Journey:
+    """The journey with concept ``old_id`` renamed to ``new_id`` and given ``name`` (kept when empty)."""
+    renamed = journey.rename_concept(old_id, new_id)
+    if not name:
+        return renamed
+    return renamed.replace_concept(Concept.model_validate({**renamed.concept(new_id).model_dump(), "name": name}))
