@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from workbench.templates import load_template
-from workbench.widgets import ExportPanel, PlanLab, Workbench, export_available
+from workbench.widgets import ExportPanel, PlanLab, Workbench
 
 
 @pytest.fixture
@@ -60,7 +60,6 @@ def test_unknown_template_is_a_clear_error() -> None:
         Workbench("post_training_retentoin", plotter=None, graph=False)
 
 
-@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
 def test_export_panel_writes_and_validates_each_format(app: Workbench, tmp_path: Path) -> None:
     panel = app.export_panel
     assert isinstance(panel, ExportPanel)
@@ -78,7 +77,6 @@ def test_export_panel_writes_and_validates_each_format(app: Workbench, tmp_path:
     assert "valid" in panel.table.value
 
 
-@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
 def test_export_panel_checks_scorm_without_the_shared_folder(
     app: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,7 +92,6 @@ def test_export_panel_checks_scorm_without_the_shared_folder(
     assert "1 of 1 files written and valid" in panel.status.value
 
 
-@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
 def test_export_panel_shows_field_errors_and_writes_nothing(app: Workbench, tmp_path: Path) -> None:
     panel = app.export_panel
     assert panel is not None
@@ -110,7 +107,6 @@ def test_export_panel_shows_field_errors_and_writes_nothing(app: Workbench, tmp_
     assert panel.field_errors["tz"].value == ""
 
 
-@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
 def test_export_errors_are_shown_per_format(app: Workbench) -> None:
     panel = app.export_panel
     assert panel is not None
@@ -131,7 +127,6 @@ def test_import_workbench_alone_pulls_no_widgets() -> None:
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.skipif(not export_available(), reason="workbench.export is not importable")
 def test_export_panel_opens_on_the_given_cohort_start(tmp_path: Path) -> None:
     panel = ExportPanel("safety_reminders", folder=tmp_path, start=date(2026, 3, 2))
     assert panel.start.value == date(2026, 3, 2)

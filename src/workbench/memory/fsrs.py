@@ -2,7 +2,7 @@
 
 The formulas follow the FSRS-6 algorithm by Jarrett Ye and the open-spaced-repetition
 project, as implemented by py-fsrs 6.3.2 (the reference this module is tested against, see
-``tests/memory/test_fsrs_vectors.py``). This is an independent numpy implementation written
+``tests/memory/test_memory_fsrs_vectors.py``). This is an independent numpy implementation written
 from the published formulas:
 
 * initial stability ``S0(G) = w[G-1]``; initial difficulty ``D0(G) = w4 - e^(w5 (G-1)) + 1``

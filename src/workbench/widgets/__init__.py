@@ -1,4 +1,4 @@
-"""Jupyter widgets of the workbench (ipywidgets 8): compose a journey, compare plans, export it.
+"""Jupyter widgets of the workbench (ipywidgets 8): compose a journey, compare plans, export it, review it.
 
 Only ``import workbench.widgets`` imports ipywidgets; the rest of workbench stays UI-free.
 Each panel holds one immutable :class:`~workbench.model.Journey` in a ``journey`` trait;
@@ -20,5 +20,15 @@ from workbench.widgets.app import Workbench
 from workbench.widgets.composer import FORM_FIELDS, JourneyComposer
 from workbench.widgets.export_panel import ExportPanel, export_available
 from workbench.widgets.plan_lab import PlanLab
+from workbench.widgets.review_panel import StrategyReviewPanel
 
-__all__ = ["FORM_FIELDS", "AnalysePanel", "ExportPanel", "JourneyComposer", "PlanLab", "Workbench", "export_available"]
+__all__ = [
+    "FORM_FIELDS",
+    "AnalysePanel",
+    "ExportPanel",
+    "JourneyComposer",
+    "PlanLab",
+    "StrategyReviewPanel",
+    "Workbench",
+    "export_available",
+]

@@ -7,7 +7,6 @@ is given.
 from __future__ import annotations
 
 import html
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,7 +24,6 @@ __all__ = [
     "as_journey",
     "error_lines",
     "field_of_problem",
-    "find_plotter",
     "html_table",
     "render_png",
     "styled",
@@ -163,16 +161,6 @@ def render_png(draw: Callable[[Any], Any], *, figsize: tuple[float, float] = (9.
     from workbench.plot import png_bytes
 
     return png_bytes(draw, figsize, dpi=SCREEN_DPI, tight=True)
-
-
-def find_plotter() -> Callable[..., Any] | None:
-    """``workbench.plot.plot_timeline`` when that package is importable, else None."""
-    try:
-        module = importlib.import_module("workbench.plot")
-    except ImportError:
-        return None
-    plotter = getattr(module, "plot_timeline", None)
-    return plotter if callable(plotter) else None
 
 
 def option_pairs(mapping: Mapping[str, str]) -> list[tuple[str, str]]:

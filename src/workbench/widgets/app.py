@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -14,21 +13,13 @@ from workbench.widgets._common import JourneySource, as_journey, styled
 from workbench.widgets.analyse_panel import AnalysePanel
 from workbench.widgets.composer import JourneyComposer
 from workbench.widgets.convert_panel import ConvertPanel
-from workbench.widgets.export_panel import ExportPanel, export_available
+from workbench.widgets.export_panel import ExportPanel
 from workbench.widgets.plan_lab import PlanLab
 
 __all__ = ["Workbench"]
 
 #: Index of the Plan tab (its lab simulates only while the tab is shown).
 PLAN_TAB = 1
-EXPORT_PLACEHOLDER = (
-    "Export (coming with workbench.export): write the journey as spec JSON, cmi5, SCORM 2004, "
-    "xAPI, iCalendar and CSV files, each checked against its official schema."
-)
-
-
-def _placeholder(text: str, css: str) -> widgets.HTML:
-    return styled(widgets.HTML(f"<p>{html.escape(text)}</p>"), "wb-placeholder", css)
 
 
 class Workbench(widgets.VBox):
@@ -59,8 +50,7 @@ class Workbench(widgets.VBox):
         The current journey (a trait shared with every panel).
     composer : JourneyComposer
     plan_lab : PlanLab
-    export_panel : ExportPanel or None
-        None while :mod:`workbench.export` is not importable (the tab says so).
+    export_panel : ExportPanel
     convert_panel : ConvertPanel
         Legacy sources in, a draft journey out (opened drafts replace the journey).
     analyse_panel : AnalysePanel
@@ -95,14 +85,8 @@ class Workbench(widgets.VBox):
         self._links = [traitlets.link((self, "journey"), (self.composer, "journey"))]
         self.plan_lab = PlanLab(initial, active=False)
         self._links.append(traitlets.link((self, "journey"), (self.plan_lab, "journey")))
-        self.export_panel: ExportPanel | None = None
-        export_tab: widgets.Widget
-        if export_available():
-            self.export_panel = ExportPanel(initial, folder=export_folder)
-            self._links.append(traitlets.link((self, "journey"), (self.export_panel, "journey")))
-            export_tab = self.export_panel
-        else:
-            export_tab = _placeholder(EXPORT_PLACEHOLDER, "wb-export-placeholder")
+        self.export_panel = ExportPanel(initial, folder=export_folder)
+        self._links.append(traitlets.link((self, "journey"), (self.export_panel, "journey")))
         self.convert_panel = ConvertPanel(initial)
         self._links.append(traitlets.link((self, "journey"), (self.convert_panel, "journey")))
         self.analyse_panel = AnalysePanel(initial)
@@ -110,7 +94,7 @@ class Workbench(widgets.VBox):
         tabs = [
             ("Compose", self.composer),
             ("Plan", self.plan_lab),
-            ("Export", export_tab),
+            ("Export", self.export_panel),
             ("Convert", self.convert_panel),
             ("Analyse", self.analyse_panel),
         ]
@@ -122,7 +106,7 @@ class Workbench(widgets.VBox):
 
     @property
     def plan_panel(self) -> PlanLab:
-        """The Plan tab's :class:`PlanLab` (the name the placeholder had)."""
+        """The Plan tab's :class:`PlanLab` (another name for :attr:`plan_lab`)."""
         return self.plan_lab
 
     def _on_tab(self, change: Any) -> None:
