@@ -43,7 +43,7 @@ class Table:
         row_classes: Iterable[str] = (),
         caption: str = "",
     ) -> Table:
-        """A table from any cells (``None`` shows as empty, anything else as ``str``)."""
+        """Build a table from any cells (``None`` shows as empty, anything else as ``str``)."""
         return cls(
             headers=tuple(headers),
             numeric=tuple(numeric) if numeric is not None else (False,) * len(headers),
@@ -53,7 +53,7 @@ class Table:
         )
 
     def to_text(self) -> str:
-        """The table as aligned plain text (notebooks, CLI)."""
+        """Return the table as aligned plain text (notebooks, CLI)."""
         widths = [
             max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)
         ]
@@ -66,7 +66,7 @@ class Table:
         return "\n".join([line(self.headers), *(line(r) for r in self.rows)])
 
     def to_html(self, css_class: str = "wb-table", *, empty: str = "") -> str:
-        """The table as an escaped HTML fragment; numeric cells have the class ``num``.
+        """Return the table as an escaped HTML fragment; numeric cells have the class ``num``.
 
         ``empty``, when given, is shown as a paragraph instead of a table without rows.
         """

@@ -199,7 +199,8 @@ def test_summary_counts_layers_minutes_and_coverage(small: Journey) -> None:
     assert summary.learner_minutes == pytest.approx(240 + 3 + 3 + 2)
     assert summary.layers["after"].activities == 2
     assert summary.coverage["c1"].effects == ("apply", "encode", "retrieve")
-    assert summary.formal == 1 and summary.span_days == 10.0
+    assert summary.formal == 1
+    assert summary.span_days == 10.0
     assert summary.uncovered == ()
 
 
@@ -222,9 +223,11 @@ def test_summary_is_a_frozen_value_with_plain_data_and_html(small: Journey) -> N
         "layers", "coverage",
     ]  # fmt: skip
     page = summary._repr_html_()
-    assert "Demo journey" in page and '<td class="num">2</td>' in page
+    assert "Demo journey" in page
+    assert '<td class="num">2</td>' in page
     uncovered = small.add_concept(Concept(id="c3", name="Three")).summary()
-    assert uncovered.uncovered == ("c3",) and "NOT COVERED" in uncovered.to_text()
+    assert uncovered.uncovered == ("c3",)
+    assert "NOT COVERED" in uncovered.to_text()
 
 
 def test_kinds_from_a_user_catalog_file_travel_with_the_journey(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,9 @@ def test_undo_and_redo_walk_the_values_back_and_forth() -> None:
         current = value
     current = history.undo(current)
     current = history.undo(current)
-    assert current == 1 and history.can_undo and history.can_redo
+    assert current == 1
+    assert history.can_undo
+    assert history.can_redo
     current = history.redo(current)
     assert current == 2
     history.record(current)  # a new edit forgets what was undone
@@ -26,7 +28,8 @@ def test_the_limit_drops_the_oldest_values() -> None:
     history: UndoHistory[str] = UndoHistory(limit=2)
     for value in "abc":
         history.record(value)
-    assert history.undo("d") == "c" and history.undo("c") == "b"
+    assert history.undo("d") == "c"
+    assert history.undo("c") == "b"
     assert not history.can_undo
     with pytest.raises(IndexError):
         history.undo("b")

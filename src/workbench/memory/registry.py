@@ -82,7 +82,7 @@ def get_model(name: str, **params: Any) -> MemoryModel:
 
 
 def resolve_model(model: str | MemoryModel) -> MemoryModel:
-    """A memory model from a name (see :func:`get_model`) or a model instance.
+    """Return a memory model from a name (see :func:`get_model`) or a model instance.
 
     Parameters
     ----------

@@ -145,7 +145,7 @@ class JourneySummary:
         )
 
     def to_text(self) -> str:
-        """The summary as text (what ``workbench show`` prints)."""
+        """Return the summary as text (what ``workbench show`` prints)."""
         lines = [
             f"{self.title}  ({self.id} v{self.version})",
             f"  {self.headline()}",

@@ -25,7 +25,7 @@ DPI = 110
 
 
 def png_bytes(draw: Callable[[Axes], Any], size: tuple[float, float], *, dpi: int = DPI, tight: bool = False) -> bytes:
-    """Draw into the axes of a new figure of ``size`` inches and return the PNG bytes.
+    r"""Draw into the axes of a new figure of ``size`` inches and return the PNG bytes.
 
     Parameters
     ----------
@@ -42,7 +42,7 @@ def png_bytes(draw: Callable[[Axes], Any], size: tuple[float, float], *, dpi: in
     Examples
     --------
     >>> data = png_bytes(lambda ax: ax.plot([0, 1], [0, 1]), (3, 2))
-    >>> data[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    >>> data[:8] == b"\x89PNG\r\n\x1a\n"
     True
     >>> data == png_bytes(lambda ax: ax.plot([0, 1], [0, 1]), (3, 2))
     True

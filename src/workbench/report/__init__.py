@@ -26,13 +26,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from workbench._table import Table
 from workbench.model import Journey
 from workbench.report.pdf import find_chromium, html_to_pdf
 from workbench.report.review import (
     DEFAULT_PLANS,
     FIGURES,
     StrategyReview,
-    Table,
     describe_plan,
     review_journey,
 )

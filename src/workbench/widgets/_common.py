@@ -142,7 +142,7 @@ def html_table(
     row_classes: Iterable[str] | None = None,
     empty: str = "",
 ) -> str:
-    """An escaped HTML table (class ``wb-table``); ``empty`` is shown when there are no rows."""
+    """Return an escaped HTML table (class ``wb-table``); ``empty`` is shown when there are no rows."""
     table = Table.of(columns, rows, row_classes=row_classes or ())
     return "" if not table.rows and not empty else table.to_html("wb-table", empty=empty)
 
@@ -157,7 +157,7 @@ SCREEN_DPI = 100
 
 
 def render_png(draw: Callable[[Any], Any], *, figsize: tuple[float, float] = (9.0, 3.6)) -> bytes:
-    """A panel's image: :func:`workbench.plot.png_bytes` at screen resolution, cropped to the drawing."""
+    """Render a panel's image: :func:`workbench.plot.png_bytes` at screen resolution, cropped to the drawing."""
     from workbench.plot import png_bytes
 
     return png_bytes(draw, figsize, dpi=SCREEN_DPI, tight=True)

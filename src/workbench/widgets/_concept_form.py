@@ -99,7 +99,7 @@ class ConceptForm(ComposerPart):
 
 
 def renamed_concept(journey: Journey, old_id: str, new_id: str, name: str) -> Journey:
-    """The journey with concept ``old_id`` renamed to ``new_id`` and given ``name`` (kept when empty)."""
+    """Return the journey with concept ``old_id`` renamed to ``new_id`` and given ``name`` (kept when empty)."""
     renamed = journey.rename_concept(old_id, new_id)
     if not name:
         return renamed

@@ -45,20 +45,20 @@ class UndoHistory(Generic[T]):
         return bool(self._future)
 
     def record(self, previous: T) -> None:
-        """A new edit replaced ``previous``: keep it for undo, and forget what was undone."""
+        """Keep ``previous`` (replaced by a new edit) for undo, and forget what was undone."""
         self._past.append(previous)
         del self._past[: -self.limit]
         self._future.clear()
 
     def undo(self, current: T) -> T:
-        """The value before ``current`` (``current`` can be redone); IndexError when there is none."""
+        """Return the value before ``current`` (``current`` can be redone); IndexError when there is none."""
         if not self._past:
             raise IndexError("nothing to undo")
         self._future.append(current)
         return self._past.pop()
 
     def redo(self, current: T) -> T:
-        """The value undone last (``current`` can be undone again); IndexError when there is none."""
+        """Return the value undone last (``current`` can be undone again); IndexError when there is none."""
         if not self._future:
             raise IndexError("nothing to redo")
         self._past.append(current)

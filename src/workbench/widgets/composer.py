@@ -448,7 +448,7 @@ class JourneyComposer(ItemForm, ActivityForm, EdgeForm, ConceptForm, widgets.VBo
 
 
 def _timeline_plotter() -> Callable[..., Any]:
-    """The default timeline drawing (imported on first use: matplotlib loads only with a composer)."""
+    """Return the default timeline drawing (imported on first use: matplotlib loads only with a composer)."""
     from workbench.plot import plot_timeline
 
     return plot_timeline

@@ -30,7 +30,7 @@ _TONE_COLOURS = {"ok": "#1a7f37", "warn": "#9a6700", "bad": "#b42318"}
 
 
 def summary_html(review: StrategyReview) -> str:
-    """The verdict box: journey, verdict (coloured by its tone), size and design findings.
+    """Return the verdict box: journey, verdict (coloured by its tone), size and design findings.
 
     Examples
     --------
@@ -56,7 +56,7 @@ def summary_html(review: StrategyReview) -> str:
 
 
 def tables_html(review: StrategyReview) -> str:
-    """The plans compared and the design findings, as HTML tables."""
+    """Return the plans compared and the design findings, as HTML tables."""
     findings = review.findings_table().to_html() if review.findings else "<p>No findings.</p>"
     return "<h3>Plans compared</h3>" + review.plans_table().to_html() + "<h3>Design findings</h3>" + findings
 
