@@ -343,3 +343,14 @@ def test_rename_concept_carries_the_id_into_covers(small: Journey) -> None:
     assert renamed.activity("q1").effect_on("feedback") is MemoryEffect.RETRIEVE
     with pytest.raises(JourneyError, match="c2"):
         small.rename_concept("c1", "c2")
+
+
+def test_rename_concept_carries_the_id_into_retrieval_items() -> None:
+    from workbench.templates import load_template
+
+    journey = load_template("post_training_retention")
+    quiz = next(a for a in journey.activities if any(i.concept == "sbi_model" for i in a.items))
+    renamed = journey.rename_concept("sbi_model", "sbi")
+    concepts = {i.concept for i in renamed.activity(quiz.id).items}
+    assert "sbi" in concepts
+    assert "sbi_model" not in concepts

@@ -363,7 +363,7 @@ class Journey(Value):
         return self.evolve(concepts=tuple(c for c in self.concepts if c.id != concept_id))
 
     def rename_concept(self, old_id: str, new_id: str) -> Journey:
-        """Give concept ``old_id`` the id ``new_id``, in the concepts and in every activity's covers.
+        """Give concept ``old_id`` the id ``new_id``, in the concepts and in every activity's covers and items.
 
         Examples
         --------
@@ -380,6 +380,7 @@ class Journey(Value):
             if old_id in activity.concept_ids:
                 data = activity.model_dump()
                 data["covers"] = [{**c, "concept": new_id} if c["concept"] == old_id else c for c in data["covers"]]
+                data["items"] = [{**i, "concept": new_id} if i["concept"] == old_id else i for i in data["items"]]
                 activities.append(data)
             else:
                 activities.append(activity)
