@@ -266,7 +266,7 @@ def analytics_report(report: AnalyticsReport, *, generated: str | dt.date | None
     findings_view = [
         {"question": f.question, "answer": f.answer, "table": _html_table(f.evidence)} for f in report.findings
     ]
-    from workbench.cli import _version
+    from workbench import __version__
 
     return (
         _environment()
@@ -276,7 +276,7 @@ def analytics_report(report: AnalyticsReport, *, generated: str | dt.date | None
             journey=delivery.journey,
             caption=caption,
             generated=_generated_text(generated),
-            version=_version(),
+            version=__version__,
             ingest_text=ingest_text,
             tables={
                 "ingest": ingest_table,
