@@ -173,6 +173,23 @@ def _simulation_table(result: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _profile(args: argparse.Namespace) -> Any:
+    """The memory profile the options choose: a calibration file, a profile name, or the default."""
+    if getattr(args, "calibration", None):
+        if getattr(args, "profile", None):
+            raise WorkbenchError("--profile and --calibration: give one of them (a calibration is a fitted profile)")
+        from workbench.calibrate import load_calibration
+
+        return load_calibration(args.calibration)
+    from workbench.simulate import resolve_profile
+
+    return resolve_profile(getattr(args, "profile", None))
+
+
+def _profile_line(profile: Any) -> str:
+    return f"  memory profile: {profile.name} ({profile.title})\n"
+
+
 def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     from workbench.simulate import LearnerPopulation, simulate
     from workbench.spec import load
@@ -183,23 +200,26 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         from workbench.plans import parse_plan
 
         plan = parse_plan(args.plan)
+    chosen = _profile(args)
     result = simulate(
         journey,
         plan=plan,
         population=LearnerPopulation(size=args.learners),
         model=args.model,
+        profile=chosen,
         horizon_days=args.days,
         rng=args.seed,
         progress=False if args.json else None,
         scheduler=args.scheduler,
     )
     if args.json:
-        _print_json(result.metrics(), out)
+        _print_json({**result.metrics(), "memory_profile": result.assumptions["memory_profile"]}, out)
         return EXIT_OK
     out.write(
         f"{journey.title}{f' + plan {plan.label}' if plan is not None else ''}: {result.n_learners} learners, "
         f"model {result.model_name}, seed {result.seed}\n"
-        f"  recall probability (mean over learners) at the start of each day; proficient = recall >= "
+        + _profile_line(chosen.profile if hasattr(chosen, "parameters") else chosen)
+        + f"  recall probability (mean over learners) at the start of each day; proficient = recall >= "
         f"{result.threshold:g} on day {result.horizon_days}\n\n"
     )
     out.write(_simulation_table(result))
@@ -407,6 +427,7 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
         population=_plan_population(args.learners),
         rng=args.seed,
         metric=args.metric,
+        profile=_profile(args),
     )
     written = dump(result.apply(journey), args.output) if args.output and result.reachable else None
     if args.json:
@@ -447,6 +468,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         rng=args.seed,
         days=days,
         deadline_day=args.deadline_day,
+        profile=(chosen := _profile(args)),
     )
     if args.json:
         _print_json({"file": args.file, "journey": journey.id, **result.to_dict()}, out)
@@ -455,7 +477,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     width = max(12, *(len(label) + 2 for label in summary.index))
     out.write(
         f"{journey.title}: {args.learners} learners, seed {result.seed}, same random numbers for every plan\n"
-        f"  retention = mean recall at the start of the day; proficient = recall >= 0.8 on day "
+        + _profile_line(chosen.profile if hasattr(chosen, "parameters") else chosen)
+        + f"  retention = mean recall at the start of the day; proficient = recall >= 0.8 on day "
         f"{result.deadline_day}\n\n"
     )
     head = f"  {'plan':<{width}}{'touches':>8}{'plan min':>9}{'learner min':>12}"
@@ -507,6 +530,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         metric=args.metric,
         frontier=not args.no_frontier,
         source=args.file,
+        profile=_profile(args),
     )
     page = review.to_html(generated=generated)
     written = [] if pdf_only else [write_atomic(target, page)]
@@ -629,7 +653,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
     p.add_argument("--days", type=int, default=180, help="horizon in days (default 180)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--model", default="fsrs6", help="memory model: fsrs6, exponential, hlr, actr")
+    p.add_argument("--model", help="memory model: fsrs6, exponential, hlr, actr (default: the profile's)")
+    _profile_options(p)
     p.add_argument("--plan", help="reinforcement plan to apply first, e.g. expanding, fixed:7x4, deadline:90")
     p.add_argument("--scheduler", help="run learner blocks on Dask: 'local' or a scheduler address (tcp://host:8786)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -672,6 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("-o", "--output", help="write the journey with the chosen plan to this spec file")
+    _profile_options(p)
 
     p = command("compare", _cmd_compare, "compare reinforcement plans with common random numbers")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
@@ -681,6 +707,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _profile_options(p)
     p = command("report", _cmd_report, "write a strategy review of a journey: one self-contained HTML (or PDF) file")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
     p.add_argument("--plans", help="comma-separated plans to compare (default none,expanding,fixed:7x4,deadline:DAY)")
@@ -691,7 +718,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--model", default="fsrs6", help="memory model: fsrs6, exponential, hlr, actr")
+    p.add_argument("--model", help="memory model: fsrs6, exponential, hlr, actr (default: the profile's)")
+    _profile_options(p)
     p.add_argument("--no-frontier", action="store_true", help="skip the learner-time / retention frontier")
     p.add_argument("--date", help="date printed as 'prepared' (YYYY-MM-DD; none by default)")
     p.add_argument("-o", "--output", required=True, help="HTML file to write (a .pdf name writes only the PDF)")
@@ -731,7 +759,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-concepts", type=int, default=8, help="most concepts to propose (default 8)")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument("--json", action="store_true", help="machine-readable summary")
+    p = command("calibrate", _cmd_calibrate, "fit the memory profile to observed recall (events or grouped outcomes)")
+    p.add_argument("file", help="CSV of per-learner events or grouped outcomes (shape detected from the columns)")
+    p.add_argument("--model", default="fsrs6", help="memory model to calibrate (default fsrs6)")
+    p.add_argument("--fit", help="comma-separated parameters to fit (default: the core ones the data inform)")
+    p.add_argument("--profile", help="profile to start from; its values are the priors (default: workplace)")
+    p.add_argument("--intervals", choices=["profile", "wald"], default="profile", help="95%% interval method")
+    p.add_argument("--holdout", help="validate out of sample: COLUMN=V1,V2 rows held out and predicted")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("-o", "--output", help="write the calibration (.json, or .yaml/.yml) to this file")
     return parser
+
+
+def _profile_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", help="memory profile: workplace (default) or flashcards")
+    p.add_argument("--calibration", help="calibration file written by 'workbench calibrate' (instead of --profile)")
+
+
+def _cmd_calibrate(args: argparse.Namespace, out: TextIO) -> int:
+    from workbench.calibrate import calibrate, read_observations, validate_calibration
+    from workbench.simulate import resolve_profile
+
+    data = read_observations(args.file)
+    base = resolve_profile(args.profile)
+    if args.model != base.model:
+        from workbench.simulate import MemoryProfile
+
+        base = MemoryProfile(
+            name=f"{args.model} defaults",
+            title=f"{args.model} with its published defaults",
+            model=args.model,
+            memory_sigma=base.memory_sigma,
+            effects=base.effects,
+            source=f"defaults of the {args.model} model (workbench.memory)",
+        )
+    fit = tuple(p.strip() for p in args.fit.split(",") if p.strip()) if args.fit else None
+    result = calibrate(data, profile=base, fit=fit, intervals=args.intervals)
+    validation = None
+    if args.holdout:
+        column, sep, values = args.holdout.partition("=")
+        if not sep or not column.strip() or not values.strip():
+            raise WorkbenchError(f"--holdout: {args.holdout!r} is not COLUMN=VALUES; use e.g. delay_days=350")
+        validation = validate_calibration(
+            data, {column.strip(): [v.strip() for v in values.split(",")]}, profile=base, fit=fit
+        )
+    written = result.save(args.output) if args.output else None
+    if args.json:
+        payload: dict[str, Any] = {"calibration": result.to_dict(), "written": str(written) if written else None}
+        if validation is not None:
+            payload["validation"] = validation.model_dump(mode="json", exclude={"calibration"})
+        _print_json(payload, out)
+        return EXIT_OK
+    out.write(result.summary_text())
+    if validation is not None:
+        out.write("\n" + validation.summary_text())
+    if written:
+        out.write(f"wrote {written}; use it with --calibration {written}\n")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -13,7 +13,7 @@ from report.support import LEARNERS, PLANS, small_review
 from support.cli import run_cli
 from workbench.errors import MissingDependencyError, ParameterError, UnknownNameError
 from workbench.report import FIGURES, build_report, describe_plan, write_report
-from workbench.simulate import LearnerPopulation
+from workbench.simulate import LearnerPopulation, get_profile
 from workbench.spec import dump
 from workbench.templates import list_templates, load_template
 
@@ -65,7 +65,8 @@ def test_report_shows_journey_plans_recommendation_and_assumptions() -> None:
     assert run["seed (common to every plan)"] == "0"
     assert run["forgetting model"] == "fsrs6"
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", run["workbench version"])
-    assert dict(groups["Learner population"])["memory_sigma"] == "0.35"
+    assert dict(groups["Learner population"])["memory_sigma"] == str(get_profile("workplace").memory_sigma)
+    assert dict(groups["Memory profile (what every number here rests on)"])["profile"].startswith("workplace")
     assert len(dict(groups["Forgetting model (fsrs6)"])["parameters"].split(", ")) == 21
     command = review.reproduce_command()
     assert f"--plans {PLANS}" in command

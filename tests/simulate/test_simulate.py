@@ -61,7 +61,8 @@ def test_uniform_population_without_retrieval_equals_the_closed_form() -> None:
     recap = Activity.of_kind("post_session_recap", id="recap", title="Recap", covers=["c1"], schedule=3)
     card = Activity.of_kind("prompt_card", id="card", title="Card", covers=["c1"], schedule=10)
     journey = _journey(_module(), recap, card)
-    result = simulate(journey, population=LearnerPopulation.uniform(50), horizon_days=40, rng=0)
+    # the closed form of FSRS-6 with its default weights: the flashcards profile
+    result = simulate(journey, population=LearnerPopulation.uniform(50), horizon_days=40, rng=0, profile="flashcards")
 
     model, effects = FSRS6(), TouchEffects()
     state = model.initial_state(np.array([3]))
@@ -80,7 +81,13 @@ def test_uniform_population_without_retrieval_equals_the_closed_form() -> None:
 def test_retrieval_outcomes_agree_with_their_expectation_within_the_standard_error() -> None:
     quiz = Activity.of_kind("spaced_recall_quiz", id="quiz", title="Quiz", covers=["c1"], schedule=12)
     n = 20000
-    result = simulate(_journey(_module(), quiz), population=LearnerPopulation.uniform(n), horizon_days=60, rng=42)
+    result = simulate(
+        _journey(_module(), quiz),
+        population=LearnerPopulation.uniform(n),
+        horizon_days=60,
+        rng=42,
+        profile="flashcards",
+    )
     model = FSRS6()
     s0 = model.initial_state(np.array([3]))
     p_recall = float(model.retrievability(s0, 12.0)[0])
@@ -140,7 +147,8 @@ def test_prior_knowledge_and_difficulty_shift_recall_the_right_way() -> None:
     primed = LearnerPopulation(size=4000, prior_knowledge={"hard": 0.5})
     late = _journey(_module(day=20, covers=("easy", "hard")), concepts=("easy", "hard"))
     with_prior = simulate(late, population=primed, horizon_days=30, rng=1)
-    assert with_prior.retention(10, "hard") > 0.2
+    # half the learners knew "hard" 60 days before day 0: some of it is left on day 10, nothing of "easy"
+    assert with_prior.retention(10, "hard") > 0.1
     assert with_prior.retention(10, "easy") == 0.0
 
 

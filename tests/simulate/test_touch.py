@@ -50,7 +50,7 @@ def test_engine_learners_end_where_the_typical_learner_ends_on_a_hit() -> None:
     journey = _journey()
     typical, p_quiz = _typical(journey)
     assert 0.6 < p_quiz < 0.95  # the quiz outcome is uncertain: the test sees both branches
-    result = simulate(journey, population=LearnerPopulation.uniform(N), horizon_days=20, rng=3)
+    result = simulate(journey, population=LearnerPopulation.uniform(N), horizon_days=20, rng=3, profile="flashcards")
     stability = result.final_stability[:, 0].astype(float)
     hits, others = _split(stability, float(typical.state.stability[0]))  # type: ignore[union-attr]
     # every learner who recalled at the quiz ends exactly as the typical learner; the rest share one state
@@ -67,7 +67,9 @@ def test_adaptive_learners_are_due_when_the_typical_learner_is_due_on_a_hit() ->
     journey = _journey()
     typical, p_quiz = _typical(journey)
     due_hit = 12.0 + max(1.0, math.floor(typical.interval(TARGET) + 1e-9))
-    frame = adaptive_schedule(journey, LearnerPopulation.uniform(N), target=TARGET, rng=3, until_day=400.0)
+    frame = adaptive_schedule(
+        journey, LearnerPopulation.uniform(N), target=TARGET, rng=3, until_day=400.0, profile="flashcards"
+    )
     first_due = frame.groupby("learner_id")["day"].min().to_numpy()
     assert len(first_due) == N
     hits, others = _split(first_due, due_hit)

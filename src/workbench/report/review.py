@@ -524,8 +524,16 @@ class StrategyReview:
         parameters = base.get("model_parameters")
         model = _flatten({"parameters": parameters}) if parameters is not None else [("parameters", "defaults")]
         model += _flatten(dict(base.get("model_assumptions") or {}))  # source and limits of the defaults
+        profile = base.get("memory_profile", {})
+        memory = [
+            ("profile", f"{profile.get('name', '?')}: {profile.get('title', '')}"),
+            ("source", str(profile.get("source", ""))),
+            *((f"citation {i}", str(c)) for i, c in enumerate(profile.get("citations", []), start=1)),
+            *((k.replace("_", " "), str(v)) for k, v in profile.items() if k.endswith("_override")),
+        ]
         return {
             "Run": run,
+            "Memory profile (what every number here rests on)": memory,
             "Journey": journey,
             "Learner population": population,
             "Touch effects (relative to a successful retrieval)": effects,
@@ -697,6 +705,7 @@ def review_journey(
     days: Sequence[int] = REPORT_DAYS,
     frontier: bool = True,
     source: str | None = None,
+    profile: Any = None,
 ) -> StrategyReview:
     """Run a strategy review of ``journey``: design rules, plans compared, frontier, chosen plan.
 
@@ -775,6 +784,7 @@ def review_journey(
             metric=metric,
             threshold=threshold,
             also=list(labelled.values()),  # so the plan chosen is never costlier than a compared one reaching it
+            profile=profile,
         )
         recommended = optimisation.plan.label
         if recommended not in labelled:
@@ -790,6 +800,7 @@ def review_journey(
         days=report_days,
         deadline_day=on_day,
         threshold=threshold,
+        profile=profile,
     )
     curve = None
     if frontier:
@@ -797,7 +808,14 @@ def review_journey(
         for plan in _plan_list([p.format(on_day=on_day) for p in FRONTIER_PLANS], on_day) + list(labelled.values()):
             reference.setdefault(plan.label, plan)
         curve = trace_frontier(
-            journey, on_day, population, model, seed, plans=list(reference.values()), threshold=threshold
+            journey,
+            on_day,
+            population,
+            model,
+            seed,
+            plans=list(reference.values()),
+            threshold=threshold,
+            profile=profile,
         )
     return StrategyReview(
         journey=journey,

@@ -216,7 +216,50 @@ def _fsrs_parameters() -> dict[str, FittableParameter]:
     return {p.name: p for p in items}
 
 
-_FITTABLE: dict[str, dict[str, FittableParameter]] = {"fsrs6": _fsrs_parameters()}
+def _field(name: str, field: str, description: str, low: float, high: float, log: bool) -> FittableParameter:
+    """A parameter stored as a keyword of the model's parameter class (``model_parameters[field]``)."""
+
+    def get(profile: MemoryProfile) -> float:
+        if field in profile.model_parameters:
+            return float(profile.model_parameters[field])
+        return float(getattr(profile.memory_model().parameters, field))  # type: ignore[attr-defined]
+
+    def set_(profile: MemoryProfile, number: float) -> MemoryProfile:
+        return _replace(profile, model_parameters={**profile.model_parameters, field: number})
+
+    return FittableParameter(name, description, low, high, log, get, set_)
+
+
+def _actr_parameters() -> dict[str, FittableParameter]:
+    items = [
+        _field(
+            "base_level",
+            "base_level_constant",
+            "activation offset of every trace (higher: more recall)",
+            -5.0,
+            5.0,
+            False,
+        ),
+        _field(
+            "decay_scale",
+            "decay_scale",
+            "how much a strong memory speeds the decay of a new trace (c)",
+            0.0,
+            2.0,
+            False,
+        ),
+        _field(
+            "decay_intercept", "decay_intercept", "decay of a trace laid down on a weak memory (a)", 0.01, 2.0, True
+        ),
+        _field("threshold", "threshold", "activation at which recall is 50% (tau)", -10.0, 10.0, False),
+        _field("noise", "noise", "logistic noise of recall in activation (s)", 0.01, 5.0, True),
+        _sigma(),
+        *(_gain(e) for e in ("encode", "restudy", "apply", "discuss")),
+    ]
+    return {p.name: p for p in items}
+
+
+_FITTABLE: dict[str, dict[str, FittableParameter]] = {"fsrs6": _fsrs_parameters(), "actr": _actr_parameters()}
 _COMMON = {p.name: p for p in (_sigma(), *(_gain(e) for e in ("encode", "restudy", "apply", "discuss")))}
 
 
@@ -269,11 +312,66 @@ FLASHCARDS = MemoryProfile(
     ),
 )
 
-#: Named profiles, by name.
-PROFILES: dict[str, MemoryProfile] = {FLASHCARDS.name: FLASHCARDS}
+#: Parameters the workplace profile fits to Cepeda et al. (2008) (scripts/derive_workplace_profile.py).
+WORKPLACE_FIT: tuple[str, ...] = (
+    "s0_encode_days",
+    "decay",
+    "recall_gain_log",
+    "recall_gain_forgetting",
+    "recall_gain_stability_exponent",
+    "lapse_scale",
+    "same_day_rate",
+    "memory_sigma",
+)
 
-#: The profile a simulation uses when none is given.
-DEFAULT_PROFILE: str = "flashcards"
+_CEPEDA_2008 = (
+    "Cepeda, N. J., Vul, E., Rohrer, D., Wixted, J. T., & Pashler, H. (2008). Spacing effects in learning: "
+    "A temporal ridgeline of optimal retention. Psychological Science, 19(11), 1095-1102."
+)
+
+#: FSRS-6 fitted by maximum likelihood (workbench.calibrate) to the forgetting and spacing
+#: table of Cepeda et al. (2008), 37 grouped outcomes shipped as
+#: workbench/calibrate/published/cepeda2008_trivia.csv; reproduce with
+#: scripts/derive_workplace_profile.py. Decay and lapse scale end on the upper bounds of
+#: FSRS-6's ranges: first-exposure material is forgotten faster than FSRS-6 can express.
+WORKPLACE_VALUES: dict[str, float] = {
+    "s0_encode_days": 2.1511,
+    "decay": 0.8,
+    "recall_gain_log": 1.9422,
+    "recall_gain_forgetting": 0.7156,
+    "recall_gain_stability_exponent": 0.3868,
+    "lapse_scale": 5.0,
+    "same_day_rate": 0.5798,
+    "memory_sigma": 0.435,
+}
+
+WORKPLACE = FLASHCARDS.with_values(
+    WORKPLACE_VALUES,
+    name="workplace",
+    title="Workplace first exposure (FSRS-6 fitted to Cepeda et al. 2008)",
+    source=(
+        "FSRS-6 fitted by maximum likelihood (workbench.calibrate) to 37 published grouped outcomes of "
+        "Cepeda et al. (2008): 1,354 adults, one study session of facts, forgetting over 0-105 days and a "
+        "reviewed second session after gaps of 0-105 days, final tests 7-350 days later "
+        "(workbench/calibrate/published/cepeda2008_trivia.csv; scripts/derive_workplace_profile.py). "
+        "Touch gains of restudy/apply/discuss are not in that data: they stay workbench assumptions (ICAP order)."
+    ),
+    citations=(
+        _CEPEDA_2008,
+        "Mozer, M. C., Pashler, H., Cepeda, N. J., Lindsey, R. V., & Vul, E. (2009). Predicting the optimal "
+        "spacing of study: A multiscale context model of memory. NIPS 22 (Figure 2: the recall values used).",
+        "Cepeda, N. J., Coburn, N., Rohrer, D., Wixted, J. T., Mozer, M. C., & Pashler, H. (2009). Optimizing "
+        "distributed practice. Experimental Psychology, 56(4), 236-246 (Experiment 2a: out-of-sample check).",
+        _FSRS_CITATION,
+        "Chi, M. T. H. & Wylie, R. (2014). The ICAP framework. Educational Psychologist 49(4).",
+    ),
+)
+
+#: Named profiles, by name.
+PROFILES: dict[str, MemoryProfile] = {WORKPLACE.name: WORKPLACE, FLASHCARDS.name: FLASHCARDS}
+
+#: The profile a simulation uses when none is given: first exposure to workplace knowledge.
+DEFAULT_PROFILE: str = "workplace"
 
 
 def get_profile(name: str) -> MemoryProfile:
