@@ -174,7 +174,7 @@ def _simulation_table(result: Any) -> str:
 
 
 def _profile(args: argparse.Namespace) -> Any:
-    """The memory profile the options choose: a calibration file, a profile name, or the default."""
+    """Resolve the memory profile the options choose: a calibration file, a profile name, or the default."""
     if getattr(args, "calibration", None):
         if getattr(args, "profile", None):
             raise WorkbenchError("--profile and --calibration: give one of them (a calibration is a fitted profile)")

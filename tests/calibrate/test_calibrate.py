@@ -28,7 +28,7 @@ TRUTH = {"s0_encode_days": 1.5, "decay": 0.5, "recall_gain_log": 1.5, "memory_si
 
 
 def _grouped(profile_values: dict[str, float], n: int) -> pd.DataFrame:
-    """Grouped outcomes whose shares are the exact expected recall of a known profile."""
+    """Build grouped outcomes whose shares are the exact expected recall of a known profile."""
     rows = [("0:encode", d) for d in (1, 3, 7, 14, 30)]
     rows += [(f"0:encode;{g}:retrieve", g + ri) for g in (1, 3, 7, 14) for ri in (7, 30)]
     frame = pd.DataFrame({"history": [h for h, _ in rows], "test_day": [t for _, t in rows], "n": n})
@@ -44,7 +44,9 @@ def test_grouped_recovery_is_exact_at_the_expected_shares() -> None:
         estimate = calibration.parameters[name]
         assert estimate.status == "fitted"
         assert estimate.value == pytest.approx(value, rel=0.05), name
-        assert estimate.low is not None and estimate.low <= value <= estimate.high
+        assert estimate.low is not None
+        assert estimate.high is not None
+        assert estimate.low <= value <= estimate.high
 
 
 def _journey() -> Journey:
@@ -73,7 +75,8 @@ def test_parameters_without_information_stay_at_their_prior() -> None:
     one_session = _grouped(TRUTH, 200).iloc[:5]
     calibration = calibrate(one_session, profile="flashcards", fit=["s0_encode_days", "restudy_gain"], today=TODAY)
     gain = calibration.parameters["restudy_gain"]
-    assert gain.status == "no information" and gain.value == gain.prior == 0.4
+    assert gain.status == "no information"
+    assert gain.value == gain.prior == 0.4
 
 
 def test_bad_rows_are_named_by_line(tmp_path: Path) -> None:
@@ -82,7 +85,8 @@ def test_bad_rows_are_named_by_line(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_observations(path)
     message = str(caught.value)
-    assert "line 3, history" in message and "line 3, recalled" in message and "line 3, n" in message
+    for column in ("history", "recalled", "n"):
+        assert f"line 3, {column}" in message
     events = tmp_path / "events.csv"
     events.write_text("learner,concept,day,effect,recalled\na,x,0,encode,\na,x,3,retrieve,\n")
     with pytest.raises(DataError, match="line 3, recalled"):
@@ -96,7 +100,8 @@ def test_holdout_validation_reports_mae_and_best_gaps() -> None:
     validation = validate_calibration(
         data, {"delay_days": [350]}, profile="flashcards", fit=["s0_encode_days", "decay"], today=TODAY
     )
-    assert validation.predicted_rows == 7 and 0 < validation.mae_points < 50
+    assert validation.predicted_rows == 7
+    assert 0 < validation.mae_points < 50
     assert [row["delay_days"] for row in validation.best_gaps] == [350.0]
 
 

@@ -93,7 +93,7 @@ def parse_history(text: str) -> History:
 
 
 def format_history(history: Sequence[tuple[float, str]]) -> str:
-    """The text form of a history (inverse of :func:`parse_history`).
+    """Format a history as text (the inverse of :func:`parse_history`).
 
     Examples
     --------
@@ -132,7 +132,7 @@ class Observations:
         return len(self.frame)
 
     def summary(self) -> dict[str, Any]:
-        """What the data hold, as plain data (kept in a calibration).
+        """Summarise what the data hold, as plain data (kept in a calibration).
 
         Examples
         --------
@@ -166,7 +166,7 @@ class Observations:
         }
 
     def subset(self, mask: Any) -> Observations:
-        """The observations whose rows ``mask`` selects (for holdout validation)."""
+        """Select the rows ``mask`` marks (for holdout validation)."""
         return Observations(self.kind, self.frame[np.asarray(mask, dtype=bool)].reset_index(drop=True), self.source)
 
 

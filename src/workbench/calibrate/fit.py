@@ -114,11 +114,11 @@ class Calibration(Value):
         return self.model_dump(mode="json")
 
     def to_json(self) -> str:
-        """The calibration as JSON text."""
+        """Render the calibration as JSON text."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def to_yaml(self) -> str:
-        """The calibration as YAML text."""
+        """Render the calibration as YAML text."""
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -128,7 +128,7 @@ class Calibration(Value):
         return write_atomic(target, text)
 
     def summary_text(self) -> str:
-        """What a designer reads: source, fitted parameters with intervals, fit statistics."""
+        """Describe the calibration for a designer: source, fitted parameters with intervals, fit statistics."""
         lines = [
             f"calibration {self.profile.name} ({self.profile.model}), from {self.source}, {self.created}",
             f"  data: {self.data.get('shape')} outcomes, {self.data.get('rows')} rows, "
@@ -196,7 +196,7 @@ def _effect_uses(observations: Observations) -> dict[str, set[str]]:
 
 
 def informed_parameters(observations: Observations, model: str = "fsrs6") -> set[str]:
-    """The fittable parameters the data's design can carry information about.
+    """Find the fittable parameters the data's design can carry information about.
 
     A parameter is informed when the touches it acts on occur: the initial stability of
     each first-touch effect, the gain of each non-retrieval effect on a known concept,
@@ -257,7 +257,7 @@ _DEFAULT_FIT = (
 
 
 def default_fit(observations: Observations, model: str = "fsrs6") -> tuple[str, ...]:
-    """The parameters fitted by default: the core ones the data inform.
+    """Choose the parameters fitted by default: the core ones the data inform.
 
     Examples
     --------
@@ -607,7 +607,7 @@ def calibrate(
         else:
             low_t = theta[i] - _Z95 * se_theta if math.isfinite(se_theta) else bounds[i][0]
             high_t = theta[i] + _Z95 * se_theta if math.isfinite(se_theta) else bounds[i][1]
-        to_value = (lambda t: float(math.exp(t))) if spec.log else (lambda t: float(t))
+        to_value: Callable[[float], float] = (lambda t: float(math.exp(t))) if spec.log else float
         se_value = value * se_theta if spec.log else se_theta
         estimates[spec.name] = ParameterEstimate(
             name=spec.name,
@@ -634,7 +634,7 @@ def calibrate(
                 name=parameter, value=value, prior=value, status="prior", description=known[parameter].description
             )
     n_fitted = sum(1 for e in estimates.values() if e.status == "fitted")
-    day = (today or dt.date.today()).isoformat()
+    day = (today or dt.datetime.now(tz=dt.UTC).date()).isoformat()
     label = source or observations.source
     stem = Path(label).stem if label else "data"
     fitted_names = ", ".join(e for e in estimates if estimates[e].status == "fitted") or "nothing"

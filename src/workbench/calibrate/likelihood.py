@@ -71,7 +71,7 @@ def _expected_for_design(
     rates: np.ndarray,
     log_weights: np.ndarray,
 ) -> np.ndarray:
-    """Expected recall of G rows sharing one sequence of effects (their days differ).
+    """Compute the expected recall of G rows sharing one sequence of effects (their days differ).
 
     ``days`` is (G, T); paths are (rate node x retrieval outcomes), kept on axis 1.
     """
@@ -101,7 +101,7 @@ def _expected_for_design(
 
 
 def expected_recall(profile: MemoryProfile, observations: Observations, *, nodes: int = NODES) -> np.ndarray:
-    """Expected share recalling, per grouped row, under ``profile`` (exact; no sampling).
+    """Compute the expected share recalling, per grouped row, under ``profile`` (exact; no sampling).
 
     Examples
     --------

@@ -217,7 +217,7 @@ def _fsrs_parameters() -> dict[str, FittableParameter]:
 
 
 def _field(name: str, field: str, description: str, low: float, high: float, log: bool) -> FittableParameter:
-    """A parameter stored as a keyword of the model's parameter class (``model_parameters[field]``)."""
+    """Describe a parameter stored as a keyword of the model's parameter class (``model_parameters[field]``)."""
 
     def get(profile: MemoryProfile) -> float:
         if field in profile.model_parameters:
