@@ -21,7 +21,7 @@ from workbench.calibrate import (
 from workbench.cli import main
 from workbench.errors import DataError
 from workbench.model import Activity, Concept, Journey
-from workbench.simulate import LearnerPopulation, get_profile, simulate
+from workbench.simulate import Engagement, LearnerPopulation, get_profile, simulate
 
 TODAY = dt.date(2026, 12, 2)
 TRUTH = {"s0_encode_days": 1.5, "decay": 0.5, "recall_gain_log": 1.5, "memory_sigma": 0.4}
@@ -59,6 +59,67 @@ def _journey() -> Journey:
     return Journey(
         id="recovery", title="Recovery", concepts=[Concept(id=c, name=c) for c in covers], activities=activities
     )
+
+
+def _cohorts(learners: int, seed: int) -> pd.DataFrame:
+    """Simulate four cohorts whose quizzes come at different delays, and return their trace."""
+    truth = get_profile("flashcards").with_values(TRUTH)
+    per_cohort = learners // 4
+    population = LearnerPopulation(size=per_cohort, engagement=Engagement.perfect(), engagement_sigma=0.0)
+    covers = ["c0", "c1", "c2"]
+    frames = []
+    for cohort, first in enumerate((1, 4, 10, 25)):
+        quizzes = [first, 3 * first, 6 * first]
+        activities = [Activity.of_kind("elearning_module", id="teach", title="Teach", covers=covers, schedule=0.0)]
+        activities += [
+            Activity.of_kind("spaced_recall_quiz", id=f"q{d}", title=f"Quiz {d}", covers=covers, schedule=float(d))
+            for d in quizzes
+        ]
+        journey = Journey(
+            id=f"cohort{cohort}",
+            title="Cohort",
+            concepts=[Concept(id=c, name=c) for c in covers],
+            activities=activities,
+        )
+        trace = simulate(
+            journey, population=population, profile=truth, rng=seed + cohort, horizon_days=quizzes[-1] + 1, trace=True
+        ).trace
+        assert trace is not None
+        trace = trace.assign(learner=f"k{cohort}-" + trace["learner"].astype(str))
+        frames.append(trace[["learner", "concept", "day", "effect", "recalled"]])
+    return pd.concat(frames, ignore_index=True).astype({"recalled": "object", "concept": str, "effect": str})
+
+
+def _grouped_from(events: pd.DataFrame) -> pd.DataFrame:
+    """Group a trace as a pilot would report it: share recalling at each quiz, by shared history."""
+    rows = []
+    for _, learner_concept in events.groupby(["learner", "concept"], sort=False):
+        history: list[str] = []
+        for day, effect, recalled in learner_concept[["day", "effect", "recalled"]].itertuples(index=False):
+            if effect == "retrieve" and history:
+                rows.append({"history": ";".join(history), "test_day": day, "recalled": float(recalled)})
+            history.append(f"{day:g}:{effect}")
+    frame = pd.DataFrame(rows)
+    return frame.groupby(["history", "test_day"], as_index=False).agg(
+        recalled=("recalled", "mean"), n=("recalled", "size")
+    )
+
+
+def test_simulated_cohort_recovers_every_parameter_from_events_and_grouped_outcomes() -> None:
+    events = _cohorts(2000, seed=11)
+    for data in (events, _grouped_from(events)):
+        calibration = calibrate(data, profile="flashcards", fit=list(TRUTH), intervals="wald", today=TODAY)
+        for name, value in TRUTH.items():
+            assert calibration.parameters[name].value == pytest.approx(value, rel=0.10), (name, len(data))
+
+
+def test_with_200_learners_the_intervals_cover_the_truth() -> None:
+    calibration = calibrate(_cohorts(200, seed=5), profile="flashcards", fit=list(TRUTH), today=TODAY)
+    for name, value in TRUTH.items():
+        estimate = calibration.parameters[name]
+        assert estimate.low is not None
+        assert estimate.high is not None
+        assert estimate.low <= value <= estimate.high, (name, estimate)
 
 
 def test_calibration_round_trips_and_drives_simulate(tmp_path: Path) -> None:

@@ -529,7 +529,7 @@ def calibrate(
     >>> c = calibrate(df, fit=["s0_encode_days", "decay"], today=dt.date(2026, 1, 1))
     >>> c.fitted
     ('s0_encode_days', 'decay')
-    >>> abs(c.calibration_table()["predicted"] - c.calibration_table()["observed"]).max() < 0.05
+    >>> bool(abs(c.calibration_table()["predicted"] - c.calibration_table()["observed"]).max() < 0.05)
     True
     """
     observations = data if isinstance(data, Observations) else read_observations(data, source=source)

@@ -24,9 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from workbench.memory import MemoryModel, MemoryState, resolve_model
+from workbench.memory import MemoryModel, MemoryState
+from workbench.memory import resolve_model as resolve_memory_model
 from workbench.model import Journey
 from workbench.simulate.population import TouchEffects
+from workbench.simulate.profiles import resolve_profile
 from workbench.simulate.touch import MEDIAN_DRAW, apply_touch
 from workbench.vocabulary import MemoryEffect
 
@@ -89,6 +91,18 @@ class JourneyContext:
         """Day of the concept's anchor (raises KeyError-free: untaught concepts give +inf)."""
         day = self.concepts[concept].anchor_day
         return math.inf if day is None else day
+
+
+def resolve_model(model: str | MemoryModel) -> MemoryModel:
+    """Return a memory model from a name or an instance.
+
+    The name of the default memory profile's model gives that profile's model, with its
+    fitted parameters, so plans schedule for the learners the simulation assumes.
+    """
+    if not isinstance(model, str):
+        return model
+    profile = resolve_profile(None)
+    return profile.memory_model() if model == profile.model else resolve_memory_model(model)
 
 
 def concept_rate(

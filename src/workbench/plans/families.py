@@ -53,7 +53,7 @@ from workbench.catalog import ActivityKind
 from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
 from workbench.plans.base import ReinforcementPlan, as_float, as_int, bad, construct
 from workbench.plans.constraints import TouchRequest
-from workbench.simulate.population import TouchEffects
+from workbench.simulate.profiles import resolve_profile
 
 __all__ = [
     "DEFAULT_GAPS",
@@ -349,7 +349,7 @@ class CadencePlan(ReinforcementPlan):
             return []
         journey = context.journey
         model = resolve_model(self.model)
-        effects = TouchEffects()
+        effects = resolve_profile(None).effects  # the default profile, as resolve_model
         start = min(float(c.anchor_day or 0.0) for c in taught)
         learners = {
             c.id: TypicalLearner(

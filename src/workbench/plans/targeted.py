@@ -18,7 +18,7 @@ from workbench.model.activity import MAX_DAY
 from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
 from workbench.plans.base import PlanSchedule, ReinforcementPlan, as_float, as_int, bad, construct
 from workbench.plans.constraints import TouchRequest
-from workbench.simulate.population import TouchEffects
+from workbench.simulate.profiles import resolve_profile
 
 __all__ = ["DeadlinePlan", "TargetRetentionPlan", "backward_days"]
 
@@ -110,7 +110,7 @@ class TargetRetentionPlan(ReinforcementPlan):
             memory_sigma=self.memory_sigma,
             quantile=self.quantile,
         )
-        learner = TypicalLearner(journey, concept.id, model, TouchEffects(), rate)
+        learner = TypicalLearner(journey, concept.id, model, resolve_profile(None).effects, rate)
         anchor = float(concept.anchor_day or 0.0)
         learner.advance_to(anchor)
         days: list[float] = []
