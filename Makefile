@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_spec_bombs.py
 	$(BIN)/python benchmarks/bench_convert.py
+	$(BIN)/python benchmarks/bench_calibrate.py
 
 ## notebooks: execute the notebooks in place, storing the outputs nbval compares
 notebooks: $(STAMP)

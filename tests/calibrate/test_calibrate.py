@@ -66,7 +66,8 @@ def _cohorts(learners: int, seed: int) -> pd.DataFrame:
     truth = get_profile("flashcards").with_values(TRUTH)
     per_cohort = learners // 4
     population = LearnerPopulation(size=per_cohort, engagement=Engagement.perfect(), engagement_sigma=0.0)
-    covers = ["c0", "c1", "c2"]
+    # several concepts per learner: the learner's shared memory rate is what identifies memory_sigma
+    covers = [f"c{i}" for i in range(8)]
     frames = []
     for cohort, first in enumerate((1, 4, 10, 25)):
         quizzes = [first, 3 * first, 6 * first]

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from workbench.errors import JourneyError, ParameterError, UnknownNameError
-from workbench.memory import FSRS6
 from workbench.model import Activity, Concept, Journey
 from workbench.plans import (
     PLAN_FORMS,
@@ -24,6 +23,7 @@ from workbench.plans import (
     parse_plan,
     parse_plans,
 )
+from workbench.simulate import DEFAULT_PROFILE, get_profile
 from workbench.spec import dumps, loads
 from workbench.templates import list_templates, load_template
 
@@ -263,8 +263,9 @@ def test_target_plan_touches_when_the_typical_learner_falls_to_the_target() -> N
     journey = bare(concepts=1)
     schedule = TargetRetentionPlan(target=0.9, until_day=200, memory_sigma=0.0).build(journey)
     days = [t.day for t in schedule.touches]
-    # the oracle: FSRS-6 from the module (first rating Good), a successful review at each touch
-    model = FSRS6()
+    # the oracle: the default profile's FSRS-6 from the module (first rating Good), a successful
+    # review at each touch
+    model = get_profile(DEFAULT_PROFILE).memory_model()
     state, last, expected = model.initial_state(np.array([3])), 0.0, []
     while True:
         day = last + max(1.0, math.floor(float(model.interval_days(state, 0.9, rounded=False)[0]) + 1e-9))
@@ -273,7 +274,8 @@ def test_target_plan_touches_when_the_typical_learner_falls_to_the_target() -> N
         state = model.review(state, np.array([day - last]), np.array([3]))
         expected.append(day)
         last = day
-    assert days == expected == [2.0, 12.0, 55.0]
+    assert days == expected
+    assert len(days) >= 3
     gaps = np.diff([0.0, *days])
     assert np.all(np.diff(gaps) >= 0)  # intervals expand
 
@@ -290,7 +292,8 @@ def test_target_plans_schedule_harder_concepts_and_higher_targets_more_often() -
 
 
 def test_target_plans_count_the_journeys_own_touches(journey: Journey) -> None:
-    alone = TargetRetentionPlan(target=0.85).build(bare(concepts=4))
+    # the same concepts without the journey's own reinforcement need more plan touches
+    alone = TargetRetentionPlan(target=0.85).build(journey.formal_core())
     with_journey = TargetRetentionPlan(target=0.85).build(journey)
     assert len(with_journey.touches) < len(alone.touches)
 

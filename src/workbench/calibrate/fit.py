@@ -31,7 +31,7 @@ from scipy.optimize import brentq, minimize
 from workbench._io import write_atomic
 from workbench._values import Value
 from workbench.calibrate.data import Observations, read_observations
-from workbench.calibrate.likelihood import EventsIndex, expected_recall, log_likelihood
+from workbench.calibrate.likelihood import EventsIndex, expected_recall, log_likelihood, predicted_retrievals
 from workbench.errors import DataError, ParameterError
 from workbench.simulate.profiles import FittableParameter, MemoryProfile, fittable_parameters, resolve_profile
 from workbench.vocabulary import MemoryEffect
@@ -420,53 +420,11 @@ def _delays(frame: pd.DataFrame) -> np.ndarray:
 def predicted_events(profile: MemoryProfile, observations: Observations) -> np.ndarray:
     """Predicted recall of each retrieval event given the learner's history (-1 for other rows).
 
-    The learner's rate is averaged over the population (not conditioned on the learner's
-    other outcomes), so this is the out-of-sample prediction for a new learner.
+    The learner's rate is averaged over the population (not conditioned on the learner's other
+    outcomes), so this is the out-of-sample prediction for a new learner; rows are in the
+    order of ``observations.frame``.
     """
-    from workbench.calibrate.likelihood import _quadrature  # the same rule as the likelihood
-
-    frame = observations.frame
-    rates, log_w = _quadrature(profile.memory_sigma)
-    weights = np.exp(log_w)
-    model = profile.memory_model()
-    effects = profile.effects
-    out = np.full(len(frame), -1.0)
-    key = (frame["learner"].astype(str) + "\x1f" + frame["concept"].astype(str)).to_numpy()
-    history: dict[str, Any] = {}
-    from workbench.simulate.touch import apply_touch
-
-    for i, (k, day, effect, recalled) in enumerate(
-        zip(key, frame["day"].to_numpy(float), frame["effect"], frame["recalled"], strict=True)
-    ):
-        state_last = history.get(k)
-        if state_last is None:
-            state = apply_touch(
-                model,
-                None,
-                np.zeros(len(rates)),
-                effect,
-                gain=1.0,
-                first_rating=effects.first_rating(effect),
-                draws=0.0,
-            ).state
-            history[k] = (state, day)
-            continue
-        state, last = state_last
-        elapsed = max(day - last, 0.0) * rates
-        if effect == _RETRIEVE:
-            out[i] = float(np.dot(weights, model.retrievability(state, elapsed)))
-        draws = 0.0 if (effect != _RETRIEVE or recalled == 1) else 1.0
-        state = apply_touch(
-            model,
-            state,
-            elapsed,
-            effect,
-            gain=effects.gain(effect, ""),
-            first_rating=effects.first_rating(effect),
-            draws=draws,
-        ).state
-        history[k] = (state, day)
-    return out
+    return predicted_retrievals(profile, EventsIndex.of(observations))
 
 
 def _brier(profile: MemoryProfile, observations: Observations) -> float:

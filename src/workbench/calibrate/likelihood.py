@@ -151,6 +151,8 @@ class EventsIndex:
     pattern_of: np.ndarray  # (S,) pattern of each learner-concept sequence
     learner_of: np.ndarray  # (S,) learner index of each sequence
     n_learners: int
+    row_sequence: np.ndarray  # (rows,) sequence of each row of the observations' frame
+    row_position: np.ndarray  # (rows,) position of each row in its sequence
 
     @classmethod
     def of(cls, observations: Observations) -> EventsIndex:
@@ -185,6 +187,8 @@ class EventsIndex:
             pattern_of=pattern_of.ravel(),
             learner_of=learner_codes[starts],
             n_learners=len(learners),
+            row_sequence=row_seq,
+            row_position=position,
         )
 
 
@@ -194,9 +198,16 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _pattern_log_likelihood(
-    model: MemoryModel, effects: TouchEffects, index: EventsIndex, rates: np.ndarray
+    model: MemoryModel,
+    effects: TouchEffects,
+    index: EventsIndex,
+    rates: np.ndarray,
+    recall_out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Log-likelihood of each pattern's observed retrievals at each rate node, shape (U, K)."""
+    """Log-likelihood of each pattern's observed retrievals at each rate node, shape (U, K).
+
+    ``recall_out`` (U, L, K), when given, receives the recall predicted at every retrieval.
+    """
     n_patterns, width = index.effect.shape
     shape = (n_patterns, len(rates))
     ratings = np.array([effects.first_rating(e) for e in _EFFECTS])
@@ -214,6 +225,8 @@ def _pattern_log_likelihood(
         retrieval = active & (code == _EFFECTS.index(_RETRIEVE))
         if retrieval.any():
             p = np.clip(model.retrievability(state, elapsed), _EPS, 1.0 - _EPS)
+            if recall_out is not None:
+                recall_out[:, j, :] = np.where(retrieval[:, None], p, -1.0)
             hit = (index.recalled[:, j] == 1)[:, None]
             total += np.where(retrieval[:, None], np.where(hit, np.log(p), np.log1p(-p)), 0.0)
         # the one touch rule, with the observed outcome as the draw of each retrieval
@@ -237,6 +250,20 @@ def _pattern_log_likelihood(
                 reached=passive[:, None],
             ).state
     return total
+
+
+def predicted_retrievals(profile: MemoryProfile, index: EventsIndex, *, nodes: int = NODES) -> np.ndarray:
+    """Predicted recall of every retrieval row given the earlier touches and outcomes (-1 elsewhere).
+
+    The learner's rate is averaged over the population, not conditioned on the learner's other
+    outcomes: the prediction for a new learner with that history.
+    """
+    rates, log_w = _quadrature(profile.memory_sigma, nodes)
+    n_patterns, width = index.effect.shape
+    recall = np.full((n_patterns, width, len(rates)), -1.0)
+    _pattern_log_likelihood(profile.memory_model(), profile.effects, index, rates, recall_out=recall)
+    mean = np.where(recall[:, :, 0] >= 0, recall @ np.exp(log_w), -1.0)
+    return np.asarray(mean[index.pattern_of[index.row_sequence], index.row_position], dtype=float)
 
 
 def log_likelihood(
