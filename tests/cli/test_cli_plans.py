@@ -21,7 +21,9 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_plan_writes_the_journey_with_the_chosen_plan(spec: Path, tmp_path: Path) -> None:
     target = tmp_path / "planned.yaml"
-    code, text = run_cli("plan", str(spec), "--target", "0.85", "--on-day", "90", "--learners", "400", "-o", str(target))
+    code, text = run_cli(
+        "plan", str(spec), "--target", "0.85", "--on-day", "90", "--learners", "400", "-o", str(target)
+    )
     assert code == 0
     assert "is reachable" in text
     assert "plan: " in text
