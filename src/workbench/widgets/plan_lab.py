@@ -40,7 +40,7 @@ from workbench.plans.lab import (
     settings_population,
     simulate_plan,
 )
-from workbench.simulate import LearnerPopulation, SimulationResult
+from workbench.simulate import LearnerPopulation, SimulationResult, resolve_profile
 from workbench.widgets._common import (
     STYLE,
     JourneySource,
@@ -372,9 +372,18 @@ class PlanLab(widgets.VBox):
             layout={"width": "55%", "padding": "0 0 0 12px"},
         )
         self.table.layout = widgets.Layout(overflow="auto", max_width="100%")
+        memory = resolve_profile(None)  # what every number in the tab rests on
+        self.profile_note = styled(
+            widgets.HTML(
+                f'<div class="wb-plan-hint">Memory profile: <b>{html.escape(memory.name)}</b>, '
+                f"{html.escape(memory.title)}. {html.escape(memory.source)}</div>"
+            ),
+            "wb-plan-profile",
+        )
         self.children = (
             widgets.HTML(STYLE + _LAB_STYLE),
             self.status,
+            self.profile_note,
             widgets.HBox([left, right]),
             widgets.HTML('<div class="wb-section">Plans compared (★ recommended)</div>'),
             self.table,
