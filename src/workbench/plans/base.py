@@ -30,7 +30,6 @@ from workbench.vocabulary import Channel, EdgeKind, Layer
 __all__ = ["PlanSchedule", "ReinforcementPlan", "as_float", "as_int", "bad", "construct", "forms_hint"]
 
 
-
 @dataclass(frozen=True)
 class PlanSchedule:
     """What a plan adds to one journey, and what it could not add.
