@@ -13,7 +13,13 @@ import pytest
 from workbench.analytics.demo import synthetic_cohort
 from workbench.cli import main
 
-JOURNEY = Path(__file__).resolve().parents[2] / "src/workbench/templates/post_training_retention.yaml"
+
+@pytest.fixture(scope="module")
+def journey_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workbench.spec import dump
+    from workbench.templates import load_template
+
+    return dump(load_template("post_training_retention"), tmp_path_factory.mktemp("journey") / "journey.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +37,12 @@ def run(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_report_answers_the_questions_and_shows_every_signal(statements_file: Path, tmp_path: Path) -> None:
+def test_report_answers_the_questions_and_shows_every_signal(
+    statements_file: Path, journey_file: Path, tmp_path: Path
+) -> None:
     report, rejects = tmp_path / "report.html", tmp_path / "rejects.ndjson"
     code, text = run(
-        "analytics", str(statements_file), "--journey", str(JOURNEY), "-o", str(report), "--rejects", str(rejects),
+        "analytics", str(statements_file), "--journey", str(journey_file), "-o", str(report), "--rejects", str(rejects),
         "--tz", "Europe/Paris", "--seed", "3",
     )  # fmt: skip
     assert code == 0
@@ -68,12 +76,12 @@ def test_report_answers_the_questions_and_shows_every_signal(statements_file: Pa
     ],
 )
 def test_bad_input_is_one_error_exit_2_and_no_report(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, message: str
+    tmp_path: Path, journey_file: Path, capsys: pytest.CaptureFixture[str], make: Any, message: str
 ) -> None:
     source = tmp_path / "in.json"
     make(source)
     report = tmp_path / "report.html"
-    code, _ = run("analytics", str(source), "--journey", str(JOURNEY), "-o", str(report), "--no-simulation")
+    code, _ = run("analytics", str(source), "--journey", str(journey_file), "-o", str(report), "--no-simulation")
     err = capsys.readouterr().err
     assert code == 2
     assert message in err
@@ -81,7 +89,7 @@ def test_bad_input_is_one_error_exit_2_and_no_report(
     assert not report.exists()
 
 
-def test_files_or_lrs_not_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _ = run("analytics", "--journey", str(JOURNEY), "-o", str(tmp_path / "r.html"))
+def test_files_or_lrs_not_both(tmp_path: Path, journey_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run("analytics", "--journey", str(journey_file), "-o", str(tmp_path / "r.html"))
     assert code == 2
     assert "give statement files" in capsys.readouterr().err
