@@ -161,9 +161,14 @@ def _reference_run_block(setup: Any, block: int, start: int, size: int) -> Any:
     return out
 
 
-def _assert_identical(new: SimulationResult, old: SimulationResult) -> None:
+def _assert_identical(new: SimulationResult, old: SimulationResult, ulps: int = 0) -> None:
     for name in ("mean", "proficient_share", "quantiles", "learner_minutes_each"):
-        assert np.array_equal(getattr(new, name), getattr(old, name)), name
+        a, b = getattr(new, name), getattr(old, name)
+        if ulps:
+            # ACT-R: its activation sums over the reached cells only now, in another order
+            assert np.all(np.abs(a - b) <= ulps * np.spacing(np.maximum(np.abs(a), np.abs(b)))), name
+        else:
+            assert np.array_equal(a, b), name
     assert np.array_equal(new.final_stability, old.final_stability, equal_nan=True)
     assert new.checkpoints.keys() == old.checkpoints.keys()
     for day, recall in new.checkpoints.items():
@@ -213,4 +218,4 @@ def test_results_are_bit_identical_to_the_engine_before_the_speed_work(
     new = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)
     monkeypatch.setattr(engine, "_run_block", _reference_run_block)
     old = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)
-    _assert_identical(new, old)
+    _assert_identical(new, old, ulps=2 if model == "actr" else 0)

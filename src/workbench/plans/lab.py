@@ -34,6 +34,7 @@ from workbench.plans.compare import PlanComparison, compare
 from workbench.plans.constraints import PlanConstraints
 from workbench.plans.generators import DeadlinePlan, ReinforcementPlan, parse_plan
 from workbench.simulate import Engagement, LearnerPopulation
+from workbench.simulate.profiles import DEFAULT_PROFILE, get_profile
 
 __all__ = [
     "AFTER_DEADLINE",
@@ -151,7 +152,7 @@ class LabSettings:
     target: float = 0.85
     deadline_day: int = 90
     budget: int = 0
-    variation: float = 0.35
+    variation: float = get_profile(DEFAULT_PROFILE).memory_sigma  # the default profile's learner spread
     required: float = 0.9
     optional: float = 0.45
     seed: int = 0
