@@ -34,12 +34,12 @@ def test_compose_in_jupyterlab(lab: Server, page: Any, shot: Callable[[str], Non
     t_open = time.monotonic()
     run_all_cells(page)
 
-    status = page.locator(".wb-status")
+    status = page.locator(".wb-composer .wb-status")
     expect(status).to_contain_text("post_training_retention: 10 activities", timeout=90_000)
     expect(page.locator(IMG)).to_be_visible(timeout=60_000)
     print(f"\nopen+kernel idle {t_open - t0:.1f}s, run-all to rendered app {time.monotonic() - t_open:.1f}s")
     assert_no_widget_fallback(page)
-    expect(page.locator(".wb-tabs .lm-TabBar-tab")).to_have_count(4)
+    expect(page.locator(".wb-tabs .lm-TabBar-tab")).to_have_count(5)
     expect(page.locator(".wb-findings")).to_contain_text("WB003")
     src = page.locator(IMG).get_attribute("src")
     assert src

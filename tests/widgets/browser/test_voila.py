@@ -20,7 +20,7 @@ def test_compose_in_voila(voila: Server, page: Any, shot: Callable[[str], None])
 
     t0 = time.monotonic()
     page.goto(f"{voila.url}/voila/render/00_workbench_app.ipynb", wait_until="domcontentloaded")
-    status = page.locator(".wb-status")
+    status = page.locator(".wb-composer .wb-status")
     expect(status).to_contain_text("post_training_retention: 10 activities", timeout=120_000)
     expect(page.locator(IMG)).to_be_visible(timeout=60_000)
     print(f"\nvoila page to rendered app {time.monotonic() - t0:.1f}s")

@@ -19,7 +19,7 @@ def test_convert_tab_in_voila(voila: Server, page: Any, shot: Callable[[str], No
 
     deck = sources.build_deck(tmp_path / "workshop.pptx")
     page.goto(f"{voila.url}/voila/render/00_workbench_app.ipynb", wait_until="domcontentloaded", timeout=180_000)
-    expect(page.locator(".wb-status")).to_contain_text("post_training_retention", timeout=120_000)
+    expect(page.locator(".wb-composer .wb-status")).to_contain_text("post_training_retention", timeout=120_000)
     page.locator(".lm-TabBar-tab", has_text="Convert").click()
     page.locator(".wb-convert-paths input").fill(str(deck))
     page.locator("button.wb-convert-run").click()
@@ -36,7 +36,7 @@ def test_convert_tab_in_voila(voila: Server, page: Any, shot: Callable[[str], No
     expect(status).to_contain_text("1 proposal(s) dropped")
 
     page.locator(".lm-TabBar-tab", has_text="Compose").click()
-    composer_status = page.locator(".wb-status")
+    composer_status = page.locator(".wb-composer .wb-status")
     expect(composer_status).to_contain_text("project_management_essentials", timeout=60_000)
     expect(page.locator(".wb-schedule")).to_contain_text("core_project_management_essentials")
     expect(page.locator(".wb-schedule")).not_to_contain_text("quick_reference_risk_rating_thresholds")
