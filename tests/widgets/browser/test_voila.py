@@ -33,6 +33,8 @@ def test_compose_in_voila(voila: Server, page: Any, shot: Callable[[str], None])
     src = page.locator(IMG).get_attribute("src")
     page.locator("button.wb-new").click()
     page.locator(".wb-kind select").select_option(label="Prompt card (micro)")
+    # the kind proposes an id from the server: wait for it, or typing races with it
+    expect(page.locator(".wb-id input")).to_have_value("prompt_card", timeout=30_000)
     page.locator(".wb-id input").fill("card_extra")
     page.locator(".wb-day input").fill("30")
     page.locator(".wb-day input").press("Tab")
