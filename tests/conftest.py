@@ -58,7 +58,7 @@ def lrs() -> Iterator[Any]:
 
 @pytest.fixture
 def clean_lrs(lrs: Any) -> Any:
-    """Return the LRS with an empty store: the fs backend accepts one write per file (README, gotcha 1)."""
+    """Return the LRS with an empty store, for tests that count what they wrote."""
     (lrs.data_dir / "fs_lrs.jsonl").unlink(missing_ok=True)
     return lrs
 

@@ -50,7 +50,7 @@ def stored(lrs: Any, cohort: list[dict[str, Any]]) -> Any:
     """Load the cohort into the LRS; the tests only read, so it is loaded once per module."""
     import requests
 
-    # one batch into an empty store: ralph's fs backend accepts one write per store (gotcha 1)
+    # one batch into an empty store: the tests count what comes back
     (lrs.data_dir / "fs_lrs.jsonl").unlink(missing_ok=True)
     response = requests.post(
         f"{lrs.url}/xAPI/statements", data=json.dumps(cohort), headers=HEADERS, auth=lrs.auth, timeout=300

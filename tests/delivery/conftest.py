@@ -2,25 +2,19 @@
 
 The SCORM runtime is the npm package ``scorm-again`` pinned in ``tests/delivery/package.json``
 and ``package-lock.json``; the ``scorm_runtime`` fixture runs ``npm ci`` here when it is not
-installed yet (``make test`` does it first). Without npm, Chromium or ralph the tests skip
-locally and fail in CI (``CI=true``).
+installed yet (``make test`` does it first). The LRS is the session's ralph of
+``tests/conftest.py`` (``lrs``). Without npm, Chromium or ralph the tests skip locally and fail
+in CI (``CI=true``).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import json
-import os
-import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,83 +76,3 @@ def page(browser: Any) -> Iterator[Any]:
     pg.on("response", lambda r: pg.errors.append(f"{r.status} {r.url}") if missing(r) else None)
     yield pg
     context.close()
-
-
-# ---- ralph LRS -------------------------------------------------------------------------------
-
-#: ralph's fs backend refuses a second write to its file (shared/standards/README.md, gotcha 1);
-#: an AU sends one statement per request, so this LRS appends. Everything else is ralph 5.1.0.
-_RALPH_APPENDING = """
-import sys
-import uvicorn
-from ralph.backends.data.base import BaseOperationType
-from ralph.backends.lrs.fs import FSLRSBackend
-FSLRSBackend.default_operation_type = BaseOperationType.APPEND
-uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), workers=1, log_level="warning")
-"""
-
-
-@dataclass(frozen=True)
-class Lrs:
-    url: str
-    auth: tuple[str, str]
-
-
-@pytest.fixture(scope="session")
-def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lrs]:
-    """Ralph 5.1.0 (fs backend, appending) on 127.0.0.1 for the session."""
-    try:
-        import bcrypt
-        import requests
-        import uvicorn  # noqa: F401
-        from ralph.backends.lrs.fs import FSLRSBackend  # noqa: F401
-    except ImportError as exc:
-        skip_or_fail(f'ralph LRS not available ({exc}); pip install "ralph-malph[lrs]==5.1.0" requests')
-    home = tmp_path_factory.mktemp("ralph")
-    (home / "data").mkdir()
-    user, password = "lms", secrets.token_hex(8)
-    users = [
-        {
-            "username": user,
-            "hash": bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode(),
-            "scopes": ["statements/write", "statements/read"],
-            "agent": {"mbox": "mailto:lms@example.org", "objectType": "Agent"},
-        }
-    ]
-    (home / "auth.json").write_text(json.dumps(users), encoding="utf-8")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "RALPH_APP_DIR": str(home),
-        "RALPH_AUTH_FILE": str(home / "auth.json"),
-        "RALPH_RUNSERVER_BACKEND": "fs",
-        "RALPH_RUNSERVER_AUTH_BACKENDS": "basic",
-        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(home / "data"),
-    }
-    log = (home / "lrs.log").open("wb")
-    command = [sys.executable, "-c", _RALPH_APPENDING, str(port)]
-    process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/__heartbeat__", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                skip_or_fail(f"ralph did not start on {url}:\n{(home / 'lrs.log').read_text(errors='replace')[-2000:]}")
-            time.sleep(0.1)
-        yield Lrs(url, (user, password))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()

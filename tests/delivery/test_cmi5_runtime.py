@@ -35,10 +35,10 @@ PREVIEW = "Preview: open this page from your learning platform"
 
 
 @pytest.fixture
-def lms(ralph: Any, tmp_path: Path) -> Any:
+def lms(lrs: Any, tmp_path: Path) -> Any:
     journey = quiz_journey()
     zipfile.ZipFile(io.BytesIO(export(journey, "cmi5"))).extractall(tmp_path / "pkg")
-    test_lms = Cmi5Lms(tmp_path / "pkg", ralph.url, ralph.auth)
+    test_lms = Cmi5Lms(tmp_path / "pkg", lrs.url, lrs.auth)
     test_lms.journey = journey
     yield test_lms
     test_lms.close()

@@ -4,6 +4,10 @@ The LRS follows ``shared/standards/README.md`` section 5: ralph-malph 5.1.0 with
 backend, HTTP Basic users in an ``auth.json`` with a bcrypt hash, started with uvicorn from an
 empty temporary directory on 127.0.0.1 and a free port, polled on ``/__heartbeat__``, and
 terminated at the end of the session. In CI (``CI=true``) a missing ralph is a failure.
+
+One change to ralph: its fs backend refuses a second write to its store (the README's gotcha 1),
+and a cmi5 AU in the delivery tests sends one statement per request, so this LRS appends. The
+analytics and export tests that count what they wrote start from an empty store (``clean_lrs``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ from pathlib import Path
 from support.env import skip_or_fail
 
 LRS_USER, LRS_PASSWORD = "ci", "ci-secret"
+
+#: ralph 5.1.0 under uvicorn, with the fs backend appending instead of refusing a second write
+_APPENDING_RALPH = """
+import sys
+import uvicorn
+from ralph.backends.data.base import BaseOperationType
+from ralph.backends.lrs.fs import FSLRSBackend
+FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), workers=1)
+"""
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,7 @@ def run_ralph() -> Iterator[Lrs]:
         "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": "2500",
     }
     log = (home / "lrs.log").open("wb")
-    command = [sys.executable, "-m", "uvicorn", "ralph.api:app", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", "1"]
+    command = [sys.executable, "-c", _APPENDING_RALPH, str(port)]
     # cwd: an empty folder, since ralph's settings also read a .env from the working directory
     process = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
