@@ -54,7 +54,6 @@ def kind_label(kind: ActivityKind) -> str:
 class ActivityForm(ComposerPart):
     """The activity form: one field per :data:`FORM_FIELDS`, its errors, and the activity actions."""
 
-    _selected: str | None
     _loaded_covers: dict[str, MemoryEffect | None]
     _loaded_effect: str | None
     _suggested: tuple[str, str]

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from workbench.errors import JourneyError, WorkbenchError
 from workbench.model import Choice, Journey, MemoryEffect, RetrievalItem
 from workbench.widgets._common import describe, error_html, error_lines, styled
+from workbench.widgets._part import ComposerPart
 
 __all__ = ["ItemForm", "choices_text", "parse_choices"]
 
@@ -88,25 +89,12 @@ def item_from_fields(
     return RetrievalItem.model_validate(data)
 
 
-class ItemForm:
+class ItemForm(ComposerPart):
     """Item picker, id, concept, type, stem, choices or accepted answers, feedback; Add/Update/Remove.
 
-    A mixin of :class:`~workbench.widgets.JourneyComposer`, which provides the journey, the
-    selected activity and the methods below.
+    A mixin of :class:`~workbench.widgets.JourneyComposer`: the items edited are those of the
+    composer's selected activity.
     """
-
-    journey: Journey
-    _loading: bool
-    _message: str
-
-    def _commit(self, journey: Journey, message: str, select: str | None = None) -> None:
-        raise NotImplementedError
-
-    def _ids(self) -> list[str]:
-        raise NotImplementedError
-
-    def _update_status(self) -> None:
-        raise NotImplementedError
 
     def _build_items(self) -> None:
         self.item_select = styled(
@@ -178,8 +166,7 @@ class ItemForm:
         self.item_accepted.layout.display = None if free else "none"
 
     def _items_activity(self) -> str | None:
-        activity_id: str | None = getattr(self, "selected", None)
-        return activity_id if activity_id in self._ids() else None
+        return self._selected if self._selected in self._ids() else None
 
     def _refresh_items(self) -> None:
         """Show the items of the selected activity (called when the journey or the selection changes)."""

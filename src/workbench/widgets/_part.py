@@ -18,6 +18,7 @@ class ComposerPart:
     journey: Journey
     _loading: bool
     _message: str
+    _selected: str | None  # the activity the forms edit (None: a new one)
 
     def _commit(self, journey: Journey, message: str, select: str | None = None) -> None:
         raise NotImplementedError
