@@ -1,51 +1,308 @@
-"""Derive the "workplace" memory profile from Cepeda et al. (2008) with workbench's own calibrate.
+"""Derive the shipped workplace memory profiles from published data, and compare the models.
 
-Fits FSRS-6 (the simulator's default model) to the published forgetting and spacing table
-shipped in ``workbench/calibrate/published/cepeda2008_trivia.csv``, starting from the
-FSRS-6 defaults, and prints the parameters that ``workbench.simulate.profiles.WORKPLACE``
-ships, the fit statistics and the out-of-sample checks. With ``--compare`` it also fits
-ACT-R (Pavlik & Anderson 2005), the spacing-sensitive model, for the comparison in the
-README. Run: ``python scripts/derive_workplace_profile.py [--compare]``.
+Both profiles are fitted by maximum likelihood with workbench's own calibrate (same touch rules
+as the simulator) to the forgetting and spacing table of Cepeda et al. (2008) shipped in
+``workbench/calibrate/published/cepeda2008_trivia.csv``:
+
+* ``workplace`` (the default): FSRS-6, from its default weights, within py-fsrs's parameter ranges;
+* ``workplace-spacing``: ACT-R (Pavlik & Anderson 2005), from its sourced defaults, with the
+  learner spread held at the workplace profile's (a single final test per learner and item
+  cannot tell learner spread from the curve's shape).
+
+Run (from the repository root, ``PYTHONPATH=src``)::
+
+    python scripts/derive_workplace_profile.py                              # re-fit `workplace`
+    python scripts/derive_workplace_profile.py --profile workplace-spacing  # re-fit the ACT-R profile
+    python scripts/derive_workplace_profile.py --table                      # comparison (~15 min here)
+    python scripts/derive_workplace_profile.py --table --rows workplace,workplace-spacing
+    python scripts/derive_workplace_profile.py --plans                      # plans under both profiles
+
+A re-fit prints the fitted values next to the shipped ones; ``tests/calibrate/test_published_profiles.py``
+checks that the shipped values are the maximum of the likelihood. ``--table`` prints the model
+comparison of ``docs/memory-profiles.md`` (Markdown).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import datetime as dt
+import time
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
+import workbench.memory.fsrs as fsrs_module
+import workbench.simulate.profiles as profiles_module
 from workbench.calibrate import calibrate, expected_recall, load_published, read_observations, validate_calibration
-from workbench.simulate import MemoryProfile, get_profile
-from workbench.simulate.profiles import WORKPLACE_FIT
+from workbench.calibrate.data import Observations
+from workbench.plans import compare
+from workbench.simulate import LearnerPopulation, MemoryProfile, get_profile, simulate
+from workbench.simulate.profiles import WORKPLACE_FIT, WORKPLACE_SPACING_FIT
+from workbench.templates import load_template
 
 DATE = dt.date(2026, 12, 2)
-HOLDOUTS = ({"delay_days": [350]}, {"function": ["spacing"]})
-ACTR_FIT = ("base_level", "decay_scale", "decay_intercept", "threshold", "noise")
+OBSERVED_BEST_GAPS = {7.0: 1.0, 35.0: 11.0, 70.0: 21.0, 350.0: 21.0}
 
 
-def report(name: str, base: MemoryProfile, fit: tuple[str, ...]) -> None:
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """One row of the comparison: where the fit starts, what it fits, and what it means."""
+
+    label: str
+    base: MemoryProfile
+    fit: tuple[str, ...]
+    note: str
+    lifted_bounds: bool = False  # diagnostic only: not a valid FSRS-6 parameter set
+
+
+def _actr_defaults(sigma: float) -> MemoryProfile:
+    return MemoryProfile(
+        name="actr",
+        title="ACT-R (Pavlik & Anderson 2005)",
+        model="actr",
+        memory_sigma=sigma,
+        source="ACT-R sourced defaults (docs/memory-models.md)",
+    )
+
+
+def candidates() -> dict[str, Candidate]:
+    """Return the models and fits compared, by row name."""
+    flashcards = get_profile("flashcards")
+    sigma = get_profile("workplace").memory_sigma
+    return {
+        "flashcards": Candidate("FSRS-6 defaults (`flashcards`)", flashcards, (), "nothing fitted"),
+        "workplace": Candidate(
+            "FSRS-6 (`workplace`, default)", flashcards, WORKPLACE_FIT, "py-fsrs ranges; 8 parameters"
+        ),
+        "fsrs-lapse": Candidate(
+            "FSRS-6 + post-lapse weights",
+            flashcards,
+            (*WORKPLACE_FIT, "lapse_stability_exponent", "lapse_forgetting_gain"),
+            "py-fsrs ranges; 10 parameters",
+        ),
+        "fsrs-lifted": Candidate(
+            "FSRS-6, decay and lapse bounds lifted",
+            flashcards,
+            WORKPLACE_FIT,
+            "diagnostic: decay <= 5, lapse scale <= 100 (outside FSRS-6's ranges)",
+            lifted_bounds=True,
+        ),
+        "exponential": Candidate(
+            "exponential (sourced defaults)",
+            flashcards.with_values({}, model="exponential", model_parameters={}),
+            ("memory_sigma",),
+            "learner spread fitted",
+        ),
+        "hlr": Candidate(
+            "HLR (sourced defaults)",
+            flashcards.with_values({}, model="hlr", model_parameters={}),
+            ("memory_sigma",),
+            "learner spread fitted",
+        ),
+        "actr-defaults": Candidate(
+            "ACT-R (sourced defaults)", _actr_defaults(sigma), ("memory_sigma",), "learner spread fitted"
+        ),
+        "actr-free": Candidate(
+            "ACT-R, spread fitted too",
+            _actr_defaults(sigma),
+            (*WORKPLACE_SPACING_FIT, "memory_sigma"),
+            "6 parameters; the spread goes to 0",
+        ),
+        "workplace-spacing": Candidate(
+            "ACT-R (`workplace-spacing`)",
+            _actr_defaults(sigma),
+            WORKPLACE_SPACING_FIT,
+            f"5 parameters; spread held at {sigma}",
+        ),
+    }
+
+
+@contextlib.contextmanager
+def _lifted_fsrs_bounds(decay_high: float = 5.0, lapse_high: float = 100.0) -> Iterator[None]:
+    """Let FSRS-6's decay (w20) and lapse scale (w11) leave py-fsrs's ranges, for the diagnostic row.
+
+    The ranges are checked when FSRS-6 parameters are built and when a parameter is fitted:
+    both read module-level values, which are restored on exit.
+    """
+    saved_bounds = fsrs_module.FSRS6_UPPER_BOUNDS
+    table = profiles_module._FITTABLE["fsrs6"]
+    saved = {name: table[name] for name in ("decay", "lapse_scale")}
+    upper = list(saved_bounds)
+    upper[20], upper[11] = decay_high, lapse_high
+    fsrs_module.FSRS6_UPPER_BOUNDS = tuple(upper)
+    table["decay"] = dataclasses.replace(saved["decay"], high=decay_high)
+    table["lapse_scale"] = dataclasses.replace(saved["lapse_scale"], high=lapse_high)
+    try:
+        yield
+    finally:
+        fsrs_module.FSRS6_UPPER_BOUNDS = saved_bounds
+        table.update(saved)
+
+
+def _gap(history: str) -> float:
+    touches = history.split(";")
+    return float(touches[1].split(":")[0]) if len(touches) > 1 else float("nan")
+
+
+def best_gaps(profile: MemoryProfile, data: Observations) -> dict[float, float]:
+    """Predicted best gap per final-test delay on the spacing rows."""
+    frame = data.frame.assign(predicted=expected_recall(profile, data))
+    frame = frame[frame["function"] == "spacing"].assign(gap=lambda f: f["history"].map(_gap))
+    return {float(d): float(g.loc[g["predicted"].idxmax(), "gap"]) for d, g in frame.groupby("delay_days")}
+
+
+def _mae(profile: MemoryProfile, data: Observations) -> float:
+    predicted = expected_recall(profile, data)
+    observed = data.frame["recalled"].to_numpy(float)
+    weights = data.frame["n"].to_numpy(float)
+    return float(np.sum(weights * np.abs(predicted - observed)) / weights.sum() * 100)
+
+
+def fit(candidate: Candidate, data: Observations) -> Any:
+    """Calibrate one candidate on all of the data (Wald intervals: fast)."""
+    context = _lifted_fsrs_bounds() if candidate.lifted_bounds else contextlib.nullcontext()
+    with context:
+        if not candidate.fit:
+            return None
+        return calibrate(data, profile=candidate.base, fit=candidate.fit, intervals="wald", today=DATE)
+
+
+def evaluate(candidate: Candidate, data: Observations, external: Observations) -> dict[str, Any]:
+    """Fit, out-of-sample checks and best gaps of one candidate."""
+    started = time.perf_counter()
+    context = _lifted_fsrs_bounds() if candidate.lifted_bounds else contextlib.nullcontext()
+    with context:
+        calibration = fit(candidate, data)
+        profile = calibration.profile if calibration is not None else candidate.base
+        row: dict[str, Any] = {"model": candidate.label, "note": candidate.note}
+        if calibration is not None:
+            row["k"] = calibration.n_fitted
+            row["log-lik"] = round(calibration.log_likelihood, 1)
+            row["AIC"] = round(calibration.aic, 1)
+            on_bound = [p.name for p in calibration.parameters.values() if "AT A BOUND" in p.description]
+            row["on a bound"] = ", ".join(on_bound) or "-"
+            row["values"] = {k: round(v, 4) for k, v in calibration.profile.values(candidate.fit).items()}
+        else:
+            row.update({"k": 0, "log-lik": float("nan"), "AIC": float("nan"), "on a bound": "-", "values": {}})
+        row["MAE in sample"] = round(_mae(profile, data), 1)
+        if candidate.fit:
+            for column, holdout in (
+                ("MAE held-out 350-d delay", {"delay_days": [350]}),
+                ("MAE held-out spacing rows", {"function": ["spacing"]}),
+            ):
+                validation = validate_calibration(data, holdout, profile=candidate.base, fit=candidate.fit, today=DATE)
+                row[column] = round(validation.mae_points, 1)
+        row["MAE Cepeda 2009 Exp. 2a (never fitted)"] = round(_mae(profile, external), 1)
+        gaps = best_gaps(profile, data)
+        row["best gap 7/35/70/350 d"] = "/".join(f"{gaps[d]:g}" for d in sorted(gaps))
+    row["fit seconds"] = round(time.perf_counter() - started)
+    row["profile"] = profile
+    return row
+
+
+def speed(profiles: dict[str, MemoryProfile], learners: int) -> dict[str, float]:
+    """Seconds of one simulate (post_training_retention, ``learners`` learners) per profile, in one run."""
+    journey = load_template("post_training_retention")
+    population = LearnerPopulation(size=learners)
+    seconds = {}
+    for label, profile in profiles.items():
+        started = time.perf_counter()
+        simulate(journey, population=population, rng=0, profile=profile)
+        seconds[label] = time.perf_counter() - started
+    return seconds
+
+
+def plan_spread(profile: MemoryProfile, learners: int, core: bool) -> pd.DataFrame:
+    """Retention of four plans on post_training_retention (or its formal core) under ``profile``."""
+    journey = load_template("post_training_retention")
+    comparison = compare(
+        journey.formal_core() if core else journey,
+        ["none", "expanding", "fixed:7x4", "deadline:90"],
+        population=LearnerPopulation(size=learners),
+        rng=0,
+        profile=profile,
+    )
+    return comparison.summary
+
+
+def markdown(frame: pd.DataFrame, index: bool = False) -> str:
+    """Render a frame as a Markdown table (tabulate is not a dependency)."""
+    shown = frame.reset_index() if index else frame
+    header = "| " + " | ".join(map(str, shown.columns)) + " |"
+    rule = "|" + "|".join("---" for _ in shown.columns) + "|"
+    body = [
+        "| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |"
+        for row in shown.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *body])
+
+
+def refit(name: str) -> None:
+    """Re-fit one shipped profile and print it next to the shipped values."""
     data = read_observations(load_published("cepeda2008"), source="cepeda2008_trivia.csv")
-    calibration = calibrate(data, profile=base, fit=fit, intervals="wald", today=DATE)
-    print(f"=== {name}")
+    candidate = candidates()[name]
+    calibration = calibrate(data, profile=candidate.base, fit=candidate.fit, intervals="wald", today=DATE)
     print(calibration.summary_text())
-    print({k: round(v, 4) for k, v in calibration.profile.values(fit).items()})
-    for holdout in HOLDOUTS:
-        print(validate_calibration(data, holdout, profile=base, fit=fit, today=DATE).summary_text())
+    shipped = get_profile(name)
+    print(f"{'parameter':<34}{'fitted':>10}{'shipped':>10}")
+    for parameter, value in calibration.profile.values(candidate.fit).items():
+        print(f"{parameter:<34}{value:>10.4f}{shipped.value(parameter):>10.4f}")
+    for holdout in ({"delay_days": [350]}, {"function": ["spacing"]}):
+        print(validate_calibration(data, holdout, profile=candidate.base, fit=candidate.fit, today=DATE).summary_text())
     external = read_observations(load_published("cepeda2009"))
-    predicted = expected_recall(calibration.profile, external)
-    mae = float(np.mean(np.abs(predicted - external.frame["recalled"].to_numpy())) * 100)
-    print(f"Cepeda et al. (2009) Exp. 2a, never fitted: MAE {mae:.1f} recall points\n")
+    print(f"Cepeda et al. (2009) Exp. 2a, never fitted: MAE {_mae(calibration.profile, external):.1f} recall points")
+
+
+def table(rows: list[str], learners: int) -> None:
+    """Print the comparison tables of docs/memory-profiles.md."""
+    data = read_observations(load_published("cepeda2008"), source="cepeda2008_trivia.csv")
+    external = read_observations(load_published("cepeda2009"))
+    known = candidates()
+    results = [evaluate(known[name], data, external) for name in rows]
+    print("observed best gap per delay 7/35/70/350 d: " + "/".join(f"{g:g}" for g in OBSERVED_BEST_GAPS.values()))
+    frame = pd.DataFrame([{k: v for k, v in r.items() if k not in ("profile", "values")} for r in results])
+    print(markdown(frame))
+    for r in results:
+        print(f"{r['model']}: {r['values']}")
+    models = {}
+    for name in ("workplace", "workplace-spacing", "exponential", "hlr"):
+        if name in rows:
+            models[name] = next(r["profile"] for r, n in zip(results, rows, strict=True) if n == name)
+    if "workplace" in models:
+        seconds = speed(models, learners)
+        print(f"\nsimulate post_training_retention, {learners} learners, seed 0 (same run):")
+        for label, s in seconds.items():
+            print(f"  {label:<20} {s:6.2f} s  {s / seconds['workplace']:5.1f}x workplace")
+
+
+def plans(learners: int) -> None:
+    """Print the plan tables of docs/memory-profiles.md: both workplace profiles, journey and formal core."""
+    for core in (False, True):
+        for name in ("workplace", "workplace-spacing"):
+            what = "its formal core (the workshop alone)" if core else "the journey as designed"
+            print(f"\nplans on post_training_retention, {what}; profile {name}, {learners} learners, seed 0:")
+            print(markdown(plan_spread(get_profile(name), learners, core), index=True))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--compare", action="store_true", help="also fit ACT-R (slow: about a minute)")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", default="workplace", choices=["workplace", "workplace-spacing"])
+    parser.add_argument("--table", action="store_true", help="print the model comparison (slow)")
+    parser.add_argument("--plans", action="store_true", help="print the plan tables of both profiles")
+    parser.add_argument("--rows", default=",".join(candidates()), help="comparison rows, comma-separated")
+    parser.add_argument("--learners", type=int, default=1000, help="learners for the speed and plan tables")
     args = parser.parse_args()
-    report("FSRS-6 (workplace profile)", get_profile("flashcards"), WORKPLACE_FIT)
-    if args.compare:
-        actr = MemoryProfile(name="actr", title="ACT-R", model="actr", source="Pavlik & Anderson (2005) defaults")
-        report("ACT-R (Pavlik & Anderson 2005)", actr, (*ACTR_FIT, "memory_sigma"))
+    if args.table:
+        table([r.strip() for r in args.rows.split(",") if r.strip()], args.learners)
+    if args.plans:
+        plans(args.learners)
+    if args.table or args.plans:
+        return
+    refit(args.profile)
 
 
 if __name__ == "__main__":

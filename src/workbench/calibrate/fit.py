@@ -230,7 +230,7 @@ def informed_parameters(observations: Observations, model: str = "fsrs6") -> set
     if _RETRIEVE in uses["later"]:
         informed |= {"recall_gain_log", "recall_gain_stability_exponent", "recall_gain_forgetting"}
         if uses["lapse"]:
-            informed.add("lapse_scale")
+            informed |= {"lapse_scale", "lapse_stability_exponent", "lapse_forgetting_gain"}
     if uses["later"]:
         informed.add("same_day_rate")  # only informative with same-day repeats; checked numerically
     for effect in ("encode", *_PASSIVE):
