@@ -180,9 +180,10 @@ def evaluate(candidate: Candidate, data: Observations, external: Observations) -
         profile = calibration.profile if calibration is not None else candidate.base
         row: dict[str, Any] = {"model": candidate.label, "note": candidate.note}
         if calibration is not None:
-            row["k"] = calibration.n_fitted
+            # every parameter asked for counts (calibrate reports flat ones as "no information")
+            row["k"] = len(candidate.fit)
             row["log-lik"] = round(calibration.log_likelihood, 1)
-            row["AIC"] = round(calibration.aic, 1)
+            row["AIC"] = round(2 * len(candidate.fit) - 2 * calibration.log_likelihood, 1)
             on_bound = [p.name for p in calibration.parameters.values() if "AT A BOUND" in p.description]
             row["on a bound"] = ", ".join(on_bound) or "-"
             row["values"] = {k: round(v, 4) for k, v in calibration.profile.values(candidate.fit).items()}

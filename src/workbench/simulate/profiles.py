@@ -406,7 +406,7 @@ WORKPLACE_SPACING = MemoryProfile(
         "(workbench/calibrate/published/cepeda2008_trivia.csv; scripts/derive_workplace_profile.py "
         "--profile workplace-spacing); learner spread held at the workplace profile's 0.435. Fits the "
         "data better than FSRS-6 (AIC 2673 vs 2978; held-out 350-day delay 3.4 vs 14.6 recall points MAE): "
-        "use it to choose gaps for horizons beyond a few months. Simulates several times slower than FSRS-6. "
+        "use it to choose gaps for horizons beyond a few months. Simulates 6-9 times slower than FSRS-6. "
         "Touch gains of restudy/apply/discuss are not in that data: they stay workbench assumptions (ICAP order)."
     ),
     citations=(
