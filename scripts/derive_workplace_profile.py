@@ -16,6 +16,7 @@ Run (from the repository root, ``PYTHONPATH=src``)::
     python scripts/derive_workplace_profile.py --table                      # comparison (~15 min here)
     python scripts/derive_workplace_profile.py --table --rows workplace,workplace-spacing
     python scripts/derive_workplace_profile.py --plans                      # plans under both profiles
+    python scripts/derive_workplace_profile.py --joint 52                   # + Cepeda 2009 Exp. 2a at n = 52
 
 A re-fit prints the fitted values next to the shipped ones; ``tests/calibrate/test_published_profiles.py``
 checks that the shipped values are the maximum of the likelihood. ``--table`` prints the model
@@ -280,6 +281,38 @@ def table(rows: list[str], learners: int) -> None:
             print(f"  {label:<20} {s:6.2f} s  {s / seconds['workplace']:5.1f}x workplace")
 
 
+def joint(n_2009: int) -> None:
+    """Fit both workplace models to Cepeda 2008 and 2009 Exp. 2a together (2009 rows at an assumed n).
+
+    Exp. 2a publishes no group sizes, so its rows get ``n_2009`` learners each: a sensitivity
+    check of the shipped fits, not a profile (it spends the only data never fitted).
+    """
+    frame_2008 = load_published("cepeda2008")
+    frame_2009 = load_published("cepeda2009").assign(n=n_2009)
+    both = pd.concat([frame_2008.assign(study="2008"), frame_2009.assign(study="2009")], ignore_index=True)
+    data = read_observations(both.drop(columns="study"), source="cepeda2008+2009")
+    part_2008 = read_observations(frame_2008)
+    part_2009 = read_observations(load_published("cepeda2009"))
+    print(f"joint fit: Cepeda 2008 (37 rows) + 2009 Exp. 2a (12 rows at n = {n_2009} each, assumed)")
+    print(
+        "| model | k | log-lik | on a bound | MAE 2008 | MAE 2009 Exp. 2a | MAE held-out 350 d (2008 rows) | values |"
+    )
+    print("|---|---:|---:|---|---:|---:|---:|---|")
+    for name in ("workplace", "workplace-spacing"):
+        candidate = candidates()[name]
+        calibration = calibrate(data, profile=candidate.base, fit=candidate.fit, intervals="wald", today=DATE)
+        on_bound = [p.name for p in calibration.parameters.values() if "AT A BOUND" in p.description]
+        validation = validate_calibration(
+            data, {"delay_days": [350]}, profile=candidate.base, fit=candidate.fit, today=DATE
+        )
+        values = {k: round(v, 4) for k, v in calibration.profile.values(candidate.fit).items()}
+        print(
+            f"| {candidate.label} | {len(candidate.fit)} | {calibration.log_likelihood:.1f} | "
+            f"{', '.join(on_bound) or '-'} | {_mae(calibration.profile, part_2008):.1f} | "
+            f"{_mae(calibration.profile, part_2009):.1f} | {validation.mae_points:.1f} | {values} |"
+        )
+
+
 def plans(learners: int) -> None:
     """Print the plan tables of docs/memory-profiles.md: both workplace profiles, journey and formal core."""
     for core in (False, True):
@@ -294,6 +327,7 @@ def main() -> None:
     parser.add_argument("--profile", default="workplace", choices=["workplace", "workplace-spacing"])
     parser.add_argument("--table", action="store_true", help="print the model comparison (slow)")
     parser.add_argument("--plans", action="store_true", help="print the plan tables of both profiles")
+    parser.add_argument("--joint", type=int, metavar="N", help="joint fit with Exp. 2a rows at N learners each")
     parser.add_argument("--rows", default=",".join(candidates()), help="comparison rows, comma-separated")
     parser.add_argument("--learners", type=int, default=1000, help="learners for the speed and plan tables")
     args = parser.parse_args()
@@ -301,7 +335,9 @@ def main() -> None:
         table([r.strip() for r in args.rows.split(",") if r.strip()], args.learners)
     if args.plans:
         plans(args.learners)
-    if args.table or args.plans:
+    if args.joint:
+        joint(args.joint)
+    if args.table or args.plans or args.joint:
         return
     refit(args.profile)
 
