@@ -25,6 +25,7 @@ from workbench.calibrate.fit import (
     default_fit,
     informed_parameters,
     load_calibration,
+    read_calibration,
     validate_calibration,
 )
 from workbench.calibrate.likelihood import expected_recall, log_likelihood
@@ -47,6 +48,7 @@ __all__ = [
     "load_published",
     "log_likelihood",
     "parse_history",
+    "read_calibration",
     "read_observations",
     "validate_calibration",
 ]

@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 import yaml
 from pydantic import Field
-from scipy.optimize import brentq, minimize
+from scipy.optimize import minimize
 
 from workbench._io import write_atomic
 from workbench._values import Value
 from workbench.calibrate.data import Observations, read_observations
 from workbench.calibrate.likelihood import EventsIndex, expected_recall, log_likelihood, predicted_retrievals
-from workbench.errors import DataError, ParameterError
+from workbench.errors import DataError, ParameterError, problem_lines
 from workbench.simulate.profiles import FittableParameter, MemoryProfile, fittable_parameters, resolve_profile
 from workbench.vocabulary import MemoryEffect
 
@@ -44,6 +44,7 @@ __all__ = [
     "default_fit",
     "informed_parameters",
     "load_calibration",
+    "read_calibration",
     "validate_calibration",
 ]
 
@@ -140,6 +141,9 @@ class Calibration(Value):
         for p in self.parameters.values():
             interval = f"[{p.low:.4g}, {p.high:.4g}]" if p.low is not None and p.high is not None else "-"
             lines.append(f"  {p.name:<32}{p.value:>10.4g}{interval:>22}{p.prior:>10.4g}  {p.status}")
+        for p in self.parameters.values():
+            if p.status == "no information":
+                lines.append(f"  {p.name}: {p.description}")
         if not self.converged:
             lines.append(f"  WARNING: the optimiser did not converge ({self.message})")
         return "\n".join(lines) + "\n"
@@ -151,24 +155,52 @@ def load_calibration(path: str | os.PathLike[str]) -> Calibration:
     Raises
     ------
     DataError
-        If the file is missing, not JSON/YAML, or not a calibration (names the field).
+        If the file is missing, not JSON/YAML, or not a calibration (names the file and field).
     """
     source = Path(path)
     if not source.is_file():
         raise DataError(
             f"{source}: no such calibration file; fix: write one with 'workbench calibrate DATA.csv -o FILE'"
         )
+    return read_calibration(source.read_bytes(), source=str(source))
+
+
+def read_calibration(content: str | bytes, *, source: str = "calibration") -> Calibration:
+    """Read a calibration from JSON or YAML text (what an uploaded file holds).
+
+    Raises
+    ------
+    DataError
+        One line per problem, each naming ``source`` and the field (``profile.memory_sigma``), with a fix.
+
+    Examples
+    --------
+    >>> read_calibration("profile: {}", source="pilot.yaml")
+    Traceback (most recent call last):
+    ...
+    workbench.errors.DataError: pilot.yaml: not a valid calibration ...
+    """
     try:
-        text = source.read_text(encoding="utf-8")
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
         data = yaml.safe_load(text)  # YAML is a superset of JSON
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DataError(f"{source}: not a JSON or YAML calibration ({str(exc).splitlines()[0]})") from None
+        raise DataError(
+            f"{source}: not a JSON or YAML calibration ({str(exc).splitlines()[0]}); "
+            "fix: use the file 'workbench calibrate DATA.csv -o FILE' wrote"
+        ) from None
     if not isinstance(data, dict):
-        raise DataError(f"{source}: not a calibration (expected a mapping with profile, parameters, ...)")
+        raise DataError(
+            f"{source}: not a calibration (expected a mapping with profile, parameters, ...); "
+            "fix: use the file 'workbench calibrate DATA.csv -o FILE' wrote"
+        )
     try:
         return Calibration.model_validate(data)
     except ValueError as exc:
-        raise DataError(f"{source}: not a valid calibration: {exc}") from None
+        fields = "\n".join(f"  field {line}" for line in problem_lines(exc))
+        raise DataError(
+            f"{source}: not a valid calibration (fix these fields, or write the file again with "
+            f"'workbench calibrate DATA.csv -o FILE'):\n{fields}"
+        ) from None
 
 
 # ---- which parameters the data can inform ------------------------------------------------
@@ -304,11 +336,13 @@ class _Objective:
         return -ll if math.isfinite(ll) else 1e12
 
 
-def _minimise(objective: Callable[[np.ndarray], float], start: np.ndarray, bounds: list[tuple[float, float]]) -> Any:
+def _minimise(
+    objective: Callable[[np.ndarray], float], start: np.ndarray, bounds: list[tuple[float, float]], ftol: float = 1e-11
+) -> Any:
     lows = np.array([b[0] for b in bounds])
     highs = np.array([b[1] for b in bounds])
     x0 = np.clip(start, lows + 1e-9 * (highs - lows), highs - 1e-9 * (highs - lows))
-    return minimize(objective, x0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500, "ftol": 1e-11})
+    return minimize(objective, x0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500, "ftol": ftol})
 
 
 def _hessian(objective: Callable[[np.ndarray], float], theta: np.ndarray, steps: np.ndarray) -> np.ndarray:
@@ -335,13 +369,19 @@ def _hessian(objective: Callable[[np.ndarray], float], theta: np.ndarray, steps:
 def _profile_bound(
     objective: _Objective, theta_hat: np.ndarray, nll_hat: float, i: int, direction: float, scale: float
 ) -> float | None:
-    """Where the profile likelihood of parameter ``i`` drops by chi2(1)/2, on one side."""
+    """Where the profile likelihood of parameter ``i`` drops by chi2(1)/2, on one side (None: not in range).
+
+    Solved on the signed root ``z(t) = sqrt(2 (nll(t) - nll_hat))``, which is nearly linear in
+    ``t`` (exactly so for a quadratic log-likelihood): secant steps from the Wald guess
+    ``theta + 1.96 scale`` reach ``z = 1.96`` in a few re-fits of the other parameters.
+    """
     bounds = objective.bounds()
     edge = bounds[i][1] if direction > 0 else bounds[i][0]
     others = [j for j in range(len(theta_hat)) if j != i]
     warm = {"x": theta_hat[others]}
+    target = math.sqrt(_CHI2_95)
 
-    def excess(value: float) -> float:
+    def z(value: float) -> float:
         def reduced(rest: np.ndarray) -> float:
             full = theta_hat.copy()
             full[others] = rest
@@ -349,25 +389,31 @@ def _profile_bound(
             return objective(full)
 
         if others:
-            found = _minimise(reduced, warm["x"], [bounds[j] for j in others])
+            # warm-started re-fit; 1e-9 relative is far below the 1e-3 asked of z
+            found = _minimise(reduced, warm["x"], [bounds[j] for j in others], ftol=1e-9)
             warm["x"] = found.x
             nll = float(found.fun)
         else:
             nll = reduced(np.zeros(0))
-        return 2.0 * (nll - nll_hat) - _CHI2_95
+        return math.sqrt(max(2.0 * (nll - nll_hat), 0.0))
 
-    step = max(scale, 1e-3)
-    inner = theta_hat[i]
+    def clamp(value: float) -> float:
+        return min(value, edge) if direction > 0 else max(value, edge)
+
+    t_old, z_old = float(theta_hat[i]), 0.0
+    t_new = clamp(t_old + direction * target * max(scale, 1e-3))
     for _ in range(12):
-        outer = inner + direction * step
-        if (direction > 0 and outer >= edge) or (direction < 0 and outer <= edge):
-            outer = edge
-            return float(brentq(excess, inner, outer, xtol=1e-4)) if excess(outer) > 0 else None
-        if excess(outer) > 0:
-            low, high = sorted((inner, outer))
-            return float(brentq(excess, low, high, xtol=1e-4))
-        inner, step = outer, step * 2.0
-    return None
+        z_new = z(t_new)
+        if abs(z_new - target) < 1e-3:
+            return t_new
+        if t_new == edge and z_new < target:
+            return None  # the likelihood stays within the interval up to the model's range
+        slope = (z_new - z_old) / (t_new - t_old) if t_new != t_old else 0.0
+        t_next = t_new + (target - z_new) / slope if slope * direction > 0 else t_new + (t_new - t_old)
+        if (t_next - theta_hat[i]) * direction <= 0:
+            t_next = (t_new + theta_hat[i]) / 2  # never cross back past the estimate
+        t_old, z_old, t_new = t_new, z_new, clamp(t_next)
+    return t_new
 
 
 def _table(profile: MemoryProfile, observations: Observations, index: EventsIndex | None) -> list[dict[str, Any]]:
@@ -386,7 +432,7 @@ def _table(profile: MemoryProfile, observations: Observations, index: EventsInde
             }
             for row, p in zip(_records(frame), predicted, strict=True)
         ]
-    predicted = predicted_events(profile, observations)
+    predicted = predicted_retrievals(profile, index if index is not None else EventsIndex.of(observations))
     retrievals = frame.assign(predicted=predicted)[predicted >= 0]
     retrievals = retrievals.assign(delay_days=_delays(frame)[predicted >= 0])
     bins = [0, 1, 3, 7, 14, 30, 60, 120, math.inf]
@@ -427,7 +473,7 @@ def predicted_events(profile: MemoryProfile, observations: Observations) -> np.n
     return predicted_retrievals(profile, EventsIndex.of(observations))
 
 
-def _brier(profile: MemoryProfile, observations: Observations) -> float:
+def _brier(profile: MemoryProfile, observations: Observations, index: EventsIndex | None = None) -> float:
     frame = observations.frame
     if observations.kind == "grouped":
         p = expected_recall(profile, observations)
@@ -435,86 +481,71 @@ def _brier(profile: MemoryProfile, observations: Observations) -> float:
         n = frame["n"].to_numpy(float)
         # mean over learners of (outcome - p)^2: y (1-p)^2 + (1-y) p^2 per learner
         return float(np.sum(n * (y * (1 - p) ** 2 + (1 - y) * p**2)) / n.sum())
-    p = predicted_events(profile, observations)
+    p = predicted_retrievals(profile, index if index is not None else EventsIndex.of(observations))
     mask = p >= 0
     if not mask.any():
         return float("nan")
     return float(np.mean((frame["recalled"].to_numpy(float)[mask] - p[mask]) ** 2))
 
 
-def calibrate(
-    data: Any,
-    *,
-    profile: Any = None,
-    fit: Sequence[str] | None = None,
-    intervals: str = "profile",
-    source: str | None = None,
-    today: dt.date | None = None,
-    name: str | None = None,
-) -> Calibration:
-    """Fit memory-profile parameters to observed recall by maximum likelihood.
+#: Largest relative standard error of ``memory_sigma`` at which grouped outcomes are said to
+#: inform it (a 95% interval of about +-50%); above it the spread stays at its prior.
+MAX_SPREAD_RELATIVE_SE = 0.25
 
-    Parameters
-    ----------
-    data : str, path, DataFrame or Observations
-        Per-learner events or grouped outcomes (see :mod:`workbench.calibrate.data`).
-    profile : str, MemoryProfile or Calibration, optional
-        Where the fit starts, and the prior value of every parameter not fitted (default:
-        the default profile).
-    fit : sequence of str, optional
-        Parameters to fit (see :func:`~workbench.simulate.fittable_parameters`); default
-        :func:`default_fit`. Parameters the data carry no information about stay at their
-        prior value and are reported with status ``"no information"``.
-    intervals : {"profile", "wald"}
-        95% intervals by profile likelihood (default; each bound re-fits the other
-        parameters) or by the Wald rule on the fitting scale (log scale for positive
-        parameters). Standard errors always come from the observed information.
-    source : str, optional
-        Name of the data in the calibration (default: the file name).
-    today : date, optional
-        Date stamped on the calibration (default: today; injected for reproducibility).
-    name : str, optional
-        Name of the fitted profile (default ``"calibration:<source file stem>"``).
 
-    Returns
-    -------
-    Calibration
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"history": ["0:encode"] * 3, "test_day": [1, 7, 30],
-    ...                    "recalled": [0.9, 0.7, 0.45], "n": [200, 200, 200]})
-    >>> c = calibrate(df, fit=["s0_encode_days", "decay"], today=dt.date(2026, 1, 1))
-    >>> c.fitted
-    ('s0_encode_days', 'decay')
-    >>> bool(abs(c.calibration_table()["predicted"] - c.calibration_table()["observed"]).max() < 0.05)
-    True
-    """
-    observations = data if isinstance(data, Observations) else read_observations(data, source=source)
-    base = resolve_profile(profile)
-    known = fittable_parameters(base.model)
-    chosen = tuple(fit) if fit is not None else default_fit(observations, base.model)
-    unknown = [p for p in chosen if p not in known]
-    if unknown:
-        raise ParameterError(
-            f"fit: {', '.join(map(repr, unknown))} not fittable for model {base.model!r}; known: {', '.join(known)}"
-        )
-    if intervals not in ("profile", "wald"):
-        raise ParameterError(f"intervals: must be 'profile' or 'wald' (got {intervals!r})")
-    informed = informed_parameters(observations, base.model)
-    fitted = [p for p in dict.fromkeys(chosen) if p in informed]
-    uninformed = [p for p in dict.fromkeys(chosen) if p not in informed]
-    specs = [known[p] for p in fitted]
+def _fit(
+    base: MemoryProfile, observations: Observations, specs: Sequence[FittableParameter]
+) -> tuple[_Objective, np.ndarray, bool, str]:
+    """Maximise the likelihood over ``specs`` from the base profile's values."""
     objective = _Objective(base, observations, specs)
-    prior = base.values(tuple(known))
-    if specs:
-        result = _minimise(objective, objective.to_theta(prior), objective.bounds())
-        theta = np.asarray(result.x, dtype=float)
-        converged, message = bool(result.success), str(result.message)
-    else:
-        theta, converged, message = np.zeros(0), True, "nothing to fit"
+    if not specs:
+        return objective, np.zeros(0), True, "nothing to fit"
+    result = _minimise(objective, objective.to_theta(base.values(tuple(s.name for s in specs))), objective.bounds())
+    return objective, np.asarray(result.x, dtype=float), bool(result.success), str(result.message)
+
+
+def _spread_relative_se(objective: _Objective, theta: np.ndarray) -> float | None:
+    """Relative standard error of a fitted ``memory_sigma`` from grouped shares (None otherwise).
+
+    From the expected (Fisher) information of the binomial shares, with the other fitted
+    parameters free: ``J' diag(n / p(1-p)) J`` with ``J`` the derivatives of the expected
+    shares. A grouped share is an average over learners, ``E_r[recall(history, r)]`` with
+    the learner's clock rate ``r = exp(N(0, sigma))``; the spread only smooths the curve
+    along log time, a second-order effect (in ``sigma``) that initial stability and decay
+    nearly reproduce, so this is large unless the table is very big.
+    """
+    names = [spec.name for spec in objective.specs]
+    observations = objective.observations
+    if observations.kind != "grouped" or "memory_sigma" not in names:
+        return None
+    n = observations.frame["n"].to_numpy(float)
+    shares = np.clip(expected_recall(objective.profile(theta), observations), 1e-9, 1 - 1e-9)
+    bounds = objective.bounds()
+    jacobian = np.empty((len(shares), len(theta)))
+    for i in range(len(theta)):
+        step = 1e-4 * max(1.0, abs(theta[i]))
+        up, down = theta.copy(), theta.copy()
+        up[i], down[i] = min(theta[i] + step, bounds[i][1]), max(theta[i] - step, bounds[i][0])
+        jacobian[:, i] = (
+            expected_recall(objective.profile(up), observations)
+            - expected_recall(objective.profile(down), observations)
+        ) / (up[i] - down[i])
+    information = jacobian.T @ (jacobian * (n / (shares * (1 - shares)))[:, None])
+    i = names.index("memory_sigma")
+    try:
+        variance = float(np.linalg.inv(information)[i, i])
+    except np.linalg.LinAlgError:
+        return math.inf
+    value = objective.to_value(theta)["memory_sigma"]
+    return math.sqrt(variance) / value if variance > 0 and value > 0 else math.inf
+
+
+def _estimates(objective: _Objective, theta: np.ndarray, intervals: str) -> dict[str, ParameterEstimate]:
+    """Estimate, standard error and 95% interval of every fitted parameter (flat ones: back to the prior)."""
+    specs = objective.specs
     nll = objective(theta)
-    fitted_profile = objective.profile(theta) if specs else base
+    fitted_profile = objective.profile(theta) if specs else objective.base
+    prior = objective.base.values(tuple(s.name for s in specs))
     estimates: dict[str, ParameterEstimate] = {}
     bounds = objective.bounds()
     standard_errors = np.full(len(specs), np.nan)
@@ -578,19 +609,99 @@ def calibrate(
             description=spec.description
             + (" (AT A BOUND of the model's range: the data ask for more than the model allows)" if at_edge else ""),
         )
-    for parameter in uninformed:
+    return estimates
+
+
+def calibrate(
+    data: Any,
+    *,
+    profile: Any = None,
+    fit: Sequence[str] | None = None,
+    intervals: str = "profile",
+    source: str | None = None,
+    today: dt.date | None = None,
+    name: str | None = None,
+) -> Calibration:
+    """Fit memory-profile parameters to observed recall by maximum likelihood.
+
+    Parameters
+    ----------
+    data : str, path, DataFrame or Observations
+        Per-learner events or grouped outcomes (see :mod:`workbench.calibrate.data`).
+    profile : str, MemoryProfile or Calibration, optional
+        Where the fit starts, and the prior value of every parameter not fitted (default:
+        the default profile).
+    fit : sequence of str, optional
+        Parameters to fit (see :func:`~workbench.simulate.fittable_parameters`); default
+        :func:`default_fit`. Parameters the data carry no information about stay at their
+        prior value and are reported with status ``"no information"``.
+    intervals : {"profile", "wald"}
+        95% intervals by profile likelihood (default; each bound re-fits the other
+        parameters) or by the Wald rule on the fitting scale (log scale for positive
+        parameters). Standard errors always come from the observed information.
+    source : str, optional
+        Name of the data in the calibration (default: the file name).
+    today : date, optional
+        Date stamped on the calibration (default: today; injected for reproducibility).
+    name : str, optional
+        Name of the fitted profile (default ``"calibration:<source file stem>"``).
+
+    Returns
+    -------
+    Calibration
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"history": ["0:encode"] * 3, "test_day": [1, 7, 30],
+    ...                    "recalled": [0.9, 0.7, 0.45], "n": [200, 200, 200]})
+    >>> c = calibrate(df, fit=["s0_encode_days", "decay"], today=dt.date(2026, 1, 1))
+    >>> c.fitted
+    ('s0_encode_days', 'decay')
+    >>> bool(abs(c.calibration_table()["predicted"] - c.calibration_table()["observed"]).max() < 0.05)
+    True
+    """
+    observations = data if isinstance(data, Observations) else read_observations(data, source=source)
+    base = resolve_profile(profile)
+    known = fittable_parameters(base.model)
+    chosen = tuple(fit) if fit is not None else default_fit(observations, base.model)
+    unknown = [p for p in chosen if p not in known]
+    if unknown:
+        raise ParameterError(
+            f"fit: {', '.join(map(repr, unknown))} not fittable for model {base.model!r}; known: {', '.join(known)}"
+        )
+    if intervals not in ("profile", "wald"):
+        raise ParameterError(f"intervals: must be 'profile' or 'wald' (got {intervals!r})")
+    informed = informed_parameters(observations, base.model)
+    fitted = [p for p in dict.fromkeys(chosen) if p in informed]
+    uninformed = {
+        p: known[p].description + " (the data hold no touches it acts on: kept at the prior)"
+        for p in dict.fromkeys(chosen)
+        if p not in informed
+    }
+    objective, theta, converged, message = _fit(base, observations, [known[p] for p in fitted])
+    spread_se = _spread_relative_se(objective, theta)
+    if spread_se is not None and spread_se > MAX_SPREAD_RELATIVE_SE:
+        # grouped shares barely see the spread: fitting it would only trade it against decay
+        uninformed["memory_sigma"] = known["memory_sigma"].description + (
+            f" (grouped shares average over learners, so the spread only smooths the recall curve in log "
+            f"time, which initial stability and decay absorb: its relative standard error here is "
+            f"{spread_se:.2f} > {MAX_SPREAD_RELATIVE_SE}; kept at the prior; fit it from per-learner events)"
+        )
+        fitted.remove("memory_sigma")
+        objective, theta, converged, message = _fit(base, observations, [known[p] for p in fitted])
+    estimates = _estimates(objective, theta, intervals)
+    prior = base.values(tuple(known))
+    for parameter, why in uninformed.items():
         estimates[parameter] = ParameterEstimate(
-            name=parameter,
-            value=prior[parameter],
-            prior=prior[parameter],
-            status="no information",
-            description=known[parameter].description + " (the data hold no touches it acts on: kept at the prior)",
+            name=parameter, value=prior[parameter], prior=prior[parameter], status="no information", description=why
         )
     for parameter, value in prior.items():
         if parameter not in estimates:
             estimates[parameter] = ParameterEstimate(
                 name=parameter, value=value, prior=value, status="prior", description=known[parameter].description
             )
+    nll = objective(theta)
+    fitted_profile = objective.profile(theta) if objective.specs else base
     n_fitted = sum(1 for e in estimates.values() if e.status == "fitted")
     day = (today or dt.datetime.now(tz=dt.UTC).date()).isoformat()
     label = source or observations.source
@@ -612,7 +723,7 @@ def calibrate(
         log_likelihood=float(-nll),
         aic=float(2 * n_fitted + 2 * nll),
         n_fitted=n_fitted,
-        brier=round(_brier(final_profile, observations), 8),
+        brier=round(_brier(final_profile, observations, objective.index), 8),
         interval_method=(
             "profile likelihood (95%, chi-square 1 df, other parameters re-fitted)"
             if intervals == "profile"
