@@ -56,6 +56,14 @@ def lrs() -> Iterator[Any]:
     yield from run_ralph()
 
 
+@pytest.fixture(scope="session")
+def dask_client() -> Iterator[Any]:
+    """Return a client of a real 2-worker-process LocalCluster, shared by the session (``support/dask.py``)."""
+    from support.dask import local_cluster_client
+
+    yield from local_cluster_client()
+
+
 @pytest.fixture
 def clean_lrs(lrs: Any) -> Any:
     """Return the LRS with an empty store, for tests that count what they wrote."""

@@ -9,7 +9,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,6 +33,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _print_json(data: Any, out: TextIO) -> None:
     out.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def _progress_bar(desc: str, total: int | None, *, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """Yield a ``progress=`` callable drawing a tqdm bar of the simulations on stderr (none when ``quiet``)."""
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="simulation", desc=desc, disable=quiet, file=sys.stderr) as bar:
+        yield lambda done: bar.update(done - bar.n)
 
 
 # ---- commands --------------------------------------------------------------------------
@@ -231,8 +241,6 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
-    from tqdm import tqdm
-
     from workbench._io import write_atomic
     from workbench.distributed import load_portfolio
 
@@ -242,10 +250,8 @@ def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
         raise WorkbenchError(f"--output {output}: write the sweep to a .parquet file")
     cases = len(portfolio.journeys) * len(portfolio.plans) * len(portfolio.populations) * len(portfolio.seeds)
     cases *= len(portfolio.profiles or [None])
-    with tqdm(total=cases, unit="simulation", desc="sweep", disable=args.json, file=sys.stderr) as bar:
-        frame = portfolio.run(
-            Path(args.file).parent, scheduler=args.scheduler, progress=lambda done: bar.update(done - bar.n)
-        )
+    with _progress_bar("sweep", cases, quiet=args.json) as progress:
+        frame = portfolio.run(Path(args.file).parent, scheduler=args.scheduler, progress=progress)
     import io
 
     buffer = io.BytesIO()
@@ -419,16 +425,19 @@ def _cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     from workbench.spec import dump, load
 
     journey = load(args.file)
-    result = optimise(
-        journey,
-        target=args.target,
-        on_day=args.on_day,
-        budget_min=args.budget_min,
-        population=_plan_population(args.learners),
-        rng=args.seed,
-        metric=args.metric,
-        profile=_profile(args),
-    )
+    with _progress_bar("plan", None, quiet=args.json) as progress:
+        result = optimise(
+            journey,
+            target=args.target,
+            on_day=args.on_day,
+            budget_min=args.budget_min,
+            population=_plan_population(args.learners),
+            rng=args.seed,
+            metric=args.metric,
+            profile=_profile(args),
+            scheduler=args.scheduler,
+            progress=progress,
+        )
     written = dump(result.apply(journey), args.output) if args.output and result.reachable else None
     if args.json:
         _print_json({"file": args.file, **result.to_dict(), "written": str(written) if written else None}, out)
@@ -461,15 +470,19 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         days = tuple(int(d) for d in args.days.split(","))
     except ValueError:
         raise WorkbenchError(f"--days: {args.days!r} is not a list of days; use e.g. 7,30,90") from None
-    result = compare(
-        journey,
-        parse_plans(args.plans),
-        population=_plan_population(args.learners),
-        rng=args.seed,
-        days=days,
-        deadline_day=args.deadline_day,
-        profile=(chosen := _profile(args)),
-    )
+    plans = parse_plans(args.plans)
+    with _progress_bar("compare", len(plans), quiet=args.json) as progress:
+        result = compare(
+            journey,
+            plans,
+            population=_plan_population(args.learners),
+            rng=args.seed,
+            days=days,
+            deadline_day=args.deadline_day,
+            profile=(chosen := _profile(args)),
+            scheduler=args.scheduler,
+            progress=progress,
+        )
     if args.json:
         _print_json({"file": args.file, "journey": journey.id, **result.to_dict()}, out)
         return EXIT_OK
@@ -698,6 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("-o", "--output", help="write the journey with the chosen plan to this spec file")
     _profile_options(p)
+    _scheduler_option(p)
 
     p = command("compare", _cmd_compare, "compare reinforcement plans with common random numbers")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
@@ -708,6 +722,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _profile_options(p)
+    _scheduler_option(p)
     p = command("report", _cmd_report, "write a strategy review of a journey: one self-contained HTML (or PDF) file")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
     p.add_argument("--plans", help="comma-separated plans to compare (default none,expanding,fixed:7x4,deadline:DAY)")
@@ -774,6 +789,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _profile_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", help="memory profile: workplace (default) or flashcards")
     p.add_argument("--calibration", help="calibration file written by 'workbench calibrate' (instead of --profile)")
+
+
+def _scheduler_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scheduler", help="simulate the plans as Dask tasks: 'local' or a scheduler address (default: this process)"
+    )
 
 
 def _cmd_calibrate(args: argparse.Namespace, out: TextIO) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +123,16 @@ def test_usage_errors_exit_2(spec: Path) -> None:
     with pytest.raises(SystemExit) as info:
         run_cli("plan", str(spec), "--target", "high")
     assert info.value.code == 2
+
+
+def test_compare_and_plan_on_a_dask_scheduler_print_what_they_print_here(
+    spec: Path, dask_client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = dask_client.scheduler.address
+    for command in (
+        ("compare", str(spec), "--learners", "200", "--days", "30,90"),
+        ("plan", str(spec), "--target", "0.85", "--learners", "200", "--seed", "1"),
+    ):
+        here = run_cli(*command)
+        assert run_cli(*command, "--scheduler", address) == here
+    assert "simulation" in capsys.readouterr().err  # the progress bar goes to stderr, not into the tables

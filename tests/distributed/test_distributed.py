@@ -1,8 +1,7 @@
-"""Dask runs (a real LocalCluster of 2 worker processes): same numbers as local runs."""
+"""Dask runs (the session's real LocalCluster of 2 worker processes): same numbers as local runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from distributed import Client, LocalCluster
+from distributed import Client
 from workbench.cli import main
 from workbench.distributed import SWEEP_COLUMNS, connect, load_portfolio, run_tasks, sweep
 from workbench.errors import ParameterError
@@ -19,23 +18,19 @@ from workbench.simulate import LearnerPopulation, engine, simulate
 from workbench.templates import load_template
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
-    # worker processes, so every task and its inputs really travel through pickling
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,  # type: ignore[no-untyped-call]
-        Client(cluster) as client,
-    ):
-        yield client
-
-
-def test_simulate_on_the_cluster_equals_the_local_run(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_simulate_on_the_cluster_equals_the_local_run(dask_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "BLOCK_SIZE", 100)  # three blocks, so three tasks, reduced in block order
     journey = load_template("onboarding_continuation")
     population = LearnerPopulation(size=300)
     local = simulate(journey, parse_plan("expanding"), population=population, rng=4, horizon_days=90, trace=True)
     remote = simulate(
-        journey, parse_plan("expanding"), population=population, rng=4, horizon_days=90, trace=True, scheduler=client
+        journey,
+        parse_plan("expanding"),
+        population=population,
+        rng=4,
+        horizon_days=90,
+        trace=True,
+        scheduler=dask_client,
     )
     for name in ("mean", "proficient_share", "quantiles", "learner_minutes_each"):
         assert np.array_equal(getattr(remote, name), getattr(local, name)), name
@@ -47,10 +42,15 @@ def test_simulate_on_the_cluster_equals_the_local_run(client: Client, monkeypatc
     assert remote.trace.equals(local.trace)
 
 
-def test_tasks_stream_back_one_by_one_with_bounded_submission(client: Client) -> None:
+def test_tasks_stream_back_one_by_one_with_bounded_submission(dask_client: Client) -> None:
     seen: list[int] = []
     run_tasks(
-        client, _times, 10, [(i,) for i in range(7)], lambda index, value: seen.append(value - 10 * index), in_flight=2
+        dask_client,
+        _times,
+        10,
+        [(i,) for i in range(7)],
+        lambda index, value: seen.append(value - 10 * index),
+        in_flight=2,
     )
     assert sorted(seen) == [0] * 7
     assert len(seen) == 7
@@ -60,12 +60,12 @@ def _times(factor: int, index: int) -> int:
     return factor * index
 
 
-def test_sweep_on_the_cluster_equals_the_local_sweep(client: Client) -> None:
+def test_sweep_on_the_cluster_equals_the_local_sweep(dask_client: Client) -> None:
     journeys = [load_template("safety_reminders")]
     populations = {"small": LearnerPopulation(size=100), "slow": LearnerPopulation(size=100, memory_sigma=0.6)}
     arguments: dict[str, Any] = {"seeds": [1, 2], "checkpoint_days": [30, 90], "horizon_days": 90}
     local = sweep(journeys, ["none", "expanding"], populations, **arguments)
-    remote = sweep(journeys, ["none", "expanding"], populations, scheduler=client, **arguments)
+    remote = sweep(journeys, ["none", "expanding"], populations, scheduler=dask_client, **arguments)
     pd.testing.assert_frame_equal(remote, local)
     assert list(local.columns) == list(SWEEP_COLUMNS)
     assert len(local) == 1 * 2 * 2 * 2 * 2  # journeys x plans x populations x seeds x days
@@ -85,7 +85,7 @@ def test_sweep_on_the_cluster_equals_the_local_sweep(client: Client) -> None:
 
 
 def test_cli_sweep_writes_parquet_through_a_scheduler_address(
-    client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    dask_client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     portfolio = tmp_path / "portfolio.yaml"
     portfolio.write_text(
@@ -93,7 +93,7 @@ def test_cli_sweep_writes_parquet_through_a_scheduler_address(
         "populations: {team: {size: 120}}\nseeds: [3, 4]\ncheckpoint_days: [30]\n"
     )
     output = tmp_path / "out.parquet"
-    code = main(["sweep", str(portfolio), "--scheduler", client.scheduler.address, "-o", str(output)])
+    code = main(["sweep", str(portfolio), "--scheduler", dask_client.scheduler.address, "-o", str(output)])
     assert code == 0
     frame = pd.read_parquet(output)
     expected = load_portfolio(portfolio).run(tmp_path)

@@ -22,7 +22,15 @@ from workbench.model import Journey
 from workbench.plans.choice import METRICS
 from workbench.simulate import LearnerPopulation
 
-__all__ = ["LAST_DAY", "check_journey", "check_metric", "check_on_day", "check_population", "check_target"]
+__all__ = [
+    "LAST_DAY",
+    "check_common",
+    "check_journey",
+    "check_metric",
+    "check_on_day",
+    "check_population",
+    "check_target",
+]
 
 #: Latest day a planning function accepts (about ten years).
 LAST_DAY = 3600
@@ -61,3 +69,9 @@ def check_population(population: Any) -> LearnerPopulation:
     if population is not None and not isinstance(population, LearnerPopulation):
         raise ParameterError(f"population: expected a LearnerPopulation, got {type(population).__name__}")
     return population or LearnerPopulation()
+
+
+def check_common(on_day: int, population: LearnerPopulation | None) -> LearnerPopulation:
+    """Check the day that matters and the population (default: 1,000 learners) of a planning function."""
+    check_on_day(on_day)
+    return check_population(population)

@@ -28,13 +28,15 @@ import pandas as pd
 
 from workbench._columns import proficiency_column, retention_column
 from workbench._random import RandomLike, fixed_seed
+from workbench.distributed.tasks import Progress, progress_reporter, task_runner
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
 from workbench.plans._checks import check_journey, check_metric, check_population, check_target
+from workbench.plans._simulations import RunSettings, apply_schedule, result_task
 from workbench.plans.choice import PlanChoice, PlanOutcome, cheapest_reaching
 from workbench.plans.generators import PlanSchedule, ReinforcementPlan, parse_plan
-from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, simulate
+from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects
 
 __all__ = ["PlanComparison", "apply_schedule", "as_plan", "compare", "fixed_seed"]
 
@@ -51,15 +53,6 @@ def as_plan(plan: ReinforcementPlan | str | None) -> ReinforcementPlan:
         return plan
     raise ParameterError(
         f"plan: expected a ReinforcementPlan or a plan string such as 'expanding', got {type(plan).__name__}"
-    )
-
-
-def apply_schedule(journey: Journey, schedule: PlanSchedule) -> Journey:
-    """Return the journey with a built schedule's activities and edges added."""
-    if not schedule.activities:
-        return journey
-    return journey.evolve(
-        activities=(*journey.activities, *schedule.activities), edges=(*journey.edges, *schedule.edges)
     )
 
 
@@ -303,6 +296,8 @@ def compare(
     threshold: float = 0.8,
     effects: TouchEffects | None = None,
     profile: Any = None,
+    scheduler: Any = None,
+    progress: Progress = False,
 ) -> PlanComparison:
     """Simulate each plan on ``journey`` with the same seed and tabulate the outcomes.
 
@@ -330,12 +325,53 @@ def compare(
     profile : str, MemoryProfile or Calibration, optional
         How learners remember (default: the default memory profile; see
         :mod:`workbench.simulate.profiles`).
+    scheduler : str or distributed.Client, optional
+        Simulate the plans as Dask tasks, one per plan (``"local"``, a scheduler address or a
+        client; see :func:`workbench.distributed.connect`); the comparison is the same as here.
+    progress : bool or callable
+        True shows a bar of the plans simulated (tqdm); a callable is given the number done.
+        Default: quiet.
 
     Returns
     -------
     PlanComparison
     """
     check_journey(journey)
+    chosen_days, deadline, horizon = _checked_days(days, deadline_day, horizon_days)
+    items = _labelled(plans)
+    schedules = {label: plan.build(journey) for label, plan in items}
+    with task_runner(scheduler) as runner, progress_reporter(progress, len(items), "compare", runner) as tick:
+        settings = RunSettings(
+            journey=journey,
+            population=check_population(population),
+            model=model,
+            seed=fixed_seed(rng),
+            horizon=horizon,
+            threshold=threshold,
+            effects=effects,
+            profile=profile,
+            checkpoint_days=(*chosen_days, deadline),
+            workers=None if runner.local else 1,
+        )
+        simulated = runner.map(result_task, settings, [(s,) for s in schedules.values()], progress=tick)
+    results: dict[str, SimulationResult] = dict(zip(schedules, simulated, strict=True))
+    return PlanComparison(
+        frame=pd.concat([_curves(label, result) for label, result in results.items()], ignore_index=True),
+        summary=pd.DataFrame(
+            [_summary_row(label, schedules[label], result, chosen_days, deadline) for label, result in results.items()]
+        ).set_index("plan"),
+        results=results,
+        schedules=schedules,
+        seed=settings.seed,
+        days=tuple(chosen_days),
+        deadline_day=deadline,
+    )
+
+
+def _checked_days(
+    days: Sequence[int], deadline_day: int | None, horizon_days: int | None
+) -> tuple[list[int], int, int]:
+    """Return the reported days, the deadline and the horizon of :func:`compare`, checked."""
     chosen_days = sorted({int(d) for d in days})
     if not chosen_days or chosen_days[0] < 0:
         raise ParameterError(f"days: give days from 0 on, e.g. (7, 30, 90) (got {tuple(days)!r})")
@@ -348,52 +384,32 @@ def compare(
             f"horizon_days={horizon} ends before day {max(chosen_days[-1], deadline)}; "
             "extend the horizon or drop the later days"
         )
-    items = _labelled(plans)
-    seed = fixed_seed(rng)
-    population = check_population(population)
-    results: dict[str, SimulationResult] = {}
-    schedules: dict[str, PlanSchedule] = {}
-    curves = []
-    rows = []
-    for label, plan in items:
-        schedule = plan.build(journey)
-        result = simulate(
-            apply_schedule(journey, schedule),
-            population=population,
-            model=model,
-            horizon_days=horizon,
-            rng=seed,
-            effects=effects,
-            profile=profile,
-            threshold=threshold,
-            checkpoint_days=(*chosen_days, deadline),
-            progress=False,
-        )
-        results[label], schedules[label] = result, schedule
-        tidy = result.to_frame()[["concept", "day", "mean"]]
-        overall = pd.DataFrame({"concept": ALL, "day": result.days, "mean": result.curve().to_numpy()})
-        both = pd.concat([tidy, overall], ignore_index=True)
-        both.insert(0, "plan", label)
-        curves.append(both)
-        proficiency = result.proficiency(deadline)
-        row: dict[str, Any] = {
-            "plan": label,
-            "touches": len(schedule.activities),
-            "plan_minutes": schedule.minutes,
-            "learner_minutes": result.learner_minutes,
-        }
-        for day in chosen_days:
-            row[retention_column(day)] = result.retention(day)
-        row[proficiency_column(deadline)] = proficiency
-        row["proficiency_se"] = math.sqrt(proficiency * (1 - proficiency) / result.n_learners)
-        row["retained_concept_days_per_learner_hour"] = result.retained_concept_days_per_learner_hour
-        rows.append(row)
-    return PlanComparison(
-        frame=pd.concat(curves, ignore_index=True),
-        summary=pd.DataFrame(rows).set_index("plan"),
-        results=results,
-        schedules=schedules,
-        seed=seed,
-        days=tuple(chosen_days),
-        deadline_day=deadline,
-    )
+    return chosen_days, deadline, horizon
+
+
+def _curves(label: str, result: SimulationResult) -> pd.DataFrame:
+    """Tidy curves of one plan: every concept, and the importance-weighted mean as ``__all__``."""
+    tidy = result.to_frame()[["concept", "day", "mean"]]
+    overall = pd.DataFrame({"concept": ALL, "day": result.days, "mean": result.curve().to_numpy()})
+    both = pd.concat([tidy, overall], ignore_index=True)
+    both.insert(0, "plan", label)
+    return both
+
+
+def _summary_row(
+    label: str, schedule: PlanSchedule, result: SimulationResult, days: Sequence[int], deadline: int
+) -> dict[str, Any]:
+    """One plan's line of the comparison's summary."""
+    proficiency = result.proficiency(deadline)
+    row: dict[str, Any] = {
+        "plan": label,
+        "touches": len(schedule.activities),
+        "plan_minutes": schedule.minutes,
+        "learner_minutes": result.learner_minutes,
+    }
+    for day in days:
+        row[retention_column(day)] = result.retention(day)
+    row[proficiency_column(deadline)] = proficiency
+    row["proficiency_se"] = math.sqrt(proficiency * (1 - proficiency) / result.n_learners)
+    row["retained_concept_days_per_learner_hour"] = result.retained_concept_days_per_learner_hour
+    return row

@@ -8,16 +8,14 @@ from typing import Any
 import pandas as pd
 
 from workbench._random import RandomLike
+from workbench.distributed.tasks import Progress
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
-from workbench.plans.compare import as_plan, fixed_seed
-from workbench.plans.generators import (
-    ReinforcementPlan,
-    TargetRetentionPlan,
-    parse_plan,
-)
-from workbench.plans.search import _check_common, _Evaluator
+from workbench.plans._checks import check_common
+from workbench.plans._simulations import evaluating
+from workbench.plans.compare import as_plan
+from workbench.plans.generators import ReinforcementPlan, TargetRetentionPlan, parse_plan
 from workbench.simulate import LearnerPopulation
 
 __all__ = ["frontier"]
@@ -53,13 +51,17 @@ def frontier(
     plans: Sequence[ReinforcementPlan | str] | None = None,
     threshold: float = 0.8,
     profile: Any = None,
+    scheduler: Any = None,
+    progress: Progress = False,
     **options: Any,
 ) -> pd.DataFrame:
     """Learner minutes against retention on ``on_day``, over target-retention plans and reference plans.
 
     Each target in ``targets`` gives a :class:`TargetRetentionPlan` (touches until the day);
     ``plans`` adds reference plans (default ``none``, ``massed``, ``expanding``, ``fixed:7x4``
-    and ``deadline:<on_day>``). All are simulated with the same seed.
+    and ``deadline:<on_day>``). All are simulated with the same seed, as one batch of tasks:
+    on Dask when ``scheduler`` is given (``"local"``, an address or a client), with the same
+    numbers as here. ``progress=True`` shows a bar; a callable is given the number done.
 
     Returns
     -------
@@ -76,7 +78,7 @@ def frontier(
     >>> f.columns.tolist(), len(f) >= 8
     (['label', 'learner_minutes', 'retention', 'dominated'], True)
     """
-    population = _check_common(on_day, population)
+    population = check_common(on_day, population)
     if len(targets) + (5 if plans is None else len(plans)) < 1:
         raise ParameterError("frontier: give at least one target or plan")
     reference = (
@@ -88,19 +90,22 @@ def frontier(
         TargetRetentionPlan(target=float(t), until_day=float(max(on_day - 1, 1)), **options) for t in targets
     ]
     candidates += reference
-    evaluate = _Evaluator(
-        journey=journey,
-        population=population,
-        model=model,
-        seed=fixed_seed(rng),
-        on_day=on_day,
-        threshold=threshold,
+    with evaluating(
+        journey,
+        on_day,
+        population,
+        model,
+        rng,
         metric="retention",
-        effects=None,
-        horizon=on_day + 1,
+        threshold=threshold,
         profile=profile,
-    )
-    rows = [evaluate(plan, plan.family) for plan in candidates]
+        scheduler=scheduler,
+        progress=progress,
+        total=len(candidates),
+        desc="frontier",
+    ) as evaluate:
+        evaluate.prefetch([(plan, None) for plan in candidates])
+        rows = [evaluate(plan, plan.family) for plan in candidates]
     frame = pd.DataFrame(
         {
             "label": [r["label"] for r in rows],

@@ -5,10 +5,6 @@
   with common random numbers, for the least learner minutes that reach a target on a date,
   or the best outcome within a budget; it says whether the target is reachable and why not.
 * :func:`tune_deadline` chooses the backward spacing of a deadline plan by simulation.
-* :func:`frontier` traces learner minutes against retention over plans and targets, and
-  marks dominated plans.
-* :func:`sensitivity` shows how a plan's outcome moves when engagement is lower or learners
-  vary more than assumed.
 
 Search (kept to about 25 simulations, each with ``horizon_days = on_day + 1``):
 
@@ -23,25 +19,31 @@ Search (kept to about 25 simulations, each with ``horizon_days = on_day + 1``):
    before ``on_day`` (:func:`workbench.plans.choice.cheapest_reaching`, the rule every chooser uses)
    win. If none does, the plan with the best outcome is returned with ``reachable=False``
    and the reason.
+
+With ``scheduler``, the simulations are Dask tasks (:mod:`workbench.distributed`): the plans a
+step needs whatever the others give (the families' most intense rungs, the deadline variants,
+the plans given to weigh) go out as one batch. Locally the same batches run one after the
+other, so the search, its count of simulations and its numbers are the same wherever it runs.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from workbench._random import RandomLike
+from workbench.distributed.tasks import Progress
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
-from workbench.plans._checks import check_journey, check_metric, check_on_day, check_population, check_target
+from workbench.plans._checks import check_common, check_journey, check_metric, check_target
 from workbench.plans._context import JourneyContext
-from workbench.plans.choice import METRICS, PlanOutcome, cheapest_reaching, reaches
-from workbench.plans.compare import apply_schedule, as_plan, fixed_seed
+from workbench.plans._simulations import Evaluator, evaluating
+from workbench.plans.choice import METRICS
+from workbench.plans.compare import as_plan
 from workbench.plans.constraints import PlanConstraints
 from workbench.plans.generators import (
     DEFAULT_GAPS,
@@ -53,7 +55,8 @@ from workbench.plans.generators import (
     ReinforcementPlan,
     TargetRetentionPlan,
 )
-from workbench.simulate import LearnerPopulation, TouchEffects, simulate
+from workbench.plans.goal import Goal, Optimisation, conclude
+from workbench.simulate import LearnerPopulation, TouchEffects
 
 __all__ = ["FAMILIES", "METRICS", "Optimisation", "optimise", "tune_deadline"]
 
@@ -62,155 +65,6 @@ FAMILIES = ("deadline", "fixed", "expanding", "target")
 TARGET_LEVELS = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 EXPANDING_GAPS = (*DEFAULT_GAPS, 90.0, 120.0, 180.0, 240.0, 300.0, 365.0)
 REFINE_RATIOS = (1.5, 3.0)
-CANDIDATE_COLUMNS = [
-    "label",
-    "family",
-    "touches",
-    "plan_minutes",
-    "learner_minutes",
-    "proficiency",
-    "retention",
-    "achieved",
-    "meets_target",
-    "within_budget",
-]
-
-
-def _metric_text(metric: str, threshold: float) -> str:
-    if metric == "proficiency":
-        return f"of learners proficient (recall >= {threshold:g})"
-    return "mean recall"
-
-
-@dataclass
-class _Evaluator:
-    """Simulates plans on one journey with one seed; remembers every outcome."""
-
-    journey: Journey
-    population: LearnerPopulation
-    model: str | MemoryModel | None
-    seed: Any
-    on_day: int
-    threshold: float
-    metric: str
-    effects: TouchEffects | None
-    horizon: int
-    profile: Any = None
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    plans: dict[str, ReinforcementPlan] = field(default_factory=dict)
-    cache: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def simulations(self) -> int:
-        return len(self.rows)
-
-    def __call__(self, plan: ReinforcementPlan, family: str, schedule: PlanSchedule | None = None) -> dict[str, Any]:
-        label = plan.label
-        if label in self.cache:
-            return self.cache[label]
-        schedule = schedule if schedule is not None else plan.build(self.journey)
-        result = simulate(
-            apply_schedule(self.journey, schedule),
-            population=self.population,
-            model=self.model,
-            horizon_days=self.horizon,
-            rng=self.seed,
-            effects=self.effects,
-            profile=self.profile,
-            threshold=self.threshold,
-            checkpoint_days=(self.on_day,),
-            progress=False,
-        )
-        proficiency = result.proficiency(self.on_day)
-        retention = result.retention(self.on_day)
-        row = {
-            "label": label,
-            "family": family,
-            "touches": len(schedule.activities),
-            "plan_minutes": schedule.minutes,
-            "learner_minutes": result.learner_minutes,
-            "proficiency": proficiency,
-            "retention": retention,
-            "achieved": proficiency if self.metric == "proficiency" else retention,
-            "n_learners": result.n_learners,
-            "minutes_until": result.learner_minutes_until(self.on_day),
-        }
-        self.rows.append(row)
-        self.cache[label] = row
-        self.plans[label] = plan
-        return row
-
-
-@dataclass(frozen=True, eq=False)
-class Optimisation:
-    """The outcome of :func:`optimise`.
-
-    Attributes
-    ----------
-    plan : ReinforcementPlan
-        The chosen plan (when unreachable: the plan that came closest).
-    reachable : bool
-        Whether some plan reaches the target on the day (within the budget, if any).
-    reason : str
-        Why this plan, or why the target cannot be reached and what to change.
-    achieved : float
-        The chosen plan's outcome on the day (``metric``).
-    learner_minutes : float
-        Mean minutes a learner spends on the whole journey with the plan (simulated).
-    plan_minutes : float
-        Minutes per learner the plan schedules (what the budget is compared with).
-    candidates : DataFrame
-        Every simulated plan: label, family, touches (activities added), plan and learner
-        minutes, proficiency, retention, achieved, whether it meets the target and the budget.
-    """
-
-    plan: ReinforcementPlan
-    reachable: bool
-    reason: str
-    achieved: float
-    learner_minutes: float
-    plan_minutes: float
-    target: float
-    on_day: int
-    metric: str
-    threshold: float
-    budget_min: float | None
-    baseline: float
-    candidates: pd.DataFrame
-    simulations: int
-    seed: Any
-
-    def apply(self, journey: Journey) -> Journey:
-        """Return the journey with the chosen plan applied."""
-        return self.plan.apply(journey)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (for ``--json``)."""
-        return {
-            "plan": self.plan.label,
-            "reachable": self.reachable,
-            "reason": self.reason,
-            "metric": self.metric,
-            "threshold": self.threshold,
-            "target": self.target,
-            "on_day": self.on_day,
-            "achieved": round(self.achieved, 6),
-            "baseline": round(self.baseline, 6),
-            "learner_minutes": round(self.learner_minutes, 3),
-            "plan_minutes": round(self.plan_minutes, 3),
-            "budget_min": self.budget_min,
-            "simulations": self.simulations,
-            "seed": self.seed if isinstance(self.seed, int) else str(self.seed),
-            "candidates": [
-                {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-                for row in self.candidates.to_dict(orient="records")
-            ],
-        }
-
-
-def _check_common(on_day: int, population: LearnerPopulation | None) -> LearnerPopulation:
-    check_on_day(on_day)
-    return check_population(population)
 
 
 def _ladders(
@@ -251,53 +105,30 @@ def _signature(schedule: PlanSchedule) -> tuple[Any, ...]:
     return tuple((t.day, t.concepts) for t in schedule.touches)
 
 
-@dataclass(frozen=True)
-class _Goal:
-    """What the search aims at: the target on a day, within a budget and a number of simulations."""
-
-    goal: float
-    on_day: int
-    metric: str
-    budget: float | None
-    max_simulations: int
-
-    def meets(self, row: Mapping[str, Any]) -> bool:
-        return reaches(row["achieved"], self.goal)
-
-    def affordable(self, row: Mapping[str, Any]) -> bool:
-        return self.budget is None or row["plan_minutes"] <= self.budget + 1e-9
-
-    def fits(self, schedule: PlanSchedule) -> bool:
-        return self.budget is None or schedule.minutes <= self.budget + 1e-9
-
-    def room(self, evaluate: _Evaluator) -> bool:
-        return evaluate.simulations < self.max_simulations
-
-    def choose(self, rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
-        """Pick a row by the one "best plan" rule (cheapest reaching the goal, else the closest)."""
-        choice = cheapest_reaching(
-            (PlanOutcome(r["label"], r["minutes_until"], r["achieved"]) for r in rows),
-            self.goal,
-            day=self.on_day,
-            metric=self.metric,
-        )
-        return next(r for r in rows if r["label"] == choice.label)
+def _built_rungs(
+    rule: Goal, journey: Journey, rungs: Sequence[ReinforcementPlan]
+) -> list[tuple[ReinforcementPlan, PlanSchedule]]:
+    """Return a family's rungs that add touches within the budget, each distinct schedule once."""
+    built: list[tuple[ReinforcementPlan, PlanSchedule]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for plan in rungs:
+        schedule = plan.build(journey)
+        signature = _signature(schedule)
+        if not schedule.activities or signature in seen or not rule.fits(schedule):
+            continue
+        seen.add(signature)
+        built.append((plan, schedule))
+    return built
 
 
 def _search_families(
-    evaluate: _Evaluator, rule: _Goal, journey: Journey, ladders: Mapping[str, list[ReinforcementPlan]]
+    evaluate: Evaluator, rule: Goal, journey: Journey, ladders: Mapping[str, list[ReinforcementPlan]]
 ) -> None:
     """Simulate each family's most intense rung, then bisect for the least intense one reaching the goal."""
-    for family, rungs in ladders.items():
-        built: list[tuple[ReinforcementPlan, PlanSchedule]] = []
-        seen: set[tuple[Any, ...]] = set()
-        for plan in rungs:
-            schedule = plan.build(journey)
-            signature = _signature(schedule)
-            if not schedule.activities or signature in seen or not rule.fits(schedule):
-                continue
-            seen.add(signature)
-            built.append((plan, schedule))
+    families = {family: _built_rungs(rule, journey, rungs) for family, rungs in ladders.items()}
+    # the most intense rungs do not depend on each other: one batch
+    evaluate.prefetch([built[-1] for built in families.values() if built][: rule.spare(evaluate)])
+    for family, built in families.items():
         if not built or not rule.room(evaluate):
             continue
         if not rule.meets(evaluate(built[-1][0], family, built[-1][1])):
@@ -317,60 +148,25 @@ def _search_families(
                 low = middle + 1
 
 
-def _refine_deadline(evaluate: _Evaluator, rule: _Goal, journey: Journey) -> None:
+def _refine_deadline(evaluate: Evaluator, rule: Goal, journey: Journey) -> None:
     """Try other backward spacings of the winning deadline plan, at its touches and one fewer."""
     winners = [r for r in evaluate.rows if rule.meets(r) and rule.affordable(r) and r["family"] == "deadline"]
     if not winners:
         return
     plan = evaluate.plans[rule.choose(winners)["label"]]
     assert isinstance(plan, DeadlinePlan)
+    variants = []
     for count in (plan.touches, plan.touches - 1):
         for ratio in REFINE_RATIOS:
-            if count < 1 or not rule.room(evaluate):
-                continue
-            variant = plan.model_validate({**plan.model_dump(), "touches": count, "ratio": ratio})
-            schedule = variant.build(journey)
-            if schedule.activities and rule.fits(schedule):
-                evaluate(variant, "deadline", schedule)
-
-
-def _reached_reason(
-    chosen: Mapping[str, Any], baseline: Mapping[str, Any], rule: _Goal, what: str, feasible: int, simulations: int
-) -> str:
-    if chosen["family"] == "none":
-        return (
-            f"the journey as designed already reaches {chosen['achieved']:.3f} {what} on day {rule.on_day} "
-            f"(target {rule.goal:g}); no extra reinforcement is needed"
-        )
-    return (
-        f"{chosen['label']}: {chosen['touches']} touches ({chosen['plan_minutes']:g} min per learner) reach "
-        f"{chosen['achieved']:.3f} {what} on day {rule.on_day} (target {rule.goal:g}; without a plan "
-        f"{baseline['achieved']:.3f}); the least learner time of the {feasible} plans that reach "
-        f"the target, out of {simulations} simulated"
-    )
-
-
-def _unreached_reason(
-    chosen: Mapping[str, Any], searched: Sequence[Mapping[str, Any]], rule: _Goal, what: str, max_touches: int
-) -> str:
-    strongest = max(searched, key=lambda r: r["achieved"])
-    if rule.budget is not None:
-        return (
-            f"within the budget of {rule.budget:g} min per learner, the best plan ({chosen['label']}, "
-            f"{chosen['touches']} touches, {chosen['plan_minutes']:g} min) reaches only {chosen['achieved']:.3f} "
-            f"{what} on day {rule.on_day} (target {rule.goal:g}): raise the budget, lower the target, extend "
-            "the time, or raise engagement"
-        )
-    if strongest["family"] == "none":
-        return (
-            f"no plan could add a touch before day {rule.on_day}: the journey reaches only "
-            f"{strongest['achieved']:.3f} {what} (target {rule.goal:g}); extend the time or teach earlier"
-        )
-    return (
-        f"even {max_touches} touches per concept ({strongest['label']}, {strongest['plan_minutes']:g} min "
-        f"per learner) reach only {strongest['achieved']:.3f} {what} on day {rule.on_day} (target {rule.goal:g}): "
-        "lower the target, extend the time, or raise engagement"
-    )
+            if count >= 1:
+                variant = plan.model_validate({**plan.model_dump(), "touches": count, "ratio": ratio})
+                schedule = variant.build(journey)
+                if schedule.activities and rule.fits(schedule):
+                    variants.append((variant, schedule))
+    evaluate.prefetch(variants[: rule.spare(evaluate)])  # independent of each other: one batch
+    for variant, schedule in variants:
+        if rule.room(evaluate):
+            evaluate(variant, "deadline", schedule)
 
 
 def optimise(
@@ -393,6 +189,8 @@ def optimise(
     effects: TouchEffects | None = None,
     profile: Any = None,
     also: Sequence[ReinforcementPlan | str] = (),
+    scheduler: Any = None,
+    progress: Progress = False,
 ) -> Optimisation:
     """Return the least learner time that reaches ``target`` on ``on_day`` (or the best plan within a budget).
 
@@ -437,6 +235,12 @@ def optimise(
         strategy review compares), so the plan chosen is never costlier than one of them
         that reaches the target. Taken as given: ``constraints``, ``kind`` and ``concepts``
         do not apply to them.
+    scheduler : str or distributed.Client, optional
+        Run the simulations as Dask tasks (``"local"``, a scheduler address or a client; see
+        :func:`workbench.distributed.connect`); the outcome is the same as here.
+    progress : bool or callable
+        True shows a bar of the simulations (tqdm); a callable is given the number done.
+        Default: quiet.
 
     Returns
     -------
@@ -451,8 +255,52 @@ def optimise(
     >>> best.reachable, best.achieved >= 0.85
     (True, True)
     """
+    population, rule = _checked_search(
+        journey, target, on_day, budget_min, population, metric, families, max_touches, max_simulations
+    )
+    options: dict[str, Any] = {"kind": kind, "concepts": concepts}
+    if constraints is not None:
+        options["constraints"] = constraints
+    with evaluating(
+        journey,
+        on_day,
+        population,
+        model,
+        rng,
+        metric=metric,
+        threshold=threshold,
+        profile=profile,
+        effects=effects,
+        scheduler=scheduler,
+        progress=progress,
+        desc="optimise",
+    ) as evaluate:
+        baseline = evaluate(NoPlan(**options), "none")
+        if not rule.meets(baseline):
+            _search_families(evaluate, rule, journey, _ladders(journey, on_day, families, max_touches, options))
+            _refine_deadline(evaluate, rule, journey)
+        searched = list(evaluate.rows)  # what the search found, before the plans given to weigh
+        extras = [as_plan(plan) for plan in also]
+        evaluate.prefetch([(extra, None) for extra in extras])
+        for extra in extras:
+            evaluate(extra, extra.family)
+    return conclude(evaluate, rule, baseline, searched, concepts, threshold, max_touches)
+
+
+def _checked_search(
+    journey: Journey,
+    target: float,
+    on_day: int,
+    budget_min: float | None,
+    population: LearnerPopulation | None,
+    metric: str,
+    families: Sequence[str],
+    max_touches: int,
+    max_simulations: int,
+) -> tuple[LearnerPopulation, Goal]:
+    """Check :func:`optimise`'s arguments; return the population and the goal."""
     check_journey(journey)
-    population = _check_common(on_day, population)
+    population = check_common(on_day, population)
     goal = check_target(target)
     check_metric(metric)
     if budget_min is not None and (not isinstance(budget_min, int | float) or not budget_min > 0):
@@ -462,70 +310,9 @@ def optimise(
         raise ParameterError(f"families: {unknown or '[]'} not searchable; choose among {', '.join(FAMILIES)}")
     if not isinstance(max_touches, int) or not 1 <= max_touches <= 100:
         raise ParameterError(f"max_touches: must be a whole number from 1 to 100 (got {max_touches!r})")
-    options: dict[str, Any] = {"kind": kind, "concepts": concepts}
-    if constraints is not None:
-        options["constraints"] = constraints
     budget = float(budget_min) if budget_min is not None else None
-    seed = fixed_seed(rng)
-    evaluate = _Evaluator(
-        journey=journey,
-        population=population,
-        model=model,
-        seed=seed,
-        on_day=on_day,
-        threshold=threshold,
-        metric=metric,
-        effects=effects,
-        horizon=on_day + 1,
-        profile=profile,
-    )
-    context = JourneyContext.of(journey)
-    taught = context.taught(concepts)
-    late = [c.id for c in taught if c.anchor_day is not None and c.anchor_day >= on_day - 1]
-    untaught = [c.id for c in journey.concepts if not context.concepts[c.id].taught]
-    rule = _Goal(goal=goal, on_day=on_day, metric=metric, budget=budget, max_simulations=max_simulations)
-
-    baseline = evaluate(NoPlan(**options), "none")
-    if not rule.meets(baseline):
-        _search_families(evaluate, rule, journey, _ladders(journey, on_day, families, max_touches, options))
-        _refine_deadline(evaluate, rule, journey)
-    searched = list(evaluate.rows)  # what the search found, before the plans given to weigh
-    for extra in map(as_plan, also):
-        evaluate(extra, extra.family)
-
-    frame = pd.DataFrame(evaluate.rows)
-    frame["meets_target"] = [reaches(value, goal) for value in frame["achieved"]]
-    frame["within_budget"] = True if budget is None else frame["plan_minutes"] <= budget + 1e-9
-    candidates = frame[CANDIDATE_COLUMNS].reset_index(drop=True)
-    chosen = rule.choose([r for r in evaluate.rows if rule.affordable(r)])
-    reachable = rule.meets(chosen)
-    what = _metric_text(metric, threshold)
-    if reachable:
-        feasible = sum(1 for r in evaluate.rows if rule.meets(r) and rule.affordable(r))
-        reason = _reached_reason(chosen, baseline, rule, what, feasible, evaluate.simulations)
-    else:
-        reason = _unreached_reason(chosen, searched, rule, what, max_touches)
-        if late:
-            reason += f"; taught too close to day {on_day} to reinforce: {', '.join(late)}"
-        if untaught:
-            reason += f"; never taught by a dated activity: {', '.join(untaught)}"
-    return Optimisation(
-        plan=evaluate.plans[chosen["label"]],
-        reachable=reachable,
-        reason=reason,
-        achieved=float(chosen["achieved"]),
-        learner_minutes=float(chosen["learner_minutes"]),
-        plan_minutes=float(chosen["plan_minutes"]),
-        target=goal,
-        on_day=on_day,
-        metric=metric,
-        threshold=threshold,
-        budget_min=budget,
-        baseline=float(baseline["achieved"]),
-        candidates=candidates,
-        simulations=evaluate.simulations,
-        seed=seed,
-    )
+    rule = Goal(goal=goal, on_day=on_day, metric=metric, budget=budget, max_simulations=max_simulations)
+    return population, rule
 
 
 def tune_deadline(
@@ -540,12 +327,16 @@ def tune_deadline(
     lead_days: Sequence[float] = (1.0,),
     threshold: float = 0.8,
     profile: Any = None,
+    scheduler: Any = None,
+    progress: Progress = False,
     **options: Any,
 ) -> tuple[DeadlinePlan, pd.DataFrame]:
     """Choose the backward spacing of a deadline plan by simulation (common random numbers).
 
     Returns the plan with the highest proficiency on ``deadline_day`` and a frame of every
     variant tried (``ratio, lead_days, label, touches, plan_minutes, proficiency, retention``).
+    The variants are independent: one batch of tasks, on Dask when ``scheduler`` is given (see
+    :func:`optimise`).
 
     Examples
     --------
@@ -556,27 +347,34 @@ def tune_deadline(
     >>> len(tried), plan.touches
     (2, 3)
     """
-    population = _check_common(deadline_day, population)
-    evaluate = _Evaluator(
-        journey=journey,
-        population=population,
-        model=model,
-        seed=fixed_seed(rng),
-        on_day=deadline_day,
-        threshold=threshold,
-        metric="proficiency",
-        effects=None,
-        horizon=deadline_day + 1,
-        profile=profile,
-    )
-    rows = []
-    for lead in lead_days:
-        for ratio in ratios:
-            plan = DeadlinePlan(
+    population = check_common(deadline_day, population)
+    variants = [
+        (
+            float(lead),
+            float(ratio),
+            DeadlinePlan(
                 deadline_day=deadline_day, touches=touches, ratio=float(ratio), lead_days=float(lead), **options
-            )
-            row = evaluate(plan, "deadline")
-            rows.append({"ratio": float(ratio), "lead_days": float(lead), **row})
+            ),
+        )
+        for lead in lead_days
+        for ratio in ratios
+    ]
+    with evaluating(
+        journey,
+        deadline_day,
+        population,
+        model,
+        rng,
+        metric="proficiency",
+        threshold=threshold,
+        profile=profile,
+        scheduler=scheduler,
+        progress=progress,
+        total=len(variants),
+        desc="tune_deadline",
+    ) as evaluate:
+        evaluate.prefetch([(plan, None) for _, _, plan in variants])
+        rows = [{"ratio": ratio, "lead_days": lead, **evaluate(plan, "deadline")} for lead, ratio, plan in variants]
     frame = pd.DataFrame(rows)[["ratio", "lead_days", "label", "touches", "plan_minutes", "proficiency", "retention"]]
     best = max(rows, key=lambda r: (r["proficiency"], -r["plan_minutes"]))
     chosen = evaluate.plans[best["label"]]

@@ -8,15 +8,15 @@ from typing import Any
 import pandas as pd
 
 from workbench._random import RandomLike
+from workbench.distributed.tasks import Progress, progress_reporter, task_runner
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
-from workbench.plans.compare import apply_schedule, as_plan, fixed_seed
-from workbench.plans.generators import (
-    ReinforcementPlan,
-)
-from workbench.plans.search import _check_common
-from workbench.simulate import LearnerPopulation, resolve_profile, simulate
+from workbench.plans._checks import check_common
+from workbench.plans._simulations import RunSettings, apply_schedule, outcome_task
+from workbench.plans.compare import as_plan
+from workbench.plans.generators import ReinforcementPlan
+from workbench.simulate import LearnerPopulation, resolve_profile
 
 __all__ = ["SCENARIOS", "sensitivity"]
 
@@ -45,6 +45,20 @@ def _scenario_population(
     return LearnerPopulation.model_validate(data)
 
 
+def _scenario_populations(
+    what_ifs: Mapping[str, tuple[float, float]], population: LearnerPopulation, profile: Any
+) -> list[tuple[str, float, LearnerPopulation]]:
+    """Check each scenario's factors; return (name, engagement factor, population) per scenario."""
+    scenarios = []
+    for name, (engagement, sigma) in what_ifs.items():
+        if not (engagement >= 0 and sigma >= 0):
+            raise ParameterError(f"scenarios[{name!r}]: factors must be >= 0 (got {engagement}, {sigma})")
+        scenarios.append(
+            (name, float(engagement), _scenario_population(population, float(engagement), float(sigma), profile))
+        )
+    return scenarios
+
+
 def sensitivity(
     journey: Journey,
     plan: ReinforcementPlan | str | None,
@@ -56,11 +70,16 @@ def sensitivity(
     threshold: float = 0.8,
     scenarios: Mapping[str, tuple[float, float]] | None = None,
     profile: Any = None,
+    scheduler: Any = None,
+    progress: Progress = False,
 ) -> pd.DataFrame:
     """How a plan's outcome on ``on_day`` moves when learners engage less or vary more than assumed.
 
     Each scenario scales the population's engagement probabilities (required, optional and
-    on-demand use) and its ``memory_sigma`` by the given factors; all run with the same seed.
+    on-demand use) and its ``memory_sigma`` by the given factors; all run with the same seed,
+    as one batch of tasks: on Dask when ``scheduler`` is given (``"local"``, an address or a
+    client), with the same numbers as here. ``progress=True`` shows a bar; a callable is given
+    the number done.
 
     Returns
     -------
@@ -80,40 +99,30 @@ def sensitivity(
     >>> bool(s.loc[1, "proficiency"] <= s.loc[0, "proficiency"])
     True
     """
-    population = _check_common(on_day, population)
+    population = check_common(on_day, population)
     chosen = as_plan(plan)
     what_ifs = dict(scenarios or SCENARIOS)
     if not what_ifs:
         raise ParameterError("scenarios: give at least one, e.g. {'engagement x0.8': (0.8, 1.0)}")
-    seed = fixed_seed(rng)
-    schedule = chosen.build(journey)
-    applied = apply_schedule(journey, schedule)
-    rows = []
-    for name, (engagement, sigma) in what_ifs.items():
-        if not (engagement >= 0 and sigma >= 0):
-            raise ParameterError(f"scenarios[{name!r}]: factors must be >= 0 (got {engagement}, {sigma})")
-        scenario = _scenario_population(population, float(engagement), float(sigma), profile)
-        result = simulate(
-            applied,
-            population=scenario,
-            model=model,
-            profile=profile,
-            horizon_days=on_day + 1,
-            rng=seed,
-            threshold=threshold,
-            checkpoint_days=(on_day,),
-            progress=False,
+    scenarios_run = _scenario_populations(what_ifs, population, profile)
+    with task_runner(scheduler) as runner, progress_reporter(progress, len(what_ifs), "sensitivity", runner) as tick:
+        journey = apply_schedule(journey, chosen.build(journey))
+        settings = RunSettings.for_day(
+            journey, on_day, population, model, rng, threshold=threshold, profile=profile, runner=runner
         )
-        rows.append(
-            {
-                "scenario": name,
-                "engagement_factor": float(engagement),
-                "memory_sigma": scenario.memory_sigma,
-                "retention": result.retention(on_day),
-                "proficiency": result.proficiency(on_day),
-                "learner_minutes": result.learner_minutes,
-            }
-        )
+        tasks = [(None, scenario) for _, _, scenario in scenarios_run]
+        outcomes = runner.map(outcome_task, (settings, on_day), tasks, progress=tick)
+    rows = [
+        {
+            "scenario": name,
+            "engagement_factor": engagement,
+            "memory_sigma": scenario.memory_sigma,
+            "retention": outcome["retention"],
+            "proficiency": outcome["proficiency"],
+            "learner_minutes": outcome["learner_minutes"],
+        }
+        for (name, engagement, scenario), outcome in zip(scenarios_run, outcomes, strict=True)
+    ]
     frame = pd.DataFrame(rows)
     frame["delta_retention"] = frame["retention"] - float(frame["retention"].iloc[0])
     frame["delta_proficiency"] = frame["proficiency"] - float(frame["proficiency"].iloc[0])

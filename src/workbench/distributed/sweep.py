@@ -1,23 +1,11 @@
-"""Simulations on Dask: learner blocks and whole portfolios as tasks (extra ``workbench[dask]``).
+"""Sweeps: many simulations (journeys x plans x populations x seeds x draws), one task each, one tidy frame.
 
-The engine already simulates learners in blocks, each with its own random streams, so a block's
-result does not depend on where it runs: on Dask the blocks of one simulation are tasks, reduced
-in block order, and the result is bit-for-bit the local one. A *sweep* runs many simulations
-(journeys x plans x populations x seeds x calibration draws), one task each, and returns one
-tidy frame.
-
-Where the work runs is only a ``scheduler`` argument: ``"local"`` starts a
-:class:`~distributed.LocalCluster` sized to the machine, an address (``"tcp://host:8786"``)
-joins an existing cluster, and a :class:`~distributed.Client` is used as it is. Nothing here
-is specific to any cluster: dask-jobqueue, Kubernetes and cloud clusters all hand out a
-scheduler address or a client (see the README).
+A portfolio file (:class:`Portfolio`) names what ``workbench sweep portfolio.yaml`` runs.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +14,10 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workbench.distributed.tasks import Progress, progress_reporter, task_runner
 from workbench.errors import ParameterError
 
-__all__ = ["SWEEP_COLUMNS", "Portfolio", "connect", "load_portfolio", "run_tasks", "sweep"]
+__all__ = ["SWEEP_COLUMNS", "Portfolio", "load_portfolio", "sweep"]
 
 #: Columns of :func:`sweep`'s frame, in order.
 SWEEP_COLUMNS = (
@@ -45,107 +34,6 @@ SWEEP_COLUMNS = (
     "proficiency",
     "minutes",
 )
-_INSTALL_HINT = "install the Dask extra: pip install 'workbench[dask]'"
-
-
-def _client_class() -> Any:
-    try:
-        from distributed import Client
-    except ImportError:  # pragma: no cover - the extra is installed for the tests
-        raise ParameterError(f"scheduler: Dask is not installed; {_INSTALL_HINT}") from None
-    return Client
-
-
-@contextmanager
-def connect(scheduler: Any) -> Iterator[Any]:
-    """Yield a Dask client for ``scheduler``; close what this call started.
-
-    Parameters
-    ----------
-    scheduler : str or distributed.Client
-        ``"local"``: a new :class:`~distributed.LocalCluster` with one single-threaded worker
-        process per core; an address such as ``"tcp://10.0.0.5:8786"``: the scheduler of an
-        existing cluster; a ``Client``: used as it is (and left open).
-
-    Yields
-    ------
-    distributed.Client
-
-    Examples
-    --------
-    >>> with connect(8786):
-    ...     pass
-    Traceback (most recent call last):
-    ...
-    workbench.errors.ParameterError: scheduler: expected 'local', a scheduler address or a distributed.Client, got 8786
-    """
-    client_class = _client_class()
-    if isinstance(scheduler, client_class):
-        yield scheduler
-        return
-    if not isinstance(scheduler, str) or not scheduler.strip():
-        raise ParameterError(
-            f"scheduler: expected 'local', a scheduler address or a distributed.Client, got {scheduler!r}"
-        )
-    if scheduler == "local":
-        from distributed import LocalCluster
-
-        cores = os.cpu_count() or 1
-        with (
-            LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=None) as cluster,  # type: ignore[no-untyped-call]
-            client_class(cluster) as client,
-        ):
-            yield client
-        return
-    try:
-        client = client_class(scheduler, timeout="20s")
-    except OSError as exc:
-        raise ParameterError(
-            f"scheduler: cannot reach a Dask scheduler at {scheduler!r} ({exc}); "
-            "check the address (e.g. tcp://host:8786) or use --scheduler local"
-        ) from None
-    with client:
-        yield client
-
-
-def run_tasks(
-    client: Any,
-    func: Callable[..., Any],
-    shared: Any,
-    tasks: Sequence[tuple[Any, ...]],
-    on_done: Callable[[int, Any], None],
-    *,
-    in_flight: int | None = None,
-) -> None:
-    """Run ``func(shared, *task)`` for every task on the cluster, streaming results back.
-
-    At most ``in_flight`` tasks (default: twice the cluster's threads) are submitted at a
-    time and each result is handed to ``on_done(index, result)`` and released as soon as it
-    arrives, so neither the workers nor the scheduler ever hold all the outputs at once.
-    ``shared`` is sent to the workers once.
-    """
-    from distributed import as_completed
-
-    threads = sum(client.nthreads().values()) or 1
-    limit = max(1, in_flight if in_flight is not None else 2 * threads)
-    shared_future = client.scatter(shared, broadcast=True, hash=False)
-    pending = iter(enumerate(tasks))
-    index_of: dict[Any, int] = {}
-
-    def submit_next(into: Any) -> None:
-        for index, task in pending:
-            future = client.submit(func, shared_future, *task, pure=False)
-            index_of[future.key] = index
-            into.add(future)
-            return
-
-    running = as_completed([])  # type: ignore[no-untyped-call]
-    for _ in range(limit):
-        submit_next(running)
-    for future in running:
-        on_done(index_of.pop(future.key), future.result())
-        future.release()
-        submit_next(running)
 
 
 # ---------------------------------------------------------------------------- sweeps
@@ -236,7 +124,7 @@ def sweep(
     model: Any = None,
     horizon_days: int = 180,
     checkpoint_days: Iterable[int] = (7, 30, 90),
-    progress: bool | Callable[[int], None] = False,
+    progress: Progress = False,
 ) -> pd.DataFrame:
     """Simulate every journey x plan x population x seed x calibration draw; one tidy frame.
 
@@ -258,7 +146,7 @@ def sweep(
         Memory profiles, calibrations or their draws (bootstrap or posterior); the row's
         ``draw`` is the index in this sequence. Default: the default memory profile (draw 0).
     scheduler : str or distributed.Client, optional
-        Where to run (see :func:`connect`); None runs in this process.
+        Where to run (see :func:`~workbench.distributed.connect`); None runs in this process.
     model : str, optional
         Memory model override (default: each profile's own).
     horizon_days : int
@@ -266,7 +154,8 @@ def sweep(
     checkpoint_days : iterable of int
         Days reported (one row each).
     progress : bool or callable
-        True shows a tqdm bar; a callable is called with the number of simulations done.
+        True shows a bar (tqdm; a widget in Jupyter, with the cluster's dashboard link); a
+        callable is called with the number of simulations done. Default: quiet.
 
     Returns
     -------
@@ -320,33 +209,8 @@ def sweep(
         for seed in seed_list
         for draw in range(len(profiles))
     ]
-    rows: list[list[dict[str, Any]]] = [[] for _ in cases]
-    bar: Any = None
-    if progress is True:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(cases), unit="simulation", desc="sweep")
-    done = 0
-
-    def on_done(index: int, case_rows: list[dict[str, Any]]) -> None:
-        nonlocal done
-        rows[index] = case_rows
-        done += 1
-        if bar is not None:
-            bar.update(1)
-        elif callable(progress):
-            progress(done)
-
-    try:
-        if scheduler is None:
-            for index, (case,) in enumerate(cases):
-                on_done(index, _sweep_one(shared, case))
-        else:
-            with connect(scheduler) as client:
-                run_tasks(client, _sweep_one, shared, cases, on_done)
-    finally:
-        if bar is not None:
-            bar.close()
+    with task_runner(scheduler) as runner, progress_reporter(progress, len(cases), "sweep", runner) as tick:
+        rows: list[list[dict[str, Any]]] = runner.map(_sweep_one, shared, cases, progress=tick)
     return pd.DataFrame([row for case_rows in rows for row in case_rows], columns=list(SWEEP_COLUMNS))
 
 
@@ -396,7 +260,7 @@ class Portfolio(BaseModel):
     horizon_days: int = Field(default=180, ge=1, le=3650)
     checkpoint_days: list[int] = Field(default_factory=lambda: [7, 30, 90], min_length=1)
 
-    def run(self, base_dir: Path, *, scheduler: Any = None, progress: bool | Callable[[int], None] = False) -> Any:
+    def run(self, base_dir: Path, *, scheduler: Any = None, progress: Progress = False) -> Any:
         """Load the journeys and populations, then :func:`sweep` them."""
         from workbench.simulate import LearnerPopulation
         from workbench.spec import load
