@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench._random import RandomLike, fixed_seed
-from workbench.distributed.tasks import Progress, TaskRunner, progress_reporter, task_runner
+from workbench._tasks import Progress, TaskRunner, progress_reporter, task_runner
 from workbench.memory import MemoryModel
 from workbench.model import Journey
 from workbench.plans.generators import PlanSchedule, ReinforcementPlan

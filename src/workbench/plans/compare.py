@@ -28,7 +28,7 @@ import pandas as pd
 
 from workbench._columns import proficiency_column, retention_column
 from workbench._random import RandomLike, fixed_seed
-from workbench.distributed.tasks import Progress, progress_reporter, task_runner
+from workbench._tasks import Progress, progress_reporter, task_runner
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey

@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from workbench._random import RandomLike
-from workbench.distributed.tasks import Progress
+from workbench._tasks import Progress
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from workbench._random import RandomLike
-from workbench.distributed.tasks import Progress, progress_reporter, task_runner
+from workbench._tasks import Progress, progress_reporter, task_runner
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey

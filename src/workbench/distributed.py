@@ -1,6 +1,21 @@
-"""Sweeps: many simulations (journeys x plans x populations x seeds x draws), one task each, one tidy frame.
+"""Simulations on Dask: learner blocks and whole portfolios as tasks (extra ``workbench[dask]``).
 
-A portfolio file (:class:`Portfolio`) names what ``workbench sweep portfolio.yaml`` runs.
+The engine already simulates learners in blocks, each with its own random streams, so a block's
+result does not depend on where it runs: on Dask the blocks of one simulation are tasks, reduced
+in block order, and the result is bit-for-bit the local one. A *sweep* runs many simulations
+(journeys x plans x populations x seeds x calibration draws), one task each, and returns one
+tidy frame. :func:`~workbench.plans.compare`, :func:`~workbench.plans.optimise`,
+:func:`~workbench.plans.frontier` and :func:`~workbench.plans.sensitivity` take the same
+``scheduler`` and run their simulations through the same task runner
+(:class:`~workbench._tasks.TaskRunner`, re-exported here with :func:`connect` and
+:func:`run_tasks`).
+
+Where the work runs is only a ``scheduler`` argument: ``"local"`` starts a
+:class:`~distributed.LocalCluster` sized to the machine, an address (``"tcp://host:8786"``)
+joins an existing cluster, and a :class:`~distributed.Client` is used as it is. Nothing here
+is specific to any cluster: dask-jobqueue, Kubernetes and cloud clusters all hand out a
+scheduler address or a client (see the README). A portfolio file (:class:`Portfolio`) names
+what ``workbench sweep portfolio.yaml`` runs.
 """
 
 from __future__ import annotations
@@ -14,10 +29,22 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from workbench.distributed.tasks import Progress, progress_reporter, task_runner
+from workbench._tasks import Progress, TaskRunner, connect, progress_reporter, run_here, run_tasks, task_runner
 from workbench.errors import ParameterError
 
-__all__ = ["SWEEP_COLUMNS", "Portfolio", "load_portfolio", "sweep"]
+__all__ = [
+    "SWEEP_COLUMNS",
+    "Portfolio",
+    "Progress",
+    "TaskRunner",
+    "connect",
+    "load_portfolio",
+    "progress_reporter",
+    "run_here",
+    "run_tasks",
+    "sweep",
+    "task_runner",
+]
 
 #: Columns of :func:`sweep`'s frame, in order.
 SWEEP_COLUMNS = (
@@ -146,7 +173,7 @@ def sweep(
         Memory profiles, calibrations or their draws (bootstrap or posterior); the row's
         ``draw`` is the index in this sequence. Default: the default memory profile (draw 0).
     scheduler : str or distributed.Client, optional
-        Where to run (see :func:`~workbench.distributed.connect`); None runs in this process.
+        Where to run (see :func:`connect`); None runs in this process.
     model : str, optional
         Memory model override (default: each profile's own).
     horizon_days : int

@@ -1,5 +1,8 @@
 """Where independent tasks run: here, one after the other, or on Dask; one path for both.
 
+A shared piece below every package (Dask itself is imported only when a scheduler is given), so
+the plans and the engine can run on Dask without importing :mod:`workbench.distributed`.
+
 A caller hands a :class:`TaskRunner` a function, what every task shares and the tasks; it gets
 the results back in task order. The runner of this process and the runner of a Dask cluster
 differ only in their executor (:func:`run_here` or :func:`run_tasks`), so a comparison, a
