@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.calibrate import expected_recall, load_published, read_observations
+from workbench.calibrate import default_fit, expected_recall, load_published, read_observations
 from workbench.calibrate.likelihood import log_likelihood
 from workbench.simulate import fittable_parameters, get_profile
 from workbench.simulate.profiles import (
@@ -98,3 +98,10 @@ def test_profile_names_its_data_script_and_citations(name: str) -> None:
     assert (ROOT / "scripts" / "derive_workplace_profile.py").is_file()
     docs = (ROOT / "docs" / "memory-profiles.md").read_text(encoding="utf-8")
     assert f"`{name}`" in docs
+
+
+def test_calibrating_from_the_spacing_profile_fits_actr_parameters_by_default(cepeda2008) -> None:  # type: ignore[no-untyped-def]
+    chosen = default_fit(cepeda2008, "actr")
+    assert {"threshold", "decay_intercept", "decay_scale"} <= set(chosen)
+    assert not {"s0_encode_days", "decay"} & set(chosen)
+    assert default_fit(cepeda2008, "fsrs6")[:3] == ("s0_encode_days", "decay", "recall_gain_log")

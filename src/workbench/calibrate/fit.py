@@ -280,6 +280,10 @@ _DEFAULT_FIT = (
     "s0_encode_days",
     "decay",
     "recall_gain_log",
+    # ACT-R's counterparts: recall level, forgetting speed, spacing sensitivity
+    "threshold",
+    "decay_intercept",
+    "decay_scale",
     "memory_sigma",
     "restudy_gain",
     "apply_gain",
