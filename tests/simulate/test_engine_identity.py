@@ -10,6 +10,7 @@ keep this test meaningful.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from scipy.special import expit, logit
 
 from workbench._random import stream
 from workbench.memory import MemoryModel, MemoryState
+from workbench.model import Activity, Concept, Journey
 from workbench.plans import ExpandingPlan
 from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, engine, simulate
 from workbench.templates import load_template
@@ -158,6 +160,8 @@ def _reference_run_block(setup: Any, block: int, start: int, size: int) -> Any:
             encoded[:, cols] |= reached
     measure(range(g, n_days))
     out.final_stability = np.where(encoded, np.asarray(state.stability, dtype=float).reshape(shape), np.nan)
+    if out.sample is not None:  # handed over as (days x concepts x learners), the layout results read now
+        out.sample = np.ascontiguousarray(out.sample.transpose(0, 2, 1))
     return out
 
 
@@ -179,6 +183,24 @@ def _assert_identical(new: SimulationResult, old: SimulationResult, ulps: int = 
         assert new.trace.equals(old.trace)
 
 
+def _daily_quizzes(n_concepts: int) -> Journey:
+    """Build a module, then two quizzes every third day on overlapping concepts (grid-day retrievals)."""
+    concepts = [f"c{i}" for i in range(n_concepts)]
+    journey = Journey.empty(f"daily{n_concepts}", "Two quizzes a day")
+    for cid in concepts:
+        journey = journey.add_concept(Concept(id=cid, name=cid))
+    activities = [Activity.of_kind("elearning_module", id="module", title="Module", covers=concepts, schedule=0)]
+    for day in range(1, 40, 3):
+        activities.append(
+            Activity.of_kind("spaced_recall_quiz", id=f"q{day}", title="Quiz", covers=concepts, schedule=day)
+        )
+        half = concepts[: max(1, n_concepts // 2)]
+        activities.append(
+            Activity.of_kind("spaced_recall_quiz", id=f"r{day}", title="Again", covers=half, schedule=day)
+        )
+    return journey.evolve(activities=activities)
+
+
 # Templates x seeds x memory models, a spaced-retrieval plan (many retrievals, Again and Good),
 # partial touch gains, several blocks of learners and the per-learner trace.
 CASES = [
@@ -197,13 +219,16 @@ CASES = [
         {"effects": TouchEffects(restudy_gain=0.35, apply_gain=0.6), "horizon_days": 120},
         id="fsrs-partial-gains",
     ),
+    pytest.param(3, 4, None, None, 300, {"horizon_days": 60}, id="fsrs-same-day-retrievals"),
+    pytest.param(1, 8, None, None, 300, {"horizon_days": 60}, id="fsrs-one-concept"),
+    pytest.param(1, 8, "actr", None, 100, {"horizon_days": 30}, id="actr-one-concept"),
 ]
 
 
 @pytest.mark.parametrize(("template", "seed", "model", "plan", "size", "extra"), CASES)
 def test_results_are_bit_identical_to_the_engine_before_the_speed_work(
     monkeypatch: pytest.MonkeyPatch,
-    template: str,
+    template: str | int,
     seed: int,
     model: str | None,
     plan: Any,
@@ -213,9 +238,46 @@ def test_results_are_bit_identical_to_the_engine_before_the_speed_work(
     extra = dict(extra)
     if "block_size" in extra:  # several blocks of learners without a big population
         monkeypatch.setattr(engine, "BLOCK_SIZE", extra.pop("block_size"))
-    journey = load_template(template)
+    journey = load_template(template) if isinstance(template, str) else _daily_quizzes(template)
     population = LearnerPopulation(size=size)
     new = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)
     monkeypatch.setattr(engine, "_run_block", _reference_run_block)
     old = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)
     _assert_identical(new, old, ulps=2 if model == "actr" else 0)
+
+
+def _reference_fsrs_step(
+    w: tuple[float, ...], s: np.ndarray, d: np.ndarray, t: np.ndarray, g: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """FSRS-6's stability and difficulty update as the one-line formulas written before the speed work."""
+    factor = 0.9 ** (1 / -w[20]) - 1
+    r = np.power(t / s * factor + 1, -w[20])  # the order fsrs_retrievability computes it in
+    modifier = np.where(g == 2, w[15], 1.0) * np.where(g == 4, w[16], 1.0)
+    growth = math.exp(w[8]) * (11 - d) * np.power(s, -w[9]) * (np.exp((1 - r) * w[10]) - 1)
+    recall = np.maximum(s * (1 + growth * modifier), 0.001)
+    long_term = w[11] * np.power(d, -w[12]) * (np.power(s + 1, w[13]) - 1) * np.exp((1 - r) * w[14])
+    forget = np.maximum(np.minimum(long_term, s / math.exp(w[17] * w[18])), 0.001)
+    increase = np.exp(w[17] * (g - 3 + w[18])) * np.power(s, -w[19])
+    short = np.maximum(s * np.where(g >= 2, np.maximum(increase, 1.0), increase), 0.001)
+    stability = np.where(t < 1, short, np.where(g == 1, forget, recall))
+    d0_easy = w[4] - math.exp(w[5] * 3) + 1
+    damped = d + (10.0 - d) * -(w[6] * (g - 3.0)) / 9.0
+    return stability, np.clip(w[7] * d0_easy + (1 - w[7]) * damped, 1.0, 10.0)
+
+
+@pytest.mark.parametrize("gain", [1.0, 0.37])
+def test_fsrs_review_is_bit_identical_to_its_formulas(gain: float) -> None:
+    # the in-place and subset evaluation of FSRS6.review must give the formulas' doubles exactly
+    from workbench.memory import FSRS6, FSRSState
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    s, d = np.exp(rng.normal(1.0, 2.0, n)), rng.uniform(1.0, 10.0, n)
+    t = np.where(rng.random(n) < 0.2, rng.random(n), rng.exponential(10.0, n))
+    g = rng.integers(1, 5, n)
+    model = FSRS6()
+    new = model.review(FSRSState(stability=s, difficulty=d), t, g, gain)
+    s_full, d_full = _reference_fsrs_step(model.parameters.w, s, d, t, g)
+    k = np.where(g == 1, 1.0, gain)
+    assert np.array_equal(new.stability, s_full if gain == 1.0 else (1 - k) * s + k * s_full)
+    assert np.array_equal(new.difficulty, d_full if gain == 1.0 else (1 - k) * d + k * d_full)

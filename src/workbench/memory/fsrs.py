@@ -272,11 +272,22 @@ def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.
     """
     w = params.w
     d = np.asarray(difficulty, dtype=float)
-    g = np.asarray(rating, dtype=float)
+    g = np.asarray(rating)
+    if d.shape != g.shape:
+        d, g = np.broadcast_arrays(d, g)
     d0_easy = w[4] - math.exp(w[5] * 3) + 1
-    delta = -(w[6] * (g - 3))
-    damped = d + (10.0 - d) * delta / 9.0
-    return np.clip(w[7] * d0_easy + (1 - w[7]) * damped, _D_MIN, _D_MAX)
+    # -(w6 (G - 3)) as (G - 3) (-w6): negation is exact, so the same double
+    delta = np.subtract(g, 3.0, dtype=float)
+    delta *= -w[6]
+    damped = np.asarray(10.0 - d)
+    damped *= delta
+    damped /= 9.0
+    damped += d
+    damped *= 1 - w[7]
+    damped += w[7] * d0_easy
+    # annotated: numpy's stubs type ufunc results as Any
+    clamped: np.ndarray = np.minimum(np.maximum(damped, _D_MIN, out=damped), _D_MAX, out=damped)
+    return clamped
 
 
 def recall_stability(
@@ -299,10 +310,24 @@ def recall_stability(
     s = np.asarray(stability, dtype=float)
     r = np.asarray(retrievability, dtype=float)
     g = np.asarray(rating)
-    modifier = np.where(g == 2, w[15], 1.0) * np.where(g == 4, w[16], 1.0)
-    growth = math.exp(w[8]) * (11 - d) * np.power(s, -w[9]) * (np.exp((1 - r) * w[10]) - 1)
+    if not d.shape == s.shape == r.shape:
+        d, s, r = np.broadcast_arrays(d, s, r)
+    # e^w8 (11 - D) S^-w9 (e^(w10 (1 - R)) - 1), in place, in the formula's order of operations
+    growth = np.asarray(11 - d)
+    growth *= math.exp(w[8])
+    growth *= np.power(s, -w[9])
+    forgotten = np.asarray(1 - r)
+    forgotten *= w[10]
+    np.exp(forgotten, out=forgotten)
+    forgotten -= 1
+    growth *= forgotten
+    hard, easy = g == 2, g == 4
+    if hard.any() or easy.any():  # a factor of exactly 1 (Good) changes nothing, so it is skipped
+        growth = growth * (np.where(hard, w[15], 1.0) * np.where(easy, w[16], 1.0))
+    growth += 1
+    growth *= s
     # annotated: numpy's stubs type ufunc results as Any
-    new_stability: np.ndarray = np.maximum(s * (1 + growth * modifier), STABILITY_MIN)
+    new_stability: np.ndarray = np.maximum(growth, STABILITY_MIN, out=growth)
     return new_stability
 
 
@@ -397,14 +422,20 @@ def _step(
 
     ``r``, if given, is the retrievability at ``t`` already computed by the caller.
     """
-    s, d, t, g = np.broadcast_arrays(s, d, t, g)
+    if not s.shape == d.shape == t.shape == g.shape:
+        s, d, t, g = np.broadcast_arrays(s, d, t, g)
     if r is not None:
         r = np.broadcast_to(r, s.shape)
     # Each cell takes one of three stability formulas: compute each only on its own cells
     # (the simulator's hot path; element by element the values are those of computing all three).
     same_day = t < 1
-    lapse = ~same_day & (g == 1)
-    recall = ~same_day & ~lapse
+    lapse = g == 1
+    if same_day.any():
+        lapse &= ~same_day
+    elif not lapse.any():  # every cell a long-term success: no subsets to gather
+        r_all = fsrs_retrievability(params, t, s) if r is None else r
+        return recall_stability(params, d, s, r_all, g), next_difficulty(params, d, g)
+    recall = ~(same_day | lapse)
     s_new = np.empty(s.shape)
     if same_day.any():
         s_new[same_day] = short_term_stability(params, s[same_day], g[same_day])
@@ -539,8 +570,11 @@ class FSRS6:
             )
         t = self._elapsed(elapsed_days)
         g = check_ratings(rating)
-        k = check_gain(gain)
-        s, d = np.broadcast_arrays(state.stability, state.difficulty)
+        # a plain number in [0, 1] needs no array checks (the simulator's hot path passes one)
+        k = np.asarray(gain) if isinstance(gain, float) and 0.0 <= gain <= 1.0 else check_gain(gain)
+        s, d = state.stability, state.difficulty
+        if s.shape != d.shape:
+            s, d = np.broadcast_arrays(s, d)
         s_full, d_full = _step(self.parameters, s, d, t, g, recall)
         if k.ndim == 0 and k == 1.0:
             # a full review: the blend below gives exactly the full update (0*S + S_full, S finite)

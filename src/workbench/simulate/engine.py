@@ -70,6 +70,59 @@ def _stream_key(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class _PlannedGroup:
+    """One memory effect of a touch, with everything the block loop needs settled once."""
+
+    effect: str
+    code: int  # index in _EFFECT_NAMES (the trace's effect code)
+    cols: np.ndarray  # concept columns, ascending
+    columns: frozenset[int]
+    gain: float
+    retrieve: bool
+    first_state: dict[str, np.ndarray]  # one cell's memory after a first encounter, per field
+
+
+@dataclass(frozen=True)
+class _PlannedTouch:
+    """A touch as the block loop runs it: its stream key and engagement log-odds precomputed."""
+
+    stream_key: int
+    log_odds: float  # logit of the touch's base probability (shared by its repeats)
+    duration_min: float
+    day: float
+    groups: tuple[_PlannedGroup, ...]
+
+
+def _plan(touches: Sequence[_Touch], model: MemoryModel, first_ratings: dict[str, int]) -> tuple[_PlannedTouch, ...]:
+    """Settle, once per simulation, what every block would otherwise recompute per touch."""
+    first_states = {
+        effect: {name: np.array(array[0]) for name, array in model.initial_state(np.full(1, rating)).as_dict().items()}
+        for effect, rating in first_ratings.items()
+    }
+    return tuple(
+        _PlannedTouch(
+            stream_key=1 + _stream_key(touch.key),
+            log_odds=float(logit(touch.base_probability)),
+            duration_min=touch.duration_min,
+            day=touch.day,
+            groups=tuple(
+                _PlannedGroup(
+                    effect=effect,
+                    code=_EFFECT_CODES[effect],
+                    cols=cols,
+                    columns=frozenset(int(c) for c in cols),
+                    gain=gain,
+                    retrieve=effect == MemoryEffect.RETRIEVE.value,
+                    first_state=first_states[effect],
+                )
+                for effect, cols, gain in touch.groups
+            ),
+        )
+        for touch in touches
+    )
+
+
 def _draw_memory_rates(learners: np.random.Generator, memory_sigma: float, size: int) -> np.ndarray:
     """Return the first draw of a block's learner stream: each learner's memory clock rate."""
     return np.exp(learners.normal(0.0, memory_sigma, size))
@@ -173,7 +226,7 @@ def _touches(journey: Journey, population: LearnerPopulation, effects: TouchEffe
 class _BlockOutput:
     mean_sum: np.ndarray  # (G, C) sum of recall over the block's learners
     proficient: np.ndarray  # (G, C) learners at or above the threshold
-    sample: np.ndarray | None  # (G, s, C) recall of the block's quantile-sample learners
+    sample: np.ndarray | None  # (G, C, s) recall of the block's quantile-sample learners
     checkpoints: np.ndarray  # (K, n, C) recall on the checkpoint days
     minutes: np.ndarray  # (n,) learner minutes
     delivered: np.ndarray  # (T,) learners who did each touch
@@ -200,6 +253,7 @@ class _Setup:
     sample_size: int
     first_ratings: dict[str, int] = field(default_factory=dict)
     trace: bool = False
+    plan: tuple[_PlannedTouch, ...] = ()
 
 
 def _state_view(cls: type[MemoryState], fields: dict[str, np.ndarray]) -> MemoryState:
@@ -245,7 +299,7 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     out = _BlockOutput(
         mean_sum=np.zeros((n_days, n_concepts)),
         proficient=np.zeros((n_days, n_concepts)),
-        sample=np.zeros((n_days, sample, n_concepts), dtype=np.float32) if sample else None,
+        sample=np.zeros((n_days, n_concepts, sample), dtype=np.float32) if sample else None,
         checkpoints=np.zeros((len(setup.checkpoint_days), size, n_concepts), dtype=np.float32),
         minutes=np.zeros(size),
         delivered=np.zeros(len(setup.touches)),
@@ -254,86 +308,122 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
         final_stability=np.zeros(shape),
     )
     checkpoint_row = {day: i for i, day in enumerate(setup.checkpoint_days)}
+    # Models whose state is one number per cell broadcast over a batch of days at once, and
+    # their recall of a cell does not depend on which other cells are computed with it, so a
+    # retrieval on a grid day may reuse the recall just measured; models with per-cell traces
+    # (ACT-R) are asked one day at a time and recompute it.
+    per_cell = all(a.ndim == 2 for a in memory.values())
+    batch = DAYS_PER_BATCH if per_cell else 1
+    # recall of a batch of days, learners first: summing over learners then runs along whole
+    # rows of (days x concepts), the same additions in the same order as learner by learner
+    by_learner = np.empty((size, batch, n_concepts))
 
-    def measure(day_indices: Sequence[int]) -> None:
-        # Models whose state is one number per cell broadcast over a batch of days at once;
-        # models with per-cell traces (ACT-R) are asked one day at a time.
-        batch = DAYS_PER_BATCH if all(a.ndim == 2 for a in memory.values()) else 1
-        state = _state_view(state_cls, memory)
-        indices = list(day_indices)
-        for begin in range(0, len(indices), batch):
-            rows = indices[begin : begin + batch]
+    def measure(begin: int, stop: int) -> np.ndarray | None:
+        """Measure recall on grid days begin..stop-1; return the last day's raw recall (learners x concepts)."""
+        raw = None
+        for first in range(begin, stop, batch):
+            rows = slice(first, min(first + batch, stop))
             days = grid[rows]
+            n_rows = len(days)
             # last <= day by construction: touches on a day are applied after it is measured
             elapsed = np.subtract(days[:, None, None], last[None])
             elapsed *= rate[None]
+            state = _state_view(state_cls, memory)
             raw = model.retrievability(state, elapsed[0])[None] if batch == 1 else model.retrievability(state, elapsed)
             recall = np.where(encoded[None], raw, 0.0)
-            out.mean_sum[rows] = recall.sum(axis=1)
-            out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
+            if n_concepts == 1:  # numpy sums a lone contiguous learner axis pairwise: keep doing so
+                out.mean_sum[rows] = recall.sum(axis=1)
+                out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
+            else:
+                learners_first = by_learner[:, :n_rows]
+                np.copyto(learners_first, recall.transpose(1, 0, 2))
+                out.mean_sum[rows] = learners_first.sum(axis=0)
+                out.proficient[rows] = np.add.reduce(learners_first >= setup.threshold, axis=0, dtype=np.intp)
             if out.sample is not None:
-                out.sample[rows] = recall[:, :sample]
+                out.sample[rows] = recall[:, :sample].transpose(0, 2, 1)
             for i, day in enumerate(days):
                 if int(day) in checkpoint_row:
                     out.checkpoints[checkpoint_row[int(day)]] = recall[i]
+        return None if raw is None else raw[-1]
 
     g = 0
-    for t, touch in enumerate(setup.touches):
+    known = np.empty(0)  # every cell's recall (flat) at the start of known_day, while still valid
+    known_day = -1.0
+    changed: set[int] = set()  # concept columns touched since `known` was measured
+    engagement: dict[float, np.ndarray] = {}  # probability of each learner doing a touch, by log-odds
+    nothing = np.zeros(0, dtype=bool)
+    for t, touch in enumerate(setup.plan):
         # recall on day d is measured at the start of the day, before that day's touches
         first_pending = g
         while g < n_days and grid[g] <= touch.day:
             g += 1
-        measure(range(first_pending, g))
+        if g > first_pending:
+            measured = measure(first_pending, g)
+            if per_cell and measured is not None and grid[g - 1] == touch.day:  # on the day just measured
+                known, known_day, changed = measured.reshape(-1), touch.day, set()
 
-        draws = stream(setup.root, block, 1 + _stream_key(touch.key))
-        p = expit(logit(touch.base_probability) + propensity)
+        draws = stream(setup.root, block, touch.stream_key)
+        p = engagement.get(touch.log_odds)
+        if p is None:
+            p = engagement[touch.log_odds] = expit(touch.log_odds + propensity)
         engaged = draws.random(size) < p
         out.delivered[t] = np.count_nonzero(engaged)
-        out.minutes += engaged * touch.duration_min
+        np.add(out.minutes, touch.duration_min, out=out.minutes, where=engaged)
         engaged_rows = np.flatnonzero(engaged)
-        for effect, cols, gain in touch.groups:
+        for group in touch.groups:
+            cols = group.cols
             # The reached cells, as flat indices into the (learners x concepts) arrays, in
             # row-major order: those met before take the touch rule, the others are encoded.
             # Only they change, so only they are read and written (no copies of the state).
             reached = (engaged_rows[:, None] * n_concepts + cols[None, :]).ravel()
             met = flat_encoded[reached]
-            cells = reached[met]
-            recalled = np.zeros(0, dtype=bool)
+            all_met = bool(met.all())
+            cells = reached if all_met else reached[met]
+            recalled = nothing
             if cells.size:
-                elapsed = np.maximum(touch.day - flat_last[cells], 0.0)
+                elapsed = np.subtract(touch.day, flat_last[cells])
+                np.maximum(elapsed, 0.0, out=elapsed)
                 elapsed *= flat_rate[cells]
-                retrieve = effect == MemoryEffect.RETRIEVE.value
-                # a retrieval draws one number per cell of the group, whoever is reached
-                uniform = draws.random((size, len(cols)))[engaged_rows].ravel()[met] if retrieve else 0.0
+                uniform: np.ndarray | float = 0.0
+                recall = None
+                if group.retrieve:
+                    # a retrieval draws one number per cell of the group, whoever is reached
+                    uniform = draws.random((size, len(cols)))[engaged_rows].reshape(-1)
+                    if not all_met:
+                        uniform = uniform[met]
+                    if known_day == touch.day and changed.isdisjoint(group.columns):
+                        recall = known[cells]
                 reviewed, recalled = review_met(
                     model,
                     _state_view(state_cls, {name: array[cells] for name, array in flat_memory.items()}),
                     elapsed,
-                    effect,
-                    gain=gain,
+                    group.effect,
+                    gain=group.gain,
                     uniform=uniform,
+                    recall=recall,
                 )
                 for name, array in reviewed.as_dict().items():
                     flat_memory[name][cells] = array
-                if retrieve:
+                if group.retrieve:
                     out.attempts[t] += cells.size
                     out.successes[t] += np.count_nonzero(recalled)
-            first = reached[~met]
-            if first.size:
-                encoding = model.initial_state(np.full(first.size, setup.first_ratings[effect]))
-                for name, array in encoding.as_dict().items():
-                    flat_memory[name][first] = array
+            if not all_met:
+                first = reached[~met]
+                for name, value in group.first_state.items():
+                    flat_memory[name][first] = value
             if setup.trace:
                 who = np.repeat(engaged_rows, len(cols))
-                if effect == MemoryEffect.RETRIEVE.value:
+                if group.retrieve:
                     outcome = np.zeros(who.shape, dtype=np.int8)  # a first retrieval fails (rating Again)
                     outcome[met] = recalled
                 else:
                     outcome = np.full(who.shape, -1, dtype=np.int8)
-                out.trace.append((start + who, np.tile(cols, len(engaged_rows)), t, _EFFECT_CODES[effect], outcome))
+                out.trace.append((start + who, np.tile(cols, len(engaged_rows)), t, group.code, outcome))
             flat_last[reached] = touch.day
-            flat_encoded[reached] = True
-    measure(range(g, n_days))
+            if not all_met:
+                flat_encoded[reached] = True
+            changed |= group.columns
+    measure(g, n_days)
     # never taught: no memory, so no stability (NaN) rather than the placeholder state
     out.final_stability = np.where(encoded, np.asarray(memory["stability"], dtype=float).reshape(shape), np.nan)
     return out
@@ -449,12 +539,14 @@ def simulate(
             f"population.prior_knowledge names concepts not in journey {journey.id!r}: {', '.join(unknown)}"
         )
     dated_days = [d for d in journey.days.values() if d is not None]
+    touches = _touches(journey, population, effects, horizon)
+    first_ratings = {e.value: effects.first_rating(e.value) for e in MemoryEffect}
     setup = _Setup(
         journey=journey,
         population=population,
         model=memory,
         effects=effects,
-        touches=_touches(journey, population, effects, horizon),
+        touches=touches,
         grid=np.arange(horizon + 1, dtype=float),
         checkpoint_days=tuple(days),
         threshold=float(threshold),
@@ -463,8 +555,9 @@ def simulate(
         first_day=min(dated_days, default=0.0),
         root=root,
         sample_size=QUANTILE_SAMPLE,
-        first_ratings={e.value: effects.first_rating(e.value) for e in MemoryEffect},
+        first_ratings=first_ratings,
         trace=bool(trace),
+        plan=_plan(touches, memory, first_ratings),
     )
     n = population.size
     blocks = [(b, start, min(BLOCK_SIZE, n - start)) for b, start in enumerate(range(0, n, BLOCK_SIZE))]

@@ -111,7 +111,7 @@ class SimulationResult:
         mean = np.sum([o.mean_sum for o in outputs], axis=0) / n
         proficient = np.sum([o.proficient for o in outputs], axis=0) / n
         samples = [o.sample for o in outputs if o.sample is not None]
-        sample = np.concatenate(samples, axis=1)
+        sample = samples[0] if len(samples) == 1 else np.concatenate(samples, axis=2)
         quantiles = _quantiles(sample, QUANTILE_LEVELS)
         checkpoints = {
             day: np.concatenate([o.checkpoints[i] for o in outputs], axis=0)
@@ -135,10 +135,12 @@ class SimulationResult:
             for i, t in enumerate(setup.touches)
         )
         journey = setup.journey
-        touch_days = {
-            c.id: tuple(sorted({t.day for t in setup.touches if any(index in cols for _, cols, _ in t.groups)}))
-            for index, c in enumerate(journey.concepts)
-        }
+        days_by_concept: list[set[float]] = [set() for _ in journey.concepts]
+        for t in setup.touches:
+            for _, cols, _ in t.groups:
+                for index in cols.tolist():
+                    days_by_concept[index].add(t.day)
+        touch_days = {c.id: tuple(sorted(days_by_concept[index])) for index, c in enumerate(journey.concepts)}
         population = setup.population
         return cls(
             journey_id=journey.id,
@@ -149,7 +151,7 @@ class SimulationResult:
             mean=mean,
             proficient_share=proficient,
             quantiles=quantiles,
-            quantile_sample_size=sample.shape[1],
+            quantile_sample_size=sample.shape[2],
             checkpoints=checkpoints,
             learner_minutes_each=np.concatenate([o.minutes for o in outputs]),
             final_stability=np.concatenate([o.final_stability for o in outputs]).astype(np.float32),
@@ -372,18 +374,19 @@ class SimulationResult:
 
 
 def _quantiles(sample: np.ndarray, levels: Sequence[float]) -> np.ndarray:
-    """Quantiles along axis 1 with linear interpolation (numpy's default method).
+    """Quantiles over the learners of a (days x concepts x learners) sample, shape (levels, days, concepts).
 
-    One sort serves every level, which is several times faster than ``np.quantile``'s
-    partition per level on these (days x learners x concepts) arrays.
+    Linear interpolation (numpy's default method). One sort, along the contiguous learner
+    axis, serves every level, which is several times faster than ``np.quantile``'s
+    partition per level.
     """
-    ordered = np.sort(sample, axis=1)
-    position = np.asarray(levels) * (ordered.shape[1] - 1)
+    ordered = np.sort(sample, axis=-1)
+    position = np.asarray(levels) * (ordered.shape[-1] - 1)
     below = np.floor(position).astype(int)
-    above = np.minimum(below + 1, ordered.shape[1] - 1)
+    above = np.minimum(below + 1, ordered.shape[-1] - 1)
     weight = (position - below)[:, None, None]
-    low = ordered[:, below, :].transpose(1, 0, 2).astype(float)
-    high = ordered[:, above, :].transpose(1, 0, 2).astype(float)
+    low = ordered[..., below].transpose(2, 0, 1).astype(float)
+    high = ordered[..., above].transpose(2, 0, 1).astype(float)
     # annotated: numpy's stubs type ufunc results as Any
     values: np.ndarray = low + (high - low) * weight
     return values

@@ -142,6 +142,7 @@ def review_met(
     *,
     gain: float,
     uniform: np.ndarray | float,
+    recall: np.ndarray | None = None,
 ) -> tuple[MemoryState, np.ndarray]:
     """Apply the rule to cells that met the concept before and that the touch reaches.
 
@@ -163,6 +164,9 @@ def review_met(
     uniform : ndarray or float
         Uniform draws deciding retrievals (success where draw < recall); unused for
         other effects.
+    recall : ndarray, optional
+        ``model.retrievability(state, elapsed_days)`` when the caller knows it already (the
+        simulator has just measured it for a touch on a grid day); computed when None.
 
     Returns
     -------
@@ -182,7 +186,8 @@ def review_met(
     [True, False]
     """
     if effect == _RETRIEVE:
-        recall = model.retrievability(state, elapsed_days)
+        if recall is None:
+            recall = model.retrievability(state, elapsed_days)
         recalled = uniform < recall
         rating = np.where(recalled, GOOD, AGAIN)
         if isinstance(model, FSRS6):  # FSRS-6 takes the recall just computed rather than redo it
