@@ -17,7 +17,8 @@ import copy
 import itertools
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -192,10 +193,6 @@ def learner_ids(learners: Any) -> list[str]:
     >>> learner_ids(2)
     ['learner-001', 'learner-002']
     """
-    return _learner_ids(learners)
-
-
-def _learner_ids(learners: Any) -> list[str]:
     if isinstance(learners, bool) or not isinstance(learners, int | Sequence) or isinstance(learners, str):
         raise ExportError(f"learners: give a number of learners or a list of learner ids (got {learners!r})")
     if isinstance(learners, int):
@@ -278,7 +275,7 @@ def sample_statements(
     >>> sts[0]["timestamp"].endswith("Z"), len({s["context"]["registration"] for s in sts})
     (True, 2)
     """
-    ids = _learner_ids(learners)
+    ids = learner_ids(learners)
     cohort = resolve_cohort(check_aware(start, "start"), workdays_only=workdays_only)
     home = check_iri(home_page, "home_page", DEFAULT_HOME_PAGE)
     p_required = _rate(completion_rate, "completion_rate")
@@ -289,11 +286,10 @@ def sample_statements(
     dated = [d for d in journey.days.values() if d is not None]
     first, last = (min(dated), max(dated)) if dated else (0.0, 0.0)
 
-    rows: list[tuple[datetime, int, dict[str, Any]]] = []
+    rows: list[dict[str, Any]] = []
     recall_curves: dict[str, Any] = {}
     for learner in ids:
         registration = str(_uuid4(generator))
-        actor = {"objectType": "Agent", "account": {"homePage": home, "name": learner}}
         for template in templates:
             activity = journey.activity(template["activity_id"])
             day = template["day"]
@@ -303,13 +299,9 @@ def sample_statements(
                 day = float(np.floor(generator.uniform(first, last + 1)))
             elif generator.random() >= (p_required if activity.required else p_optional):
                 continue
-            begin = cohort.local_start(day) + timedelta(minutes=int(generator.integers(0, 8 * 60)))
-            seconds = max(1, round(activity.duration_min * 60 * float(generator.lognormal(0.0, 0.3))))
-            recall = _recall_on(journey, day, recall_curves, generator)
-            for statement in _touch(template, activity, registration, actor, begin, seconds, generator, recall):
-                rows.append((datetime.fromisoformat(statement["timestamp"]), len(rows), statement))
-    rows.sort(key=lambda row: (row[0], row[1]))
-    return [statement for _, _, statement in rows]
+            session = _Session.drawn(template, activity, registration, _actor(home, learner), cohort, day, generator)
+            rows += _touch(session, generator, _recall_on(journey, day, recall_curves, generator))
+    return _by_time(rows)
 
 
 #: Learners simulated for the recall that item answers follow (enough for a mean within ~0.03).
@@ -357,45 +349,74 @@ def _uuid4(generator: np.random.Generator) -> Any:
     return uuid.UUID(bytes=bytes(raw))
 
 
-def _touch(
-    template: Mapping[str, Any],
-    activity: Activity,
-    registration: str,
-    actor: Mapping[str, Any],
-    begin: datetime,
-    seconds: int,
-    generator: np.random.Generator,
-    recall: Callable[[str], float],
-    *,
-    touch_key: str = "",
-    satisfied: bool = False,
-) -> list[dict[str, Any]]:
-    """Statements of one learner's session on an activity.
+def _actor(home_page: str, learner: str) -> dict[str, Any]:
+    """Return the account actor of a learner (``home_page`` is the LMS)."""
+    return {"objectType": "Agent", "account": {"homePage": home_page, "name": learner}}
 
-    ``touch_key`` tells repeated sessions of the same registration apart (in statement and
-    session ids); ``satisfied``: the AU was completed or passed in an earlier session, so this
-    one sends neither again (cmi5 9.3: at most once per registration).
+
+def _by_time(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sort statements by timestamp, ties in generation order (the sort is stable)."""
+    return sorted(statements, key=lambda statement: datetime.fromisoformat(statement["timestamp"]))
+
+
+@dataclass(frozen=True)
+class _Session:
+    """One learner's session on an activity: what all of its statements share.
+
+    ``keyed`` tells repeated sessions of the same registration apart (in statement and session ids).
     """
-    course_parent = template["context"]["contextActivities"]["parent"]
-    object_id = template["object"]["id"]
-    keyed = (touch_key,) if touch_key else ()
 
-    def statement(verb: str, moment: datetime, result: dict[str, Any] | None) -> dict[str, Any]:
-        activities: dict[str, Any] = {"parent": copy.deepcopy(course_parent)}
-        context: dict[str, Any] = {"registration": registration, "contextActivities": activities}
+    template: Mapping[str, Any]
+    activity: Activity
+    registration: str
+    actor: Mapping[str, Any]
+    begin: datetime
+    seconds: int
+    keyed: tuple[str, ...] = ()
+
+    @classmethod
+    def drawn(
+        cls,
+        template: Mapping[str, Any],
+        activity: Activity,
+        registration: str,
+        actor: Mapping[str, Any],
+        cohort: Any,
+        day: float,
+        generator: np.random.Generator,
+        keyed: tuple[str, ...] = (),
+    ) -> _Session:
+        """Start some hours after the scheduled time of ``day`` and last about the activity's duration."""
+        begin = cohort.local_start(day) + timedelta(minutes=int(generator.integers(0, 8 * 60)))
+        seconds = max(1, round(activity.duration_min * 60 * float(generator.lognormal(0.0, 0.3))))
+        return cls(template, activity, registration, actor, begin, seconds, keyed)
+
+    @property
+    def end(self) -> datetime:
+        return self.begin + timedelta(seconds=self.seconds)
+
+    @property
+    def session_id(self) -> str:
+        return stable_uuid(self.registration, self.template["object"]["id"], "session", *self.keyed)
+
+    def statement(self, verb: str, moment: datetime, result: dict[str, Any] | None) -> dict[str, Any]:
+        """Return one statement of the session on the activity (cmi5 context for AUs)."""
+        template, activity = self.template, self.activity
+        activities: dict[str, Any] = {"parent": copy.deepcopy(template["context"]["contextActivities"]["parent"])}
+        context: dict[str, Any] = {"registration": self.registration, "contextActivities": activities}
         if template["cmi5"]:
             activities["grouping"] = copy.deepcopy(template["context"]["contextActivities"]["grouping"])
             category = [{"objectType": "Activity", "id": CMI5_CATEGORY}]
             if result and ("success" in result or "completion" in result):
                 category.append({"objectType": "Activity", "id": MOVEON_CATEGORY})
             activities["category"] = category
-            extensions: dict[str, Any] = {SESSION_ID: stable_uuid(registration, object_id, "session", *keyed)}
+            extensions: dict[str, Any] = {SESSION_ID: self.session_id}
             if verb in ("passed", "failed"):
                 extensions[MASTERY_SCORE] = activity.mastery_score
             context["extensions"] = extensions
         out: dict[str, Any] = {
-            "id": stable_uuid(registration, object_id, verb, *keyed),
-            "actor": copy.deepcopy(dict(actor)),
+            "id": stable_uuid(self.registration, template["object"]["id"], verb, *self.keyed),
+            "actor": copy.deepcopy(dict(self.actor)),
             "verb": VERBS[verb],
             "object": copy.deepcopy(template["object"]),
         }
@@ -405,39 +426,54 @@ def _touch(
         out["timestamp"] = to_utc_text(moment)
         return out
 
-    end = begin + timedelta(seconds=seconds)
+    def completed(self) -> dict[str, Any]:
+        return self.statement("completed", self.end, {"completion": True, "duration": _duration(self.seconds)})
+
+    def scored(self, scaled: float, raw: int, maximum: int) -> dict[str, Any]:
+        """Return ``passed`` or ``failed`` against the activity's mastery score, with the score."""
+        passed = scaled >= (self.activity.mastery_score or 0.0)  # called only where there is one
+        score = {"scaled": scaled, "raw": raw, "min": 0, "max": maximum}
+        result = {"score": score, "success": passed, "duration": _duration(self.seconds)}
+        return self.statement("passed" if passed else "failed", self.end, result)
+
+    def terminated(self) -> dict[str, Any]:
+        return self.statement("terminated", self.end + timedelta(seconds=5), {"duration": _duration(self.seconds + 5)})
+
+
+def _touch(
+    session: _Session,
+    generator: np.random.Generator,
+    recall: Callable[[str], float],
+    *,
+    satisfied: bool = False,
+) -> list[dict[str, Any]]:
+    """Statements of one learner's session on an activity.
+
+    ``satisfied``: the AU was completed or passed in an earlier session, so this one sends
+    neither again (cmi5 9.3: at most once per registration).
+    """
+    template, activity = session.template, session.activity
     if not template["cmi5"]:
         verb = template["verbs"][0]["display"]["en-US"]
-        return [statement(verb, end, {"completion": True, "duration": _duration(seconds)})]
-    out = [statement("initialized", begin, None)]
-    if satisfied:
-        if activity.items:
-            out += _answers(template, activity, registration, actor, begin, seconds, generator, recall, keyed)[0]
-        out.append(statement("terminated", end + timedelta(seconds=5), {"duration": _duration(seconds + 5)}))
-        return out
+        return [session.statement(verb, session.end, {"completion": True, "duration": _duration(session.seconds)})]
+    out = [session.statement("initialized", session.begin, None)]
     if activity.items:
-        answered, right = _answers(template, activity, registration, actor, begin, seconds, generator, recall, keyed)
+        answered, right = _answers(session, generator, recall)
         out += answered
-        total = len(activity.items)
+        if not satisfied:
+            total = len(activity.items)
+            if activity.mastery_score is not None:
+                # what the pages send: passed/failed on the share of items right, then completed
+                out.append(session.scored(round(right / total, 4), right, total))
+            out.append(session.completed())
+    elif not satisfied:
         if activity.mastery_score is not None:
-            # what the pages send: passed/failed on the share of items right, then completed
-            scaled = round(right / total, 4)
-            passed = scaled >= activity.mastery_score
-            score = {"scaled": scaled, "raw": right, "min": 0, "max": total}
-            result = {"score": score, "success": passed, "duration": _duration(seconds)}
-            out.append(statement("passed" if passed else "failed", end, result))
-        out.append(statement("completed", end, {"completion": True, "duration": _duration(seconds)}))
-    elif activity.mastery_score is not None:
-        scaled = float(np.clip(generator.normal(activity.mastery_score + 0.05, 0.15), 0.0, 1.0))
-        raw = round(scaled * 100)
-        scaled = raw / 100
-        passed = scaled >= activity.mastery_score
-        score = {"scaled": scaled, "raw": raw, "min": 0, "max": 100}
-        result = {"score": score, "success": passed, "duration": _duration(seconds)}
-        out.append(statement("passed" if passed else "failed", end, result))
-    else:
-        out.append(statement("completed", end, {"completion": True, "duration": _duration(seconds)}))
-    out.append(statement("terminated", end + timedelta(seconds=5), {"duration": _duration(seconds + 5)}))
+            scaled = float(np.clip(generator.normal(activity.mastery_score + 0.05, 0.15), 0.0, 1.0))
+            raw = round(scaled * 100)
+            out.append(session.scored(raw / 100, raw, 100))
+        else:
+            out.append(session.completed())
+    out.append(session.terminated())
     return out
 
 
@@ -458,31 +494,23 @@ def _right_response(item: RetrievalItem) -> str:
 
 
 def _answers(
-    template: Mapping[str, Any],
-    activity: Activity,
-    registration: str,
-    actor: Mapping[str, Any],
-    begin: datetime,
-    seconds: int,
-    generator: np.random.Generator,
-    recall: Callable[[str], float],
-    keyed: tuple[str, ...] = (),
+    session: _Session, generator: np.random.Generator, recall: Callable[[str], float]
 ) -> tuple[list[dict[str, Any]], int]:
     """One ``answered`` statement per item, right with the simulated recall of its concept."""
-    session = stable_uuid(registration, template["object"]["id"], "session", *keyed)
+    items = session.activity.items
     out, right = [], 0
-    for k, (item, shape) in enumerate(zip(activity.items, template["items"], strict=True)):
+    for k, (item, shape) in enumerate(zip(items, session.template["items"], strict=True)):
         correct = bool(generator.random() < recall(item.concept))
         right += correct
         response = _right_response(item) if correct else _wrong_response(item, generator)
-        moment = begin + timedelta(seconds=seconds * (k + 1) / (len(activity.items) + 1))
+        moment = session.begin + timedelta(seconds=session.seconds * (k + 1) / (len(items) + 1))
         context = copy.deepcopy(shape["context"])
-        context["registration"] = registration
-        context["extensions"] = {SESSION_ID: session}
+        context["registration"] = session.registration
+        context["extensions"] = {SESSION_ID: session.session_id}
         out.append(
             {
-                "id": stable_uuid(registration, shape["object"]["id"], "answered", *keyed),
-                "actor": copy.deepcopy(dict(actor)),
+                "id": stable_uuid(session.registration, shape["object"]["id"], "answered", *session.keyed),
+                "actor": copy.deepcopy(dict(session.actor)),
                 "verb": VERBS["answered"],
                 "object": copy.deepcopy(shape["object"]),
                 "result": {"response": response, "success": correct},
@@ -602,10 +630,43 @@ def trace_statements(
     unknown = sorted(set(trace["activity_id"]) - set(templates))
     if unknown:
         raise ExportError(f"result: the trace has activities not in journey {journey.id!r}: {', '.join(unknown)}")
-    ids = _learner_ids(int(result.n_learners))
+    ids = learner_ids(int(result.n_learners))
     registrations = [str(_uuid4(generator)) for _ in ids]
 
-    rows: list[tuple[datetime, int, dict[str, Any]]] = []
+    activities = {a.id: a for a in journey.activities}
+    rows: list[dict[str, Any]] = []
+    satisfied: set[tuple[int, str]] = set()  # (learner, AU) completed or passed already
+    for who, activity_id, when, drawn in _traced_sessions(trace):
+        activity = activities[activity_id]
+        key = f"day{when:g}"
+        if journey.days[activity.id] is None:
+            # the simulator books on-demand use per week (mid-week between its grid days):
+            # the statement goes on one of that week's workdays, as people use job aids at work
+            week_start = math.floor(when) - 6
+            workdays = [d for d in range(week_start, week_start + 7) if cohort.date_of(d).weekday() < 5]
+            when = float(workdays[int(generator.integers(0, len(workdays)))])
+        actor = _actor(home, ids[who])
+        session = _Session.drawn(
+            templates[activity.id], activity, registrations[who], actor, cohort, when, generator, (key,)
+        )
+
+        # the recall function answers the activity's items: 1 when the simulation drew a recall
+        def recall(concept: str, drawn: dict[str, float] = drawn) -> float:
+            return drawn.get(concept, 0.0)
+
+        made = _touch(session, generator, recall, satisfied=(who, activity.id) in satisfied)
+        if any(st["verb"]["display"]["en-US"] in ("completed", "passed") for st in made):
+            satisfied.add((who, activity.id))
+        rows += made
+    return _by_time(rows)
+
+
+def _traced_sessions(trace: pd.DataFrame) -> Iterator[tuple[int, str, float, dict[str, float]]]:
+    """Yield the sessions of a simulation trace, by learner and day.
+
+    One session per (learner, activity, day): its learner index, activity id, day and, for
+    each concept it retrieved, 1.0 where the simulation drew a recall (else 0.0).
+    """
     frame = pd.DataFrame(
         {
             "learner": trace["learner"].to_numpy(dtype=np.int64),
@@ -622,48 +683,10 @@ def trace_statements(
     concept_col = frame["concept"].to_numpy()
     retrieve_col = frame["retrieve"].to_numpy()
     recalled_col = frame["recalled"].to_numpy()
-    # one session per (learner, activity, day): where any of the three changes, a group starts
+    # where any of learner, activity and day changes, a session starts
     change = np.ones(len(frame), dtype=bool)
     change[1:] = (learner[1:] != learner[:-1]) | (activity_col[1:] != activity_col[:-1]) | (day_col[1:] != day_col[:-1])
     bounds = [*np.flatnonzero(change).tolist(), len(frame)]
-    activities = {a.id: a for a in journey.activities}
-    satisfied: set[tuple[int, str]] = set()  # (learner, AU) completed or passed already
     for first, stop in itertools.pairwise(bounds):
-        activity = activities[str(activity_col[first])]
-        template = templates[activity.id]
-        who = int(learner[first])
-        when = float(day_col[first])
-        key = f"day{when:g}"
-        if journey.days[activity.id] is None:
-            # the simulator books on-demand use per week (mid-week between its grid days):
-            # the statement goes on one of that week's workdays, as people use job aids at work
-            week_start = math.floor(when) - 6
-            workdays = [d for d in range(week_start, week_start + 7) if cohort.date_of(d).weekday() < 5]
-            when = float(workdays[int(generator.integers(0, len(workdays)))])
-        actor = {"objectType": "Agent", "account": {"homePage": home, "name": ids[who]}}
-        begin = cohort.local_start(when) + timedelta(minutes=int(generator.integers(0, 8 * 60)))
-        seconds = max(1, round(activity.duration_min * 60 * float(generator.lognormal(0.0, 0.3))))
-        # the recall function answers the activity's items: 1 when the simulation drew a recall
         drawn = {str(concept_col[i]): float(recalled_col[i] == 1) for i in range(first, stop) if retrieve_col[i]}
-
-        def recall(concept: str, drawn: dict[str, float] = drawn) -> float:
-            return drawn.get(concept, 0.0)
-
-        made = _touch(
-            template,
-            activity,
-            registrations[who],
-            actor,
-            begin,
-            seconds,
-            generator,
-            recall,
-            touch_key=key,
-            satisfied=(who, activity.id) in satisfied,
-        )
-        if any(st["verb"]["display"]["en-US"] in ("completed", "passed") for st in made):
-            satisfied.add((who, activity.id))
-        for statement in made:
-            rows.append((datetime.fromisoformat(statement["timestamp"]), len(rows), statement))
-    rows.sort(key=lambda row: (row[0], row[1]))
-    return [statement for _, _, statement in rows]
+        yield int(learner[first]), str(activity_col[first]), float(day_col[first]), drawn
