@@ -27,7 +27,18 @@ from workbench.plans._context import ConceptInfo, JourneyContext
 from workbench.plans.constraints import PlacedTouch, PlanConstraints, TouchRequest, place_touches
 from workbench.vocabulary import Channel, EdgeKind, Layer
 
-__all__ = ["PlanSchedule", "ReinforcementPlan", "as_float", "as_int", "bad", "construct", "forms_hint"]
+__all__ = [
+    "PlanSchedule",
+    "ReinforcementPlan",
+    "argument_parts",
+    "as_float",
+    "as_int",
+    "bad",
+    "construct",
+    "forms_hint",
+    "number_text",
+    "whole_as_float",
+]
 
 
 @dataclass(frozen=True)
@@ -353,6 +364,16 @@ def bad(text: str, expected: str) -> ParameterError:
     return ParameterError(f"plan {text!r}: expected {expected}; {forms_hint()}")
 
 
+def argument_parts(text: str, argument: str | None, expected: str, *, most: int) -> list[str]:
+    """Split a required plan-string argument at ``:`` into at most ``most`` parts."""
+    if argument is None:
+        raise bad(text, expected)
+    parts = argument.split(":")
+    if len(parts) > most:
+        raise bad(text, expected)
+    return parts
+
+
 def as_int(text: str, part: str, expected: str) -> int:
     """Read a whole number from a plan string's ``part``."""
     try:
@@ -371,6 +392,27 @@ def as_float(text: str, part: str, expected: str) -> float:
     if not math.isfinite(value):
         raise bad(text, expected)
     return value
+
+
+def number_text(value: float) -> str:
+    """Write a number as plan strings and labels do (``7``, ``0.85``, ``2.5``)."""
+    return f"{value:g}"
+
+
+def whole_as_float(value: Any) -> Any:
+    """Return a whole number (or each whole number of a list or tuple) as a float, anything else as is.
+
+    Plan fields are strict floats; ``target=1`` or ``gaps=(2, 5)`` mean what they say, while a
+    ``bool`` stays a ``bool`` so that validation refuses it.
+
+    Examples
+    --------
+    >>> whole_as_float(2), whole_as_float([1, 2.5]), whole_as_float(True)
+    (2.0, (1.0, 2.5), True)
+    """
+    if isinstance(value, list | tuple):
+        return tuple(whole_as_float(v) for v in value)
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def construct(text: str, cls: type[ReinforcementPlan], values: dict[str, Any]) -> ReinforcementPlan:

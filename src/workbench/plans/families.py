@@ -51,7 +51,7 @@ from pydantic import Field, field_validator
 from workbench._values import StrictBool, StrictFloat
 from workbench.catalog import ActivityKind
 from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
-from workbench.plans.base import ReinforcementPlan, as_float, as_int, bad, construct
+from workbench.plans.base import ReinforcementPlan, as_float, as_int, bad, construct, number_text, whole_as_float
 from workbench.plans.constraints import TouchRequest
 from workbench.simulate.profiles import resolve_profile
 
@@ -65,10 +65,6 @@ __all__ = [
 ]
 
 DEFAULT_GAPS = (1.0, 3.0, 7.0, 14.0, 30.0, 60.0)
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 class NoPlan(ReinforcementPlan):
@@ -216,16 +212,14 @@ class ExpandingPlan(ReinforcementPlan):
     @field_validator("gaps", mode="before")
     @classmethod
     def _floats(cls, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return tuple(float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value)
-        return value
+        return whole_as_float(value) if isinstance(value, list | tuple) else value
 
     @property
     def label(self) -> str:
         """The plan string (see :attr:`ReinforcementPlan.label`)."""
         if self.gaps == DEFAULT_GAPS:
             return "expanding"
-        return "expanding:" + ",".join(_num(g) for g in self.gaps)
+        return "expanding:" + ",".join(number_text(g) for g in self.gaps)
 
     @property
     def offsets(self) -> tuple[float, ...]:

@@ -6,6 +6,7 @@ describes itself through the registry of :class:`~workbench.plans.base.Reinforce
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Annotated, Any, ClassVar
 
@@ -16,15 +17,20 @@ from workbench.catalog import ActivityKind
 from workbench.model import Journey
 from workbench.model.activity import MAX_DAY
 from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
-from workbench.plans.base import PlanSchedule, ReinforcementPlan, as_float, as_int, bad, construct
+from workbench.plans.base import (
+    PlanSchedule,
+    ReinforcementPlan,
+    argument_parts,
+    as_float,
+    as_int,
+    construct,
+    number_text,
+    whole_as_float,
+)
 from workbench.plans.constraints import TouchRequest
 from workbench.simulate.profiles import resolve_profile
 
 __all__ = ["DeadlinePlan", "TargetRetentionPlan", "backward_days"]
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 class TargetRetentionPlan(ReinforcementPlan):
@@ -62,11 +68,7 @@ class TargetRetentionPlan(ReinforcementPlan):
     def from_argument(cls, text: str, argument: str | None, options: dict[str, Any]) -> ReinforcementPlan:
         """Build ``target:R`` or ``target:R:UNTIL``."""
         expected = "target:R with R a recall probability in [0.5, 0.98], e.g. target:0.85 (or target:R:UNTIL)"
-        if argument is None:
-            raise bad(text, expected)
-        parts = argument.split(":")
-        if len(parts) > 2:
-            raise bad(text, expected)
+        parts = argument_parts(text, argument, expected, most=2)
         values = {"target": as_float(text, parts[0], expected)}
         if len(parts) == 2:
             values["until_day"] = as_float(text, parts[1], expected)
@@ -89,13 +91,13 @@ class TargetRetentionPlan(ReinforcementPlan):
     @field_validator("target", "until_day", "quantile", "memory_sigma", "difficulty_scale", mode="before")
     @classmethod
     def _float(cls, value: Any) -> Any:
-        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        return whole_as_float(value)
 
     @property
     def label(self) -> str:
         """The plan string (see :attr:`ReinforcementPlan.label`)."""
-        base = f"target:{_num(self.target)}"
-        return base if self.until_day == 180.0 else f"{base}:{_num(self.until_day)}"
+        base = f"target:{number_text(self.target)}"
+        return base if self.until_day == 180.0 else f"{base}:{number_text(self.until_day)}"
 
     def _upper_bound(self) -> float | None:
         return self.until_day
@@ -170,11 +172,7 @@ class DeadlinePlan(ReinforcementPlan):
     def from_argument(cls, text: str, argument: str | None, options: dict[str, Any]) -> ReinforcementPlan:
         """Build ``deadline:D``, ``deadline:DxK`` or ``deadline:DxK:RATIO``."""
         expected = "deadline:D, deadline:DxK or deadline:DxK:RATIO, e.g. deadline:90 or deadline:90x6:2.5"
-        if argument is None:
-            raise bad(text, expected)
-        parts = argument.lower().split(":")
-        if len(parts) > 2:
-            raise bad(text, expected)
+        parts = argument_parts(text, argument and argument.lower(), expected, most=2)
         day, sep, count = parts[0].partition("x")
         values: dict[str, Any] = {"deadline_day": as_int(text, day, expected)}
         if sep:
@@ -202,7 +200,7 @@ class DeadlinePlan(ReinforcementPlan):
     @field_validator("lead_days", "ratio", "budget_min", mode="before")
     @classmethod
     def _float(cls, value: Any) -> Any:
-        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        return whole_as_float(value)
 
     @property
     def label(self) -> str:
@@ -211,11 +209,11 @@ class DeadlinePlan(ReinforcementPlan):
         if self.touches != 4 or self.ratio != 2.0:
             text += f"x{self.touches}"
         if self.ratio != 2.0:
-            text += f":{_num(self.ratio)}"
+            text += f":{number_text(self.ratio)}"
         if self.lead_days != 1.0:
-            text += f" (lead {_num(self.lead_days)} d)"
+            text += f" (lead {number_text(self.lead_days)} d)"
         if self.budget_min is not None:
-            text += f" (<= {_num(self.budget_min)} min)"
+            text += f" (<= {number_text(self.budget_min)} min)"
         return text
 
     def _upper_bound(self) -> float | None:
@@ -239,21 +237,16 @@ class DeadlinePlan(ReinforcementPlan):
             trial = self._with(touches=count, budget_min=None)
             schedule = trial.build(journey)
             if schedule.minutes <= self.budget_min + 1e-9:
-                return PlanSchedule(
-                    label=self.label,
-                    activities=schedule.activities,
-                    touches=schedule.touches,
-                    skipped=schedule.skipped,
-                    dropped=schedule.dropped,
-                    edges=schedule.edges,
-                )
+                return dataclasses.replace(schedule, label=self.label)
         assert schedule is not None
         return PlanSchedule(
             label=self.label,
             activities=(),
             touches=(),
             skipped=schedule.skipped,
-            notes=(f"one touch takes {schedule.minutes:g} minutes, more than the budget of {_num(self.budget_min)}",),
+            notes=(
+                f"one touch takes {schedule.minutes:g} minutes, more than the budget of {number_text(self.budget_min)}",
+            ),
         )
 
     def _with(self, **changes: Any) -> DeadlinePlan:
