@@ -24,6 +24,7 @@ What is modelled, per learner and concept:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from workbench._random import RandomLike, as_seed_sequence
 from workbench.errors import ParameterError
 from workbench.memory import MemoryModel, MemoryState
 from workbench.model import Journey
+from workbench.plans._checks import check_journey, check_population
 from workbench.plans._context import JourneyContext, resolve_model
 from workbench.plans.constraints import PlanConstraints
 from workbench.simulate.engine import learner_memory_rates
@@ -66,14 +68,14 @@ def _shift_weekend(days: np.ndarray, constraints: PlanConstraints | None) -> np.
 
 def _touch(
     model: MemoryModel,
-    state: MemoryState,
+    state: MemoryState | None,
     elapsed: np.ndarray,
     effect: str,
     effects: TouchEffects,
     kind: str,
-    uniform: np.ndarray,
+    uniform: np.ndarray | float,
 ) -> MemoryState:
-    """Return a later touch of a concept every learner has met (the one touch rule)."""
+    """Return the state after a touch of a concept every learner has met, or its first touch (``state`` None)."""
     return apply_touch(
         model,
         state,
@@ -83,6 +85,95 @@ def _touch(
         first_rating=effects.first_rating(effect),
         draws=uniform,
     ).state
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What every concept's schedule follows: the memory, the touch and when touches may come."""
+
+    memory: MemoryModel
+    effects: TouchEffects
+    target: float
+    until_day: float
+    kind: str
+    effect: str
+    constraints: PlanConstraints | None
+    max_touches: int
+
+
+#: One journey touch of a concept: its day, memory effect and activity kind.
+_Event = tuple[float, str, str]
+
+
+def _anchor_state(
+    rules: _Rules, before: list[_Event], rate: np.ndarray, outcomes: np.random.Generator
+) -> tuple[MemoryState, np.ndarray]:
+    """Return every learner's memory state and last touch day after the journey's touches up to the anchor."""
+    n = len(rate)
+    first_day, first_effect, first_kind = before[0]
+    state = _touch(rules.memory, None, np.zeros(n), first_effect, rules.effects, first_kind, 0.0)
+    last = np.full(n, first_day)
+    for day, effect, kind in before[1:]:
+        elapsed = (day - last) * rate
+        state = _touch(rules.memory, state, elapsed, effect, rules.effects, kind, outcomes.random(n))
+        last = np.full(n, day)
+    return state, last
+
+
+def _concept_touches(
+    rules: _Rules,
+    events: list[_Event],
+    anchor: float,
+    rate: np.ndarray,
+    outcomes: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (learner, day) of every adaptive touch of one concept, in the order they are due.
+
+    Each step moves every learner to their next moment: the plan's touch when it is due
+    before the journey's next touch of the concept, else that journey touch.
+    """
+    before = [e for e in events if e[0] <= anchor]
+    after = [e for e in events if e[0] > anchor]
+    if not before:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    memory, effects, n = rules.memory, rules.effects, len(rate)
+    state, last = _anchor_state(rules, before, rate, outcomes)
+    event_days = np.array([e[0] for e in after] + [math.inf])
+    position = np.zeros(n, dtype=np.intp)
+    count = np.zeros(n, dtype=np.intp)
+    learners: list[np.ndarray] = []
+    touch_days: list[np.ndarray] = []
+    for _ in range(rules.max_touches + len(after) + 1):
+        interval = np.asarray(memory.interval_days(state, rules.target, rounded=False), dtype=np.float64)  # type: ignore[call-arg]
+        due = last + np.maximum(1.0, np.floor(interval / rate + 1e-9))
+        due = _shift_weekend(np.maximum(due, anchor + 1.0), rules.constraints)
+        upcoming = event_days[position]
+        plan_now = (due < upcoming) & (due <= rules.until_day) & (count < rules.max_touches)
+        event_now = ~plan_now & (upcoming <= rules.until_day) & np.isfinite(upcoming)
+        if not (plan_now.any() or event_now.any()):
+            break
+        uniform = outcomes.random(n)
+        when = np.where(plan_now, due, np.where(event_now, upcoming, last))
+        elapsed = (when - last) * rate
+        updated = state
+        if plan_now.any():
+            learners.append(np.flatnonzero(plan_now))
+            touch_days.append(due[plan_now])
+            updated = updated.select(
+                plan_now, _touch(memory, state, elapsed, rules.effect, effects, rules.kind, uniform)
+            )
+            count += plan_now
+        for event in np.unique(position[event_now]):
+            _, event_effect, event_kind = after[int(event)]
+            cells = event_now & (position == event)
+            reviewed = _touch(memory, state, elapsed, event_effect, effects, event_kind, uniform)
+            updated = updated.select(cells, reviewed)
+        state = updated
+        last = np.where(plan_now | event_now, when, last)
+        position += event_now
+    if not learners:
+        return np.zeros(0, dtype=np.intp), np.zeros(0)
+    return np.concatenate(learners), np.concatenate(touch_days)
 
 
 def adaptive_schedule(
@@ -144,19 +235,15 @@ def adaptive_schedule(
     >>> bool(frame["day"].min() >= 1.0) and bool(frame["day"].max() <= 180.0)
     True
     """
-    if not isinstance(journey, Journey):
-        raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    check_journey(journey)
     if not 0.5 <= float(target) <= 0.98:
         raise ParameterError(f"target: must be a recall probability in [0.5, 0.98] (got {target!r})")
     if max_touches_per_concept < 1:
         raise ParameterError(f"max_touches_per_concept: must be at least 1 (got {max_touches_per_concept})")
-    population = population or LearnerPopulation()
+    population = check_population(population)
     memory_profile = resolve_profile(profile)
-    effects = effects or memory_profile.effects
-    memory = memory_profile.memory_model() if model is None or model == memory_profile.model else resolve_model(model)
     if kind not in journey.catalog:
         raise ParameterError(f"kind: {journey.catalog.unknown_kind_message(kind)}")
-    plan_effect = journey.catalog[kind].memory_effect.value
     context = JourneyContext.of(journey)
     if concepts is not None:
         unknown = [c for c in concepts if c not in context.concepts]
@@ -165,83 +252,41 @@ def adaptive_schedule(
                 f"concepts: {', '.join(map(repr, unknown))} not in journey {journey.id!r} "
                 f"(concepts: {', '.join(context.concepts)})"
             )
+    rules = _Rules(
+        memory=memory_profile.memory_model()
+        if model is None or model == memory_profile.model
+        else resolve_model(model),
+        effects=effects or memory_profile.effects,
+        target=float(target),
+        until_day=until_day,
+        kind=kind,
+        effect=journey.catalog[kind].memory_effect.value,
+        constraints=constraints,
+        max_touches=max_touches_per_concept,
+    )
     root = as_seed_sequence(rng)
     rates = learner_rates(population, root, memory_profile)
-    n = population.size
     days = journey.days
     timeline = [a for a in journey.timeline() if days[a.id] is not None and a.required]
     frames = []
     for index, info in enumerate(context.taught(concepts)):
-        c_rate = float(population.concept_rate(journey.concept(info.id).difficulty or 5.0))
-        rate = rates * c_rate
+        rate = rates * float(population.concept_rate(journey.concept(info.id).difficulty or 5.0))
         events = [
             (float(days[a.id] or 0.0), effect.value, a.kind)
             for a in timeline
             if (effect := a.effect_on(info.id)) is not None
         ]
-        anchor = float(info.anchor_day or 0.0)
         outcomes = np.random.Generator(
             np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, _OUTCOME_STREAM, index)))
         )
-        before = [e for e in events if e[0] <= anchor]
-        after = [e for e in events if e[0] > anchor]
-        if not before:
-            continue
-        first_day, first_effect, first_kind = before[0]
-        first = apply_touch(
-            memory,
-            None,
-            np.zeros(n),
-            first_effect,
-            gain=effects.gain(first_effect, first_kind),
-            first_rating=effects.first_rating(first_effect),
-            draws=0.0,
-        )
-        state = first.state
-        last = np.full(n, first_day)
-        for day, event_effect, event_kind in before[1:]:
-            elapsed = (day - last) * rate
-            state = _touch(memory, state, elapsed, event_effect, effects, event_kind, outcomes.random(n))
-            last = np.full(n, day)
-        event_days = np.array([e[0] for e in after] + [math.inf])
-        position = np.zeros(n, dtype=np.intp)
-        count = np.zeros(n, dtype=np.intp)
-        learners: list[np.ndarray] = []
-        touch_days: list[np.ndarray] = []
-        for _ in range(max_touches_per_concept + len(after) + 1):
-            interval = np.asarray(memory.interval_days(state, float(target), rounded=False), dtype=np.float64)  # type: ignore[call-arg]
-            due = last + np.maximum(1.0, np.floor(interval / rate + 1e-9))
-            due = _shift_weekend(np.maximum(due, anchor + 1.0), constraints)
-            upcoming = event_days[position]
-            plan_now = (due < upcoming) & (due <= until_day) & (count < max_touches_per_concept)
-            event_now = ~plan_now & (upcoming <= until_day) & np.isfinite(upcoming)
-            if not (plan_now.any() or event_now.any()):
-                break
-            uniform = outcomes.random(n)
-            when = np.where(plan_now, due, np.where(event_now, upcoming, last))
-            elapsed = (when - last) * rate
-            updated = state
-            if plan_now.any():
-                learners.append(np.flatnonzero(plan_now))
-                touch_days.append(due[plan_now])
-                updated = updated.select(plan_now, _touch(memory, state, elapsed, plan_effect, effects, kind, uniform))
-                count += plan_now
-            for event in np.unique(position[event_now]):
-                _, event_effect, event_kind = after[int(event)]
-                cells = event_now & (position == event)
-                reviewed = _touch(memory, state, elapsed, event_effect, effects, event_kind, uniform)
-                updated = updated.select(cells, reviewed)
-            state = updated
-            last = np.where(plan_now | event_now, when, last)
-            position += event_now
-        if learners:
-            ids = np.concatenate(learners)
+        ids, touch_days = _concept_touches(rules, events, float(info.anchor_day or 0.0), rate, outcomes)
+        if len(ids):
             frames.append(
                 pd.DataFrame(
                     {
                         "learner_id": ids.astype(np.int64),
                         "concept": np.full(len(ids), info.id, dtype=object),
-                        "day": np.concatenate(touch_days).astype(float),
+                        "day": touch_days.astype(float),
                     }
                 )
             )

@@ -172,100 +172,132 @@ def place_touches(
     >>> [(t.day, t.concepts) for t in r.touches]
     [(7.0, ('a',)), (14.0, ('b',))]
     """
-    sign = -1.0 if backward else 1.0
-    cap_touches = constraints.max_touches_per_week
-    cap_minutes = constraints.max_minutes_per_week
-    last_day = min(LAST_PLAN_DAY, upper_bound) if upper_bound is not None else LAST_PLAN_DAY
-    count: dict[int, int] = {}
-    used: dict[int, float] = {}
-    for day, mins in existing:
-        week = constraints.week_of(day)
-        count[week] = count.get(week, 0) + 1
-        used[week] = used.get(week, 0.0) + mins
-    heap: list[tuple[float, int, int, tuple[str, ...]]] = []
-    seq = 0
+    placement = _Placement(constraints, minutes, existing, lower_bound, upper_bound, backward)
     for request in requests:
         if request.concepts:
-            heapq.heappush(heap, (sign * request.day, request.slot, seq, request.concepts))
-            seq += 1
-    placed: dict[tuple[float, int], list[str]] = {}
-    dropped: list[tuple[str, float, str]] = []
+            placement.push(request.day, request.slot, request.concepts)
+    return placement.run()
 
-    def bound(concept: str) -> float:
-        return lower_bound(concept) if lower_bound is not None else -math.inf
 
-    def shift_workday(day: float) -> float:
-        if not constraints.workdays_only:
+class _Placement:
+    """The state of one :func:`place_touches` run: a queue of wishes, the weeks' load, the touches placed.
+
+    Wishes are taken in day order (latest first when ``backward``); a wish that does not fit
+    its week is deferred to the next week (the previous one when ``backward``).
+    """
+
+    def __init__(
+        self,
+        constraints: PlanConstraints,
+        minutes: Callable[[int], float],
+        existing: Sequence[tuple[float, float]],
+        lower_bound: Callable[[str], float] | None,
+        upper_bound: float | None,
+        backward: bool,
+    ) -> None:
+        self.constraints, self.minutes, self.backward = constraints, minutes, backward
+        self.lower_bound = lower_bound
+        self.sign = -1.0 if backward else 1.0
+        self.last_day = min(LAST_PLAN_DAY, upper_bound) if upper_bound is not None else LAST_PLAN_DAY
+        self.count: dict[int, int] = {}  # touches per week
+        self.used: dict[int, float] = {}  # minutes per week
+        for day, mins in existing:
+            week = constraints.week_of(day)
+            self.count[week] = self.count.get(week, 0) + 1
+            self.used[week] = self.used.get(week, 0.0) + mins
+        self.heap: list[tuple[float, int, int, tuple[str, ...]]] = []
+        self.seq = 0  # ties keep the order of arrival
+        self.placed: dict[tuple[float, int], list[str]] = {}
+        self.dropped: list[tuple[str, float, str]] = []
+
+    def push(self, day: float, slot: int, concepts: Sequence[str]) -> None:
+        heapq.heappush(self.heap, (self.sign * day, slot, self.seq, tuple(concepts)))
+        self.seq += 1
+
+    def bound(self, concept: str) -> float:
+        return self.lower_bound(concept) if self.lower_bound is not None else -math.inf
+
+    def shift_workday(self, day: float) -> float:
+        if not self.constraints.workdays_only:
             return day
-        weekday = constraints.weekday(day)
+        weekday = self.constraints.weekday(day)
         if weekday < 5:
             return day
-        return day - (weekday - 4) if backward else day + (7 - weekday)
+        return day - (weekday - 4) if self.backward else day + (7 - weekday)
 
-    def other_week(day: float) -> float:
-        week = constraints.week_of(day)
-        if backward:
-            sunday = constraints.week_start(week) - 1.0
+    def other_week(self, day: float) -> float:
+        week = self.constraints.week_of(day)
+        if self.backward:
+            sunday = self.constraints.week_start(week) - 1.0
             return sunday + _frac(day)  # shift_workday moves it to Friday when needed
-        return constraints.week_start(week + 1) + _frac(day)
+        return self.constraints.week_start(week + 1) + _frac(day)
 
-    def defer(day: float, slot: int, concepts: Sequence[str]) -> None:
-        nonlocal seq
+    def defer(self, day: float, slot: int, concepts: Sequence[str]) -> None:
         if concepts:
-            heapq.heappush(heap, (sign * other_week(day), slot, seq, tuple(concepts)))
-            seq += 1
+            self.push(self.other_week(day), slot, concepts)
 
-    def fitting(existing_n: int, new: Sequence[str], room: float) -> int:
+    def fitting(self, existing_n: int, new: Sequence[str], room: float) -> int:
         """How many of ``new`` fit in ``room`` minutes on top of a touch of ``existing_n``."""
-        base = minutes(existing_n) if existing_n else 0.0
+        base = self.minutes(existing_n) if existing_n else 0.0
         fit = 0
         for m in range(1, len(new) + 1):
-            if minutes(existing_n + m) - base <= room + 1e-9:
+            if self.minutes(existing_n + m) - base <= room + 1e-9:
                 fit = m
             else:
                 break
         return fit
 
-    while heap:
-        signed_day, slot, _, concepts = heapq.heappop(heap)
-        day = shift_workday(sign * signed_day)
-        if backward:
-            keep = tuple(c for c in concepts if day >= max(bound(c), FIRST_PLAN_DAY))
-            dropped.extend((c, day, "no room before the deadline") for c in concepts if c not in keep)
-            concepts = keep
-            if not concepts:
+    def run(self) -> PlacementResult:
+        while self.heap:
+            signed_day, slot, _, concepts = heapq.heappop(self.heap)
+            day = self.shift_workday(self.sign * signed_day)
+            if self.backward:
+                keep = tuple(c for c in concepts if day >= max(self.bound(c), FIRST_PLAN_DAY))
+                self.dropped.extend((c, day, "no room before the deadline") for c in concepts if c not in keep)
+                concepts = keep
+                if not concepts:
+                    continue
+            elif day > self.last_day:
+                self.dropped.extend((c, day, f"would land after day {self.last_day:g}") for c in concepts)
                 continue
-        elif day > last_day:
-            dropped.extend((c, day, f"would land after day {last_day:g}") for c in concepts)
-            continue
-        week = constraints.week_of(day)
-        room = math.inf if cap_minutes is None else cap_minutes - used.get(week, 0.0)
-        key = (day, slot)
-        if key in placed:
-            group = placed[key]
-            clash = tuple(c for c in concepts if c in group)
-            if clash:  # already touched that day: keep the touch, one day later (earlier if backward)
-                heapq.heappush(heap, (sign * (day + sign), slot, seq, clash))
-                seq += 1
-            new = [c for c in concepts if c not in group]
-            fit = fitting(len(group), new, room)
-            if fit:
-                used[week] = used.get(week, 0.0) + minutes(len(group) + fit) - minutes(len(group))
-                group.extend(new[:fit])
-            defer(day, slot, new[fit:])
-            continue
-        if cap_touches is not None and count.get(week, 0) >= cap_touches:
-            defer(day, slot, concepts)
-            continue
-        fit = fitting(0, concepts, room)
-        if fit:
-            placed[key] = list(concepts[:fit])
-            count[week] = count.get(week, 0) + 1
-            used[week] = used.get(week, 0.0) + minutes(fit)
-        defer(day, slot, concepts[fit:])
+            if (day, slot) in self.placed:
+                self.join(day, slot, concepts)
+            else:
+                self.open(day, slot, concepts)
+        touches = tuple(
+            PlacedTouch(day=day, concepts=tuple(group), minutes=self.minutes(len(group)), slot=slot)
+            for (day, slot), group in sorted(self.placed.items())
+        )
+        return PlacementResult(touches=touches, dropped=tuple(self.dropped))
 
-    touches = tuple(
-        PlacedTouch(day=day, concepts=tuple(group), minutes=minutes(len(group)), slot=slot)
-        for (day, slot), group in sorted(placed.items())
-    )
-    return PlacementResult(touches=touches, dropped=tuple(dropped))
+    def room(self, week: int) -> float:
+        cap = self.constraints.max_minutes_per_week
+        return math.inf if cap is None else cap - self.used.get(week, 0.0)
+
+    def join(self, day: float, slot: int, concepts: tuple[str, ...]) -> None:
+        """Add concepts to the touch already placed on ``day`` and ``slot``, as far as the minutes allow."""
+        week = self.constraints.week_of(day)
+        group = self.placed[(day, slot)]
+        clash = tuple(c for c in concepts if c in group)
+        if clash:  # already touched that day: keep the touch, one day later (earlier if backward)
+            self.push(day + self.sign, slot, clash)
+        new = [c for c in concepts if c not in group]
+        fit = self.fitting(len(group), new, self.room(week))
+        if fit:
+            self.used[week] = self.used.get(week, 0.0) + self.minutes(len(group) + fit) - self.minutes(len(group))
+            group.extend(new[:fit])
+        self.defer(day, slot, new[fit:])
+
+    def open(self, day: float, slot: int, concepts: tuple[str, ...]) -> None:
+        """Place a new touch on ``day`` if its week has room for it (and for how many concepts)."""
+        week = self.constraints.week_of(day)
+        cap = self.constraints.max_touches_per_week
+        if cap is not None and self.count.get(week, 0) >= cap:
+            self.defer(day, slot, concepts)
+            return
+        fit = self.fitting(0, concepts, self.room(week))
+        if fit:
+            self.placed[(day, slot)] = list(concepts[:fit])
+            self.count[week] = self.count.get(week, 0) + 1
+            self.used[week] = self.used.get(week, 0.0) + self.minutes(fit)
+        self.defer(day, slot, concepts[fit:])
