@@ -60,6 +60,7 @@ class _Item:
     end: float = 0.0
     row: int = 0
     y: float = 0.0
+    day_draw: float = 0.0  # where an on-demand item (no day) is drawn
     findings: list[Any] = field(default_factory=list)
 
 
@@ -155,10 +156,6 @@ def plot_timeline(
     >>> ax.get_xlabel()
     'Day of the journey (days from start)'
     """
-    import matplotlib.patheffects as pe
-    from matplotlib.patches import FancyArrowPatch, Rectangle
-    from matplotlib.ticker import MultipleLocator
-
     with style():
         ax = new_axes(ax)
         items = _items(journey, label_chars)
@@ -180,169 +177,16 @@ def plot_timeline(
         width_in, height_in = _axes_size_in(ax)
         days_per_pt = (x1 - x0) / (width_in * 72.0)
 
-        # lay out each lane: dated items packed into rows, then one row per on-demand item
-        rows_in_lane: dict[str, int] = {}
-        on_demand_rows: dict[str, list[_Item]] = {}
-        for lane in lanes:
-            lane_items = [i for i in items if i.layer == lane and i.day is not None]
-            for item in lane_items:
-                assert item.day is not None
-                radius = _reach(item) * days_per_pt
-                text = (_text_width_pt(item.label, bold=item.formal) + _LABEL_GAP_PT) * days_per_pt
-                gap = _ITEM_GAP_PT * days_per_pt
-                if item.day + radius + text > x1:
-                    item.label_left = True
-                    item.start, item.end = item.day - radius - text - gap, item.day + radius
-                else:
-                    item.start, item.end = item.day - radius, item.day + radius + text + gap
-            dated_rows = _pack(lane_items)
-            extra = [i for i in items if i.layer == lane and i.day is None]
-            for k, item in enumerate(extra):
-                item.row = dated_rows + k
-            on_demand_rows[lane] = extra
-            rows_in_lane[lane] = max(1, dated_rows + len(extra))
-
-        # row heights: one unit, more where a big marker (a long formal event) sits
-        total = sum(rows_in_lane.values()) + 2 * _ROW_PAD * len(lanes)
-        pt_per_unit = height_in * 72.0 / total
-        row_height: dict[tuple[str, int], float] = {}
-        for _ in range(2):
-            for lane in lanes:
-                for row in range(rows_in_lane[lane]):
-                    biggest = max((i.diameter for i in items if i.layer == lane and i.row == row), default=0.0)
-                    row_height[lane, row] = max(1.0, (biggest + 6.0) / pt_per_unit)
-            total = sum(row_height.values()) + 2 * _ROW_PAD * len(lanes)
-            pt_per_unit = height_in * 72.0 / total
-
-        lane_span: dict[str, tuple[float, float]] = {}
-        y = 0.0
-        for lane in lanes:
-            top = y
-            y += _ROW_PAD
-            for row in range(rows_in_lane[lane]):
-                centre = y + row_height[lane, row] / 2
-                for item in items:
-                    if item.layer == lane and item.row == row:
-                        item.y = centre
-                y += row_height[lane, row]
-            y += _ROW_PAD
-            lane_span[lane] = (top, y)
-        ax.set_ylim(y, 0.0)
-
-        # lanes: tinted background, a colour bar at the left, the layer name as tick label
-        for index, lane in enumerate(lanes):
-            top, bottom = lane_span[lane]
-            ax.axhspan(top, bottom, color=LAYER_COLORS[lane], alpha=0.07 if index % 2 == 0 else 0.12, lw=0, zorder=0)
-            ax.add_patch(
-                Rectangle(
-                    (0.0, top),
-                    0.008,
-                    bottom - top,
-                    transform=ax.get_yaxis_transform(),
-                    color=LAYER_COLORS[lane],
-                    lw=0,
-                    zorder=1,
-                    clip_on=False,
-                )
-            )
-        ax.set_yticks([sum(lane_span[k]) / 2 for k in lanes], [LAYER_LABELS[k] for k in lanes])
-        ax.tick_params(axis="y", length=0, pad=8)
-        ax.spines["left"].set_visible(False)
-        ax.xaxis.set_major_locator(MultipleLocator(_week_locator(span)))
-        ax.grid(axis="x", color="#FFFFFF", lw=1.0, zorder=0.5)
-        ax.axvline(0.0, color="#777777", lw=1.0, ls=(0, (2, 2)), zorder=0.6)
-
-        # formal events: a grey band across all lanes
-        band = max(0.012 * (x1 - x0), 0.6)
-        for item in items:
-            if item.formal and item.day is not None:
-                ax.axvspan(item.day - band / 2, item.day + band / 2, color="#000000", alpha=0.08, lw=0, zorder=0.7)
-
-        # on-demand: a band across the lane
-        for lane, extra in on_demand_rows.items():
-            for item in extra:
-                h = row_height[lane, item.row] * 0.6
-                ax.add_patch(
-                    Rectangle(
-                        (x0, item.y - h / 2),
-                        x1 - x0,
-                        h,
-                        color=LAYER_COLORS[lane],
-                        alpha=0.22,
-                        lw=0,
-                        zorder=1.5,
-                        gid="on-demand-band",
-                    )
-                )
-                item.day_draw = x0 + 0.012 * (x1 - x0)  # type: ignore[attr-defined]
-
-        positions = {
-            item.id: (item.day if item.day is not None else item.day_draw, item.y)  # type: ignore[attr-defined]
-            for item in items
-        }
-
+        rows_in_lane, on_demand_rows = _pack_lanes(items, lanes, x1, days_per_pt)
+        row_height, lane_span = _stack_rows(items, lanes, rows_in_lane, height_in)
+        ax.set_ylim(lane_span[lanes[-1]][1], 0.0)
+        _draw_lanes(ax, lanes, lane_span, span)
+        _draw_bands(ax, items, on_demand_rows, row_height, x0, x1)
+        positions = {item.id: (item.day if item.day is not None else item.day_draw, item.y) for item in items}
         if show_edges:
-            for edge in journey.edges:
-                a, b = by_id[edge.source], by_id[edge.target]
-                if a.day is None or b.day is None:
-                    continue
-                loose = edge.kind in (EdgeKind.REINFORCES, EdgeKind.SUPPORTS)
-                rad = 0.0 if a.y != b.y and not loose else (-0.2 if a.day < b.day else 0.2)
-                arrow = FancyArrowPatch(
-                    positions[a.id],
-                    positions[b.id],
-                    arrowstyle="-|>",
-                    mutation_scale=9,
-                    connectionstyle=f"arc3,rad={rad}",
-                    color="#8C8C8C",
-                    alpha=0.35 if loose else 0.8,
-                    lw=0.9,
-                    ls=(0, (1.5, 2)) if loose else "-",
-                    shrinkA=a.diameter / 2 + 1.5,
-                    shrinkB=b.diameter / 2 + 1.5,
-                    zorder=2,
-                    gid="edge",
-                )
-                ax.add_patch(arrow)
-
-        # markers: one scatter per family, filled (required) or hollow (optional)
-        for family in FAMILIES:
-            members = [i for i in items if i.family == family]
-            if not members:
-                continue
-            faces = [LAYER_COLORS[i.layer] if i.required else "white" for i in members]
-            ax.scatter(
-                [positions[i.id][0] for i in members],
-                [positions[i.id][1] for i in members],
-                s=[i.diameter**2 for i in members],
-                marker=FAMILY_MARKERS[family],
-                c=faces,
-                edgecolors=[_edge_colour(i) for i in members],
-                linewidths=1.4,
-                zorder=4,
-                gid=f"activities:{family}",
-                label=FAMILY_LABELS[family],
-            )
-
-        halo = [pe.withStroke(linewidth=3.0, foreground="white")]
-        for item in items:
-            x, yy = positions[item.id]
-            offset = (_reach(item) + _LABEL_GAP_PT) * (-1 if item.label_left else 1)
-            label = "On demand: " + short(item.title, 90) if item.day is None else item.label
-            ax.annotate(
-                label,
-                (x, yy),
-                xytext=(offset, 0),
-                textcoords="offset points",
-                ha="right" if item.label_left else "left",
-                va="center",
-                fontsize=_LABEL_SIZE,
-                fontweight="bold" if item.formal else "normal",
-                color=INK,
-                zorder=5,
-                path_effects=halo,
-                gid="activity-label",
-            )
+            _draw_edges(ax, journey, by_id, positions)
+        _draw_markers(ax, items, positions)
+        _draw_labels(ax, items, positions)
 
         _draw_findings(ax, items, positions, journey_notes)
         _legends(ax, items, bool(findings is not None and any(i.findings for i in items)))
@@ -533,3 +377,202 @@ def _legends(ax: Axes, items: list[_Item], with_findings: bool) -> None:
         columnspacing=1.0,
         labelspacing=1.2,
     )
+
+
+def _pack_lanes(
+    items: list[_Item], lanes: list[str], x1: float, days_per_pt: float
+) -> tuple[dict[str, int], dict[str, list[_Item]]]:
+    """Lay out each lane: dated items packed into rows, then one row per on-demand item.
+
+    Returns the rows of each lane and its on-demand items; each item gets its row and extent.
+    """
+    rows_in_lane: dict[str, int] = {}
+    on_demand_rows: dict[str, list[_Item]] = {}
+    for lane in lanes:
+        lane_items = [i for i in items if i.layer == lane and i.day is not None]
+        for item in lane_items:
+            assert item.day is not None
+            radius = _reach(item) * days_per_pt
+            text = (_text_width_pt(item.label, bold=item.formal) + _LABEL_GAP_PT) * days_per_pt
+            gap = _ITEM_GAP_PT * days_per_pt
+            if item.day + radius + text > x1:
+                item.label_left = True
+                item.start, item.end = item.day - radius - text - gap, item.day + radius
+            else:
+                item.start, item.end = item.day - radius, item.day + radius + text + gap
+        dated_rows = _pack(lane_items)
+        extra = [i for i in items if i.layer == lane and i.day is None]
+        for k, item in enumerate(extra):
+            item.row = dated_rows + k
+        on_demand_rows[lane] = extra
+        rows_in_lane[lane] = max(1, dated_rows + len(extra))
+    return rows_in_lane, on_demand_rows
+
+
+def _stack_rows(
+    items: list[_Item], lanes: list[str], rows_in_lane: dict[str, int], height_in: float
+) -> tuple[dict[tuple[str, int], float], dict[str, tuple[float, float]]]:
+    """Give each row its height and each item its y; return row heights and each lane's (top, bottom).
+
+    A row is one unit high, more where a big marker (a long formal event) sits.
+    """
+    total = sum(rows_in_lane.values()) + 2 * _ROW_PAD * len(lanes)
+    pt_per_unit = height_in * 72.0 / total
+    row_height: dict[tuple[str, int], float] = {}
+    for _ in range(2):
+        for lane in lanes:
+            for row in range(rows_in_lane[lane]):
+                biggest = max((i.diameter for i in items if i.layer == lane and i.row == row), default=0.0)
+                row_height[lane, row] = max(1.0, (biggest + 6.0) / pt_per_unit)
+        total = sum(row_height.values()) + 2 * _ROW_PAD * len(lanes)
+        pt_per_unit = height_in * 72.0 / total
+
+    lane_span: dict[str, tuple[float, float]] = {}
+    y = 0.0
+    for lane in lanes:
+        top = y
+        y += _ROW_PAD
+        for row in range(rows_in_lane[lane]):
+            centre = y + row_height[lane, row] / 2
+            for item in items:
+                if item.layer == lane and item.row == row:
+                    item.y = centre
+            y += row_height[lane, row]
+        y += _ROW_PAD
+        lane_span[lane] = (top, y)
+    return row_height, lane_span
+
+
+def _draw_lanes(ax: Axes, lanes: list[str], lane_span: dict[str, tuple[float, float]], span: float) -> None:
+    """Draw the lanes: tinted background, a colour bar at the left, the layer name as tick label."""
+    from matplotlib.patches import Rectangle
+    from matplotlib.ticker import MultipleLocator
+
+    for index, lane in enumerate(lanes):
+        top, bottom = lane_span[lane]
+        ax.axhspan(top, bottom, color=LAYER_COLORS[lane], alpha=0.07 if index % 2 == 0 else 0.12, lw=0, zorder=0)
+        ax.add_patch(
+            Rectangle(
+                (0.0, top),
+                0.008,
+                bottom - top,
+                transform=ax.get_yaxis_transform(),
+                color=LAYER_COLORS[lane],
+                lw=0,
+                zorder=1,
+                clip_on=False,
+            )
+        )
+    ax.set_yticks([sum(lane_span[k]) / 2 for k in lanes], [LAYER_LABELS[k] for k in lanes])
+    ax.tick_params(axis="y", length=0, pad=8)
+    ax.spines["left"].set_visible(False)
+    ax.xaxis.set_major_locator(MultipleLocator(_week_locator(span)))
+    ax.grid(axis="x", color="#FFFFFF", lw=1.0, zorder=0.5)
+    ax.axvline(0.0, color="#777777", lw=1.0, ls=(0, (2, 2)), zorder=0.6)
+
+
+def _draw_bands(
+    ax: Axes,
+    items: list[_Item],
+    on_demand_rows: dict[str, list[_Item]],
+    row_height: dict[tuple[str, int], float],
+    x0: float,
+    x1: float,
+) -> None:
+    """Draw a grey band across all lanes for each formal event, and one across its lane for each on-demand item."""
+    from matplotlib.patches import Rectangle
+
+    band = max(0.012 * (x1 - x0), 0.6)
+    for item in items:
+        if item.formal and item.day is not None:
+            ax.axvspan(item.day - band / 2, item.day + band / 2, color="#000000", alpha=0.08, lw=0, zorder=0.7)
+    for lane, extra in on_demand_rows.items():
+        for item in extra:
+            h = row_height[lane, item.row] * 0.6
+            ax.add_patch(
+                Rectangle(
+                    (x0, item.y - h / 2),
+                    x1 - x0,
+                    h,
+                    color=LAYER_COLORS[lane],
+                    alpha=0.22,
+                    lw=0,
+                    zorder=1.5,
+                    gid="on-demand-band",
+                )
+            )
+            item.day_draw = x0 + 0.012 * (x1 - x0)
+
+
+def _draw_edges(ax: Axes, journey: Journey, by_id: dict[str, _Item], positions: dict[str, tuple[float, float]]) -> None:
+    """Draw the edges between dated activities as light arrows (dotted where the link is loose)."""
+    from matplotlib.patches import FancyArrowPatch
+
+    for edge in journey.edges:
+        a, b = by_id[edge.source], by_id[edge.target]
+        if a.day is None or b.day is None:
+            continue
+        loose = edge.kind in (EdgeKind.REINFORCES, EdgeKind.SUPPORTS)
+        rad = 0.0 if a.y != b.y and not loose else (-0.2 if a.day < b.day else 0.2)
+        arrow = FancyArrowPatch(
+            positions[a.id],
+            positions[b.id],
+            arrowstyle="-|>",
+            mutation_scale=9,
+            connectionstyle=f"arc3,rad={rad}",
+            color="#8C8C8C",
+            alpha=0.35 if loose else 0.8,
+            lw=0.9,
+            ls=(0, (1.5, 2)) if loose else "-",
+            shrinkA=a.diameter / 2 + 1.5,
+            shrinkB=b.diameter / 2 + 1.5,
+            zorder=2,
+            gid="edge",
+        )
+        ax.add_patch(arrow)
+
+
+def _draw_markers(ax: Axes, items: list[_Item], positions: dict[str, tuple[float, float]]) -> None:
+    """Draw one scatter per kind family, filled (required) or hollow (optional)."""
+    for family in FAMILIES:
+        members = [i for i in items if i.family == family]
+        if not members:
+            continue
+        faces = [LAYER_COLORS[i.layer] if i.required else "white" for i in members]
+        ax.scatter(
+            [positions[i.id][0] for i in members],
+            [positions[i.id][1] for i in members],
+            s=[i.diameter**2 for i in members],
+            marker=FAMILY_MARKERS[family],
+            c=faces,
+            edgecolors=[_edge_colour(i) for i in members],
+            linewidths=1.4,
+            zorder=4,
+            gid=f"activities:{family}",
+            label=FAMILY_LABELS[family],
+        )
+
+
+def _draw_labels(ax: Axes, items: list[_Item], positions: dict[str, tuple[float, float]]) -> None:
+    """Label each activity beside its marker (bold for formal events, left where the right has no room)."""
+    import matplotlib.patheffects as pe
+
+    halo = [pe.withStroke(linewidth=3.0, foreground="white")]
+    for item in items:
+        x, yy = positions[item.id]
+        offset = (_reach(item) + _LABEL_GAP_PT) * (-1 if item.label_left else 1)
+        label = "On demand: " + short(item.title, 90) if item.day is None else item.label
+        ax.annotate(
+            label,
+            (x, yy),
+            xytext=(offset, 0),
+            textcoords="offset points",
+            ha="right" if item.label_left else "left",
+            va="center",
+            fontsize=_LABEL_SIZE,
+            fontweight="bold" if item.formal else "normal",
+            color=INK,
+            zorder=5,
+            path_effects=halo,
+            gid="activity-label",
+        )
