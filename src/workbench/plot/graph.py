@@ -208,94 +208,13 @@ def plot_graph(
     >>> ax.get_title(loc="left")
     'Feedback conversations: post-training retention: journey graph'
     """
-    import matplotlib.patheffects as pe
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyArrowPatch, Patch
-    from matplotlib.path import Path
-
     with style():
         ax = new_axes(ax)
         pos, tops = _layout(journey, max_columns)
         families = {a.id: kind_family(journey.kind_of(a)) for a in journey.activities}
         size = {a.id: (24.0 if journey.is_formal(a) else 17.0) for a in journey.activities}
-
-        edge_kinds = []
-        for edge in journey.edges:
-            spec = EDGE_STYLES[edge.kind.value]
-            (xa, ya), (xb, yb) = pos[edge.source], pos[edge.target]
-            common: dict[str, Any] = {
-                "arrowstyle": "-|>",
-                "mutation_scale": 13,
-                "color": spec["color"],
-                "lw": spec["lw"],
-                "ls": spec["ls"],
-            }
-            if edge.kind in _SEQUENCE and tops[edge.target] < tops[edge.source] and xb < xa:
-                # a wrap to the next row: out to the right, back along the gap, in from the left
-                gap = tops[edge.target] + 0.5
-                path = Path(
-                    [
-                        (xa + 0.14, ya),
-                        (xa + 0.42, ya),
-                        (xa + 0.42, gap),
-                        (xb - 0.42, gap),
-                        (xb - 0.42, yb),
-                        (xb - 0.14, yb),
-                    ]
-                )
-                ax.add_patch(FancyArrowPatch(path=path, zorder=3, gid=f"edge:{edge.kind.value}", **common))
-                if edge.kind.value not in edge_kinds:
-                    edge_kinds.append(edge.kind.value)
-                continue
-            ax.add_patch(
-                FancyArrowPatch(
-                    (xa, ya),
-                    (xb, yb),
-                    connectionstyle=f"arc3,rad={spec['rad']}",
-                    **common,
-                    shrinkA=size[edge.source] / 2 + 2,
-                    shrinkB=size[edge.target] / 2 + 2,
-                    alpha=0.9 if edge.kind in _SEQUENCE else 0.55,
-                    zorder=3 if edge.kind in _SEQUENCE else 2,
-                    gid=f"edge:{edge.kind.value}",
-                )
-            )
-            if edge.kind.value not in edge_kinds:
-                edge_kinds.append(edge.kind.value)
-
-        for family in FAMILIES:
-            members = [a for a in journey.activities if families[a.id] == family]
-            if not members:
-                continue
-            ax.scatter(
-                [pos[a.id][0] for a in members],
-                [pos[a.id][1] for a in members],
-                s=[size[a.id] ** 2 for a in members],
-                marker=FAMILY_MARKERS[family],
-                c=[LAYER_COLORS[a.layer.value] if a.required else "white" for a in members],
-                edgecolors=[INK if a.required else LAYER_COLORS[a.layer.value] for a in members],
-                linewidths=[1.2 if a.required else 2.4 for a in members],
-                zorder=4,
-                gid=f"nodes:{family}",
-            )
-        halo = [pe.withStroke(linewidth=3.0, foreground="white")]
-        for activity in journey.activities:
-            lines = textwrap.wrap(" ".join(activity.title.split()), width=label_chars)
-            label = "\n".join(lines[:1] + ([short(" ".join(lines[1:]), label_chars)] if len(lines) > 1 else []))
-            ax.annotate(
-                label,
-                pos[activity.id],
-                xytext=(0, -size[activity.id] / 2 - 3),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=11,
-                color=INK,
-                zorder=5,
-                path_effects=halo,
-                fontweight="bold" if journey.is_formal(activity) else "normal",
-                gid="node-label",
-            )
+        edge_kinds = _draw_edges(ax, journey, pos, tops, size)
+        _draw_nodes(ax, journey, pos, families, size, label_chars)
 
         xs = [p[0] for p in pos.values()] or [0.0]
         ys = [p[1] for p in pos.values()] or [0.0]
@@ -307,57 +226,164 @@ def plot_graph(
             spine.set_visible(False)
         set_title(ax, title if title is not None else f"{journey.title}: journey graph")
         ax.set_xlabel("Prerequisite step (then / prepares generations), read left to right, row by row")
-
-        layer_handles: list[Any] = [
-            Patch(fc=LAYER_COLORS[layer.value], ec=INK, lw=0.8, label=layer.value.capitalize()) for layer in Layer
-        ]
-        first = ax.legend(
-            handles=layer_handles,
-            title="Layer",
-            loc="upper left",
-            bbox_to_anchor=(0.0, -0.07),
-            ncol=3,
-            borderaxespad=0.0,
-            columnspacing=1.0,
-        )
-        ax.add_artist(first)
-        first.set_clip_on(False)
-        present = [f for f in FAMILIES if f in families.values()]
-        kind_handles: list[Any] = [
-            Line2D([], [], ls="", marker=FAMILY_MARKERS[f], ms=11, mfc="#9A9A9A", mec=INK, label=FAMILY_LABELS[f])
-            for f in present
-        ]
-        second = ax.legend(
-            handles=kind_handles,
-            title="Activity kind",
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.07),
-            ncol=math.ceil(len(kind_handles) / 2),
-            borderaxespad=0.0,
-            columnspacing=1.0,
-        )
-        ax.add_artist(second)
-        second.set_clip_on(False)
-        edge_handles: list[Any] = [
-            Line2D(
-                [],
-                [],
-                color=EDGE_STYLES[k]["color"],
-                ls=EDGE_STYLES[k]["ls"],
-                lw=EDGE_STYLES[k]["lw"],
-                label=EDGE_STYLES[k]["label"],
-            )
-            for k in (e.value for e in EdgeKind)
-            if k in edge_kinds
-        ]
-        if edge_handles:
-            ax.legend(
-                handles=edge_handles,
-                title="Edge",
-                loc="upper right",
-                bbox_to_anchor=(1.0, -0.07),
-                ncol=2,
-                borderaxespad=0.0,
-                handlelength=2.6,
-            )
+        _legends(ax, [f for f in FAMILIES if f in families.values()], edge_kinds)
     return ax
+
+
+def _draw_edges(
+    ax: Axes,
+    journey: Journey,
+    pos: dict[str, tuple[float, float]],
+    tops: dict[str, float],
+    size: dict[str, float],
+) -> list[str]:
+    """Draw every edge in its kind's style; return the kinds drawn."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    edge_kinds = []
+    for edge in journey.edges:
+        if edge.kind.value not in edge_kinds:
+            edge_kinds.append(edge.kind.value)
+        spec = EDGE_STYLES[edge.kind.value]
+        (xa, ya), (xb, yb) = pos[edge.source], pos[edge.target]
+        common: dict[str, Any] = {
+            "arrowstyle": "-|>",
+            "mutation_scale": 13,
+            "color": spec["color"],
+            "lw": spec["lw"],
+            "ls": spec["ls"],
+        }
+        if edge.kind in _SEQUENCE and tops[edge.target] < tops[edge.source] and xb < xa:
+            # a wrap to the next row: out to the right, back along the gap, in from the left
+            gap = tops[edge.target] + 0.5
+            path = Path(
+                [
+                    (xa + 0.14, ya),
+                    (xa + 0.42, ya),
+                    (xa + 0.42, gap),
+                    (xb - 0.42, gap),
+                    (xb - 0.42, yb),
+                    (xb - 0.14, yb),
+                ]
+            )
+            ax.add_patch(FancyArrowPatch(path=path, zorder=3, gid=f"edge:{edge.kind.value}", **common))
+            continue
+        ax.add_patch(
+            FancyArrowPatch(
+                (xa, ya),
+                (xb, yb),
+                connectionstyle=f"arc3,rad={spec['rad']}",
+                **common,
+                shrinkA=size[edge.source] / 2 + 2,
+                shrinkB=size[edge.target] / 2 + 2,
+                alpha=0.9 if edge.kind in _SEQUENCE else 0.55,
+                zorder=3 if edge.kind in _SEQUENCE else 2,
+                gid=f"edge:{edge.kind.value}",
+            )
+        )
+    return edge_kinds
+
+
+def _draw_nodes(
+    ax: Axes,
+    journey: Journey,
+    pos: dict[str, tuple[float, float]],
+    families: dict[str, str],
+    size: dict[str, float],
+    label_chars: int,
+) -> None:
+    """Draw one scatter per kind family (hollow where optional) and a label under each node."""
+    import matplotlib.patheffects as pe
+
+    for family in FAMILIES:
+        members = [a for a in journey.activities if families[a.id] == family]
+        if not members:
+            continue
+        ax.scatter(
+            [pos[a.id][0] for a in members],
+            [pos[a.id][1] for a in members],
+            s=[size[a.id] ** 2 for a in members],
+            marker=FAMILY_MARKERS[family],
+            c=[LAYER_COLORS[a.layer.value] if a.required else "white" for a in members],
+            edgecolors=[INK if a.required else LAYER_COLORS[a.layer.value] for a in members],
+            linewidths=[1.2 if a.required else 2.4 for a in members],
+            zorder=4,
+            gid=f"nodes:{family}",
+        )
+    halo = [pe.withStroke(linewidth=3.0, foreground="white")]
+    for activity in journey.activities:
+        lines = textwrap.wrap(" ".join(activity.title.split()), width=label_chars)
+        label = "\n".join(lines[:1] + ([short(" ".join(lines[1:]), label_chars)] if len(lines) > 1 else []))
+        ax.annotate(
+            label,
+            pos[activity.id],
+            xytext=(0, -size[activity.id] / 2 - 3),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=11,
+            color=INK,
+            zorder=5,
+            path_effects=halo,
+            fontweight="bold" if journey.is_formal(activity) else "normal",
+            gid="node-label",
+        )
+
+
+def _legends(ax: Axes, present: list[str], edge_kinds: list[str]) -> None:
+    """Draw the three legends under the graph: layers, the kind families present, the edge kinds drawn."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    layer_handles: list[Any] = [
+        Patch(fc=LAYER_COLORS[layer.value], ec=INK, lw=0.8, label=layer.value.capitalize()) for layer in Layer
+    ]
+    first = ax.legend(
+        handles=layer_handles,
+        title="Layer",
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.07),
+        ncol=3,
+        borderaxespad=0.0,
+        columnspacing=1.0,
+    )
+    ax.add_artist(first)
+    first.set_clip_on(False)
+    kind_handles: list[Any] = [
+        Line2D([], [], ls="", marker=FAMILY_MARKERS[f], ms=11, mfc="#9A9A9A", mec=INK, label=FAMILY_LABELS[f])
+        for f in present
+    ]
+    second = ax.legend(
+        handles=kind_handles,
+        title="Activity kind",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.07),
+        ncol=math.ceil(len(kind_handles) / 2),
+        borderaxespad=0.0,
+        columnspacing=1.0,
+    )
+    ax.add_artist(second)
+    second.set_clip_on(False)
+    edge_handles: list[Any] = [
+        Line2D(
+            [],
+            [],
+            color=EDGE_STYLES[k]["color"],
+            ls=EDGE_STYLES[k]["ls"],
+            lw=EDGE_STYLES[k]["lw"],
+            label=EDGE_STYLES[k]["label"],
+        )
+        for k in (e.value for e in EdgeKind)
+        if k in edge_kinds
+    ]
+    if edge_handles:
+        ax.legend(
+            handles=edge_handles,
+            title="Edge",
+            loc="upper right",
+            bbox_to_anchor=(1.0, -0.07),
+            ncol=2,
+            borderaxespad=0.0,
+            handlelength=2.6,
+        )
