@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +14,7 @@ from report.html_checks import check_html, images
 from report.support import LEARNERS, PLANS, small_review
 from support.cli import run_cli
 from workbench.errors import MissingDependencyError, ParameterError, UnknownNameError
-from workbench.report import FIGURES, build_report, describe_plan, write_report
+from workbench.report import FIGURES, KeyFigures, Provenance, build_report, describe_plan, write_report
 from workbench.simulate import LearnerPopulation, get_profile
 from workbench.spec import dump
 from workbench.templates import list_templates, load_template
@@ -83,8 +85,37 @@ def test_text_summary_prints_the_key_figures() -> None:
     text = review.text()
     assert text.startswith("Strategy review: Feedback conversations: post-training retention")
     assert "10 activities (1 formal, 9 micro), 4 concepts, 336 learner minutes" in text
+    assert f"simulated: memory profile workplace, {LEARNERS} learners, model fsrs6, seed 0" in text
     assert re.search(r"^  none +0 +0 +0\.\d{3}", text, flags=re.MULTILINE)
     assert "recommended: " in text
+
+
+def test_key_figures_are_a_frozen_value_with_their_provenance() -> None:
+    review = small_review("post_training_retention", frontier=False)
+    key = review.key_figures()
+    assert isinstance(key, KeyFigures)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        key.activities = 0  # type: ignore[misc]
+    assert (key.activities, key.formal, key.micro, key.concepts) == (10, 1, 9, 4)
+    assert key.findings.total == len(review.findings)
+    # the plans' figures are the comparison's numbers, read on the day that matters
+    assert review.recommended is not None
+    assert key.recommended is not None
+    assert key.recommended.label == review.recommended
+    assert key.recommended.proficiency == review.comparison.proficiency(review.recommended, 90)
+    assert key.baseline.label == "none"
+    assert key.baseline.retention == review.comparison.retention("none", 90)
+    assert key.baseline.added_minutes == 0
+    # every simulated number names its source
+    assert key.provenance == Provenance("workplace", get_profile("workplace").title, LEARNERS, "fsrs6", 0)
+    data = key.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["recommended"]["proficiency"] == key.recommended.proficiency
+    assert data["provenance"]["memory_profile"] == "workplace"
+    for shown in (key.to_text(), key._repr_html_()):
+        assert f"memory profile workplace, {LEARNERS} learners, model fsrs6, seed 0" in shown
+    # the report's cards say the same
+    assert f"Simulated: {key.provenance.text()}" in review.to_html()
 
 
 def test_without_target_the_best_compared_plan_is_named_and_no_plan_is_recommended() -> None:
@@ -193,17 +224,24 @@ def test_cli_writes_the_report(spec: Path, tmp_path: Path) -> None:
         "2",
         "--date",
         "2026-03-02",
+        "--profile",
+        "flashcards",
         "-o",
         str(target),
     )
     assert code == 0
     assert f"wrote {target}" in out
     assert "recommended:" in out
+    assert "simulated: memory profile flashcards, 300 learners, model fsrs6, seed 2" in out
     page = target.read_text(encoding="utf-8")
     assert check_html(page) == []
     assert "prepared 2026-03-02" in page
     assert "seed 2" in page
-    assert f"workbench report {spec} --plans none,expanding,fixed:7x4 --target 0.85 --on-day 60" in page
+    # the command gives the same review again: same profile, the model that ran (the profile's)
+    assert (
+        f"workbench report {spec} --plans none,expanding,fixed:7x4 --target 0.85 --on-day 60 --learners 300 "
+        "--profile flashcards --seed 2 --model fsrs6 -o review.html"
+    ) in page
 
 
 @pytest.mark.parametrize(

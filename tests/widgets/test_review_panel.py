@@ -56,6 +56,7 @@ def test_opens_on_the_review_of_the_first_choices(reviews: dict[str, StrategyRev
     assert f"post_training_retention: {len(review.plans)} plans compared" in dashboard.status.value
     assert review.journey.title in dashboard.summary.value
     assert review.verdict()[0] in dashboard.summary.value.replace("&#x27;", "'")
+    assert f"simulated: {review.key_figures().provenance.text()}" in dashboard.summary.value
     assert "Plans compared" in dashboard.tables.value
     assert "expanding" in dashboard.tables.value
     for name in REVIEW_FIGURES:

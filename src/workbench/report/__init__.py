@@ -6,7 +6,8 @@ The report shows the journey at a glance (timeline, minutes per layer, concept c
 the design findings, the reinforcement plans compared (table and plots), the learner-time /
 retention frontier, the plan chosen for a target, and every assumption with the command
 that reproduces it. :func:`review_journey` gives the same content as Python objects for
-notebooks and dashboards.
+notebooks and dashboards; its headline numbers are a :class:`KeyFigures` value that carries
+their :class:`Provenance` (memory profile or calibration, learners, model, seed).
 
 Examples
 --------
@@ -32,6 +33,10 @@ from workbench.report.pdf import find_chromium, html_to_pdf
 from workbench.report.review import (
     DEFAULT_PLANS,
     FIGURES,
+    FindingCounts,
+    KeyFigures,
+    PlanFigures,
+    Provenance,
     StrategyReview,
     describe_plan,
     review_journey,
@@ -40,6 +45,10 @@ from workbench.report.review import (
 __all__ = [
     "DEFAULT_PLANS",
     "FIGURES",
+    "FindingCounts",
+    "KeyFigures",
+    "PlanFigures",
+    "Provenance",
     "StrategyReview",
     "Table",
     "build_report",

@@ -1,14 +1,18 @@
-"""What a strategy review's numbers rest on, and how to get them again.
+"""What a report's numbers rest on, and how to get them again.
 
-The review's reproducibility section: the spec fingerprint, the ``workbench report`` command
-that gives the same review, and every assumption grouped (run, memory profile, journey,
-population, touch effects, forgetting model).
+:class:`Provenance` is the one line every simulated number carries (memory profile or
+calibration, learners, forgetting model, seed): the review's key figures, its text and the
+analytics report's simulated side show it. The rest is the review's reproducibility
+section: the spec fingerprint, the ``workbench report`` command that gives the same review,
+and every assumption grouped (run, memory profile, journey, population, touch effects,
+forgetting model).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
@@ -16,8 +20,76 @@ from workbench import __version__
 if TYPE_CHECKING:
     from workbench.model import Journey
     from workbench.report.review import StrategyReview
+    from workbench.simulate import SimulationResult
 
-__all__ = ["assumptions", "fingerprint", "flatten", "reproduce_command"]
+__all__ = ["Provenance", "assumptions", "fingerprint", "flatten", "reproduce_command"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where simulated numbers come from: memory profile (or calibration), learners, model and seed.
+
+    Attributes
+    ----------
+    profile : str
+        Name of the memory profile (a calibration's fitted profile is named after it).
+    profile_title : str
+        Its title (a calibration's says what data it was fitted to).
+    learners : int
+        Learners simulated.
+    model : str
+        Forgetting model that ran.
+    seed : int or str
+        The seed every simulation used.
+    overrides : tuple of str
+        What was given explicitly instead of the profile's values (model, touch effects).
+
+    Examples
+    --------
+    >>> from workbench.simulate import LearnerPopulation, simulate
+    >>> from workbench.templates import load_template
+    >>> result = simulate(load_template("safety_reminders"), population=LearnerPopulation(size=50), rng=3)
+    >>> print(Provenance.of(result).text())
+    memory profile workplace, 50 learners, model fsrs6, seed 3
+    """
+
+    profile: str
+    profile_title: str
+    learners: int
+    model: str
+    seed: int | str
+    overrides: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, result: SimulationResult) -> Provenance:
+        """Return the provenance of a simulation (from ``result.assumptions``)."""
+        note = result.assumptions.get("memory_profile") or {}
+        return cls(
+            profile=str(note.get("name", "?")),
+            profile_title=str(note.get("title", "")),
+            learners=int(result.n_learners),
+            model=str(result.model_name),
+            seed=result.seed,
+            overrides=tuple(str(v) for k, v in note.items() if k.endswith("_override")),
+        )
+
+    def text(self) -> str:
+        """Return the provenance as one line (what every printed number rests on)."""
+        overrides = "".join(f"; {o}" for o in self.overrides)
+        return (
+            f"memory profile {self.profile}, {self.learners} learners, model {self.model}, seed {self.seed}{overrides}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the provenance as plain data (JSON-ready)."""
+        return {
+            "memory_profile": self.profile,
+            "memory_profile_title": self.profile_title,
+            "learners": self.learners,
+            "model": self.model,
+            "seed": self.seed,
+            "overrides": list(self.overrides),
+        }
 
 
 def flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -59,8 +131,30 @@ def reproduce_command(review: StrategyReview) -> str:
         if review.metric != "proficiency":
             parts += ["--metric", review.metric]
     parts += ["--on-day", str(review.on_day), "--learners", str(review.population.size)]
-    parts += ["--seed", str(review.seed), "--model", review.model, "-o", "review.html"]
-    return " ".join(parts)
+    parts += [*_profile_options(review.profile), "--seed", str(review.seed), "--model", review.model]
+    return " ".join([*parts, "-o", "review.html"])
+
+
+def _profile_options(profile: Any) -> list[str]:
+    """Return the options that choose the review's memory profile again (none for the default).
+
+    Examples
+    --------
+    >>> from workbench.simulate import get_profile
+    >>> _profile_options(None), _profile_options("flashcards"), _profile_options(get_profile("workplace"))
+    ([], ['--profile', 'flashcards'], ['--profile', 'workplace'])
+    >>> _profile_options(get_profile("workplace").with_values({"memory_sigma": 0.5}, name="fitted"))
+    ['--calibration', 'CALIBRATION.yaml']
+    """
+    from workbench.simulate import PROFILES, MemoryProfile
+
+    if profile is None:
+        return []
+    if isinstance(profile, str):
+        return ["--profile", profile]
+    if isinstance(profile, MemoryProfile) and PROFILES.get(profile.name) == profile:
+        return ["--profile", profile.name]
+    return ["--calibration", "CALIBRATION.yaml"]  # a fitted profile: the file it was saved to
 
 
 def assumptions(review: StrategyReview) -> dict[str, list[tuple[str, str]]]:

@@ -84,9 +84,9 @@ def figure_alt(review: StrategyReview, name: str) -> str:
     if name == "timeline":
         figures = review.key_figures()
         return (
-            f"Timeline of {review.journey.title}: {figures['activities']} activities "
-            f"({figures['formal']} formal, {figures['micro']} micro) in swimlanes by layer, "
-            f"over {figures['span_days']:g} days; rings mark activities with design findings."
+            f"Timeline of {review.journey.title}: {figures.activities} activities "
+            f"({figures.formal} formal, {figures.micro} micro) in swimlanes by layer, "
+            f"over {figures.span_days:g} days; rings mark activities with design findings."
         )
     if name == "minutes":
         return "Bar chart of learner minutes per week, formal events and micro assets stacked."

@@ -22,6 +22,8 @@ from workbench.model import Journey
 from workbench.report import _provenance
 from workbench.report import _review_figures as _figures
 from workbench.report import _review_tables as _tables
+from workbench.report._key_figures import FindingCounts, KeyFigures, PlanFigures
+from workbench.report._provenance import Provenance
 from workbench.report._review_figures import FIGURES
 from workbench.report._review_tables import describe_plan
 
@@ -39,6 +41,10 @@ __all__ = [
     "DEFAULT_PLANS",
     "FIGURES",
     "FRONTIER_PLANS",
+    "FindingCounts",
+    "KeyFigures",
+    "PlanFigures",
+    "Provenance",
     "StrategyReview",
     "describe_plan",
     "review_journey",
@@ -72,8 +78,14 @@ class StrategyReview:
         Plan label -> plan, in comparison order.
     recommended : str or None
         Label of the chosen plan (the optimiser's, when a target was given).
+    model : str
+        The forgetting model that ran (the memory profile's, unless one was given).
     requested : tuple of str
         The plans the caller asked for (the chosen plan is added to them when new).
+    source : str or None
+        Where the journey came from (a spec file name).
+    profile : str, MemoryProfile, Calibration or None
+        The memory profile as given (None: the default profile), for the reproduce command.
     """
 
     journey: Journey
@@ -92,6 +104,7 @@ class StrategyReview:
     seed: Any
     requested: tuple[str, ...] = ()
     source: str | None = None
+    profile: Any = None
 
     # ---- look-ups -----------------------------------------------------------------------
 
@@ -121,46 +134,22 @@ class StrategyReview:
 
     # ---- headline -----------------------------------------------------------------------
 
-    def key_figures(self) -> dict[str, Any]:
-        """Return the headline numbers as plain data (cards at the top of the report, ``text()``)."""
-        summary = self.journey.summary()
-        counts = {s: sum(1 for f in self.findings if f.severity.value == s) for s in ("error", "warning", "info")}
-        uncovered = list(summary.uncovered)
-        day = self.on_day
-        base = self.baseline
-        figures: dict[str, Any] = {
-            "activities": summary.activities,
-            "formal": summary.formal,
-            "micro": summary.micro,
-            "concepts": summary.concepts,
-            "uncovered_concepts": uncovered,
-            "learner_minutes": float(summary.learner_minutes),
-            "span_days": float(summary.span_days),
-            "findings": counts,
-            "on_day": day,
-            "baseline": base,
-            "baseline_retention": self.comparison.retention(base, day),
-            "baseline_proficiency": self.comparison.proficiency(base, day),
-            "highest_proficiency_plan": self.comparison.highest_proficiency(day),
-            "recommended": self.recommended,
-            "target": self.target,
-            "metric": self.metric,
-            "reachable": None if self.optimisation is None else bool(self.optimisation.reachable),
-        }
-        if self.recommended is not None:
-            figures["recommended_retention"] = self.comparison.retention(self.recommended, day)
-            figures["recommended_proficiency"] = self.comparison.proficiency(self.recommended, day)
-            figures["recommended_added_minutes"] = self.comparison.plan_minutes(self.recommended)
-            figures["recommended_learner_minutes"] = self.comparison.learner_minutes(self.recommended)
-        return figures
+    @property
+    def provenance(self) -> Provenance:
+        """What every simulated number of the review rests on: memory profile, learners, model, seed."""
+        return Provenance.of(self.result())
+
+    def key_figures(self) -> KeyFigures:
+        """Return the headline numbers with their provenance (the report's cards, ``text()``)."""
+        return KeyFigures.of(self)
 
     def verdict(self) -> tuple[str, str]:
         """One sentence for the decision maker, and its tone (``ok``, ``warn`` or ``bad``)."""
         figures = self.key_figures()
-        errors = figures["findings"]["error"]
+        errors = figures.findings.error
         fix = f" Fix the {errors} design error(s) below before launch." if errors else ""
         if self.optimisation is None:
-            best = figures["highest_proficiency_plan"]
+            best = figures.highest_proficiency_plan
             proficient = self.comparison.proficiency(best, self.on_day)
             text = (
                 f"Of the plans compared, {best} leaves the most learners proficient on day {self.on_day} "
@@ -247,14 +236,13 @@ class StrategyReview:
     def text(self) -> str:
         """Return the key figures as plain text: what a notebook prints for nbval, what the CLI echoes."""
         figures = self.key_figures()
-        findings = figures["findings"]
         lines = [
             f"Strategy review: {self.journey.title} ({self.journey.id} v{self.journey.version})",
-            f"  {figures['activities']} activities ({figures['formal']} formal, {figures['micro']} micro), "
-            f"{figures['concepts']} concepts, {figures['learner_minutes']:g} learner minutes "
-            f"over {figures['span_days']:g} days",
-            f"  design findings: {findings['error']} errors, {findings['warning']} warnings, {findings['info']} info",
-            f"  simulated: {self.population.size} learners, model {self.model}, seed {self.seed}",
+            f"  {figures.activities} activities ({figures.formal} formal, {figures.micro} micro), "
+            f"{figures.concepts} concepts, {figures.learner_minutes:g} learner minutes "
+            f"over {figures.span_days:g} days",
+            f"  design findings: {figures.findings.text()}",
+            f"  simulated: {figures.provenance.text()}",
             "",
             _tables.plans_text(self),
         ]
@@ -296,7 +284,7 @@ def review_journey(
     population: LearnerPopulation | None = None,
     rng: RandomLike = 0,
     *,
-    model: str | MemoryModel = "fsrs6",
+    model: str | MemoryModel | None = None,
     metric: str = "proficiency",
     threshold: float = 0.8,
     days: Sequence[int] = REPORT_DAYS,
@@ -322,8 +310,8 @@ def review_journey(
         Who learns (default 1,000 learners).
     rng : int, Generator, SeedSequence or None
         One seed for every simulation; the same seed gives the same review.
-    model : str or MemoryModel
-        Forgetting model.
+    model : str or MemoryModel, optional
+        Forgetting model (default: the memory profile's).
     metric : {"proficiency", "retention"}
         What ``target`` is set on: share of proficient learners, or mean recall.
     threshold : float
@@ -334,6 +322,8 @@ def review_journey(
         Trace the learner-time / retention frontier (about 15 more simulations).
     source : str, optional
         Where the journey came from (a spec file name), for the reproducibility section.
+    profile : str, MemoryProfile or Calibration, optional
+        Memory profile every simulation uses (default :data:`workbench.simulate.DEFAULT_PROFILE`).
 
     Returns
     -------
@@ -360,7 +350,6 @@ def review_journey(
         check_target(target)
     population = check_population(population)
     seed = fixed_seed(rng)
-    model_name = model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__))
     chosen = _plan_list(plans, on_day)
     labelled: dict[str, Any] = {}
     for plan in chosen:
@@ -427,8 +416,9 @@ def review_journey(
         metric=metric,
         threshold=float(threshold),
         population=population,
-        model=model_name,
+        model=next(iter(comparison.results.values())).model_name,  # what ran, not what was asked
         seed=seed,
         requested=tuple(p.label for p in chosen),
         source=source,
+        profile=profile,
     )

@@ -30,7 +30,7 @@ _TONE_COLOURS = {"ok": "#1a7f37", "warn": "#9a6700", "bad": "#b42318"}
 
 
 def summary_html(review: StrategyReview) -> str:
-    """Return the verdict box: journey, verdict (coloured by its tone), size and design findings.
+    """Return the verdict box: journey, verdict (coloured by its tone), size, findings and provenance.
 
     Examples
     --------
@@ -44,14 +44,14 @@ def summary_html(review: StrategyReview) -> str:
     """
     key = review.key_figures()
     verdict, tone = review.verdict()
-    findings = key["findings"]
     return (
         f'<div style="border-left:6px solid {_TONE_COLOURS[tone]};padding:8px 14px;background:#f6f8fa;'
         'max-width:980px">'
         f"<b>{html.escape(review.journey.title)}</b><br>{html.escape(verdict)}<br>"
-        f"{key['activities']} activities ({key['formal']} formal, {key['micro']} micro) · "
-        f"{key['learner_minutes']:g} learner minutes as designed · design findings: "
-        f"{findings['error']} errors, {findings['warning']} warnings, {findings['info']} info</div>"
+        f"{key.activities} activities ({key.formal} formal, {key.micro} micro) · "
+        f"{key.learner_minutes:g} learner minutes as designed · design findings: {key.findings.text()}<br>"
+        f'<span class="sr-provenance" style="color:#59636e">simulated: {html.escape(key.provenance.text())}</span>'
+        "</div>"
     )
 
 
