@@ -276,6 +276,16 @@ def _plan_list(plans: Sequence[Any] | str | None, on_day: int) -> list[Any]:
     return out
 
 
+def _by_label(plans: Sequence[Any], *, unique: bool = True) -> dict[str, Any]:
+    """Return plans by label, in order (the first of a label kept; with ``unique``, a repeat is an error)."""
+    labelled: dict[str, Any] = {}
+    for plan in plans:
+        if unique and plan.label in labelled:
+            raise ParameterError(f"plans: {plan.label} given twice; give each plan once")
+        labelled.setdefault(plan.label, plan)
+    return labelled
+
+
 def review_journey(
     journey: Journey,
     plans: Sequence[ReinforcementPlan | str] | str | None = None,
@@ -351,58 +361,29 @@ def review_journey(
     population = check_population(population)
     seed = fixed_seed(rng)
     chosen = _plan_list(plans, on_day)
-    labelled: dict[str, Any] = {}
-    for plan in chosen:
-        if plan.label in labelled:
-            raise ParameterError(f"plans: {plan.label} given twice; give each plan once")
-        labelled[plan.label] = plan
-
+    labelled = _by_label(chosen)
+    # every simulation of the review: the same learners, draws, model and memory profile
+    common: dict[str, Any] = {
+        "population": population,
+        "model": model,
+        "rng": seed,
+        "threshold": threshold,
+        "profile": profile,
+    }
     optimisation = None
     recommended = None
     if target is not None:
-        optimisation = optimise(
-            journey,
-            target=float(target),
-            on_day=on_day,
-            population=population,
-            model=model,
-            rng=seed,
-            metric=metric,
-            threshold=threshold,
-            also=list(labelled.values()),  # so the plan chosen is never costlier than a compared one reaching it
-            profile=profile,
-        )
+        # the compared plans join the search, so the plan chosen is never costlier than one reaching it
+        also = list(labelled.values())
+        optimisation = optimise(journey, target=float(target), on_day=on_day, metric=metric, also=also, **common)
         recommended = optimisation.plan.label
-        if recommended not in labelled:
-            labelled[recommended] = optimisation.plan
-
+        labelled.setdefault(recommended, optimisation.plan)
     report_days = sorted({int(d) for d in days if 0 <= int(d) < on_day} | {on_day})
-    comparison = compare(
-        journey,
-        labelled,
-        population=population,
-        model=model,
-        rng=seed,
-        days=report_days,
-        deadline_day=on_day,
-        threshold=threshold,
-        profile=profile,
-    )
+    comparison = compare(journey, labelled, days=report_days, deadline_day=on_day, **common)
     curve = None
     if frontier:
-        reference: dict[str, Any] = {}
-        for plan in _plan_list([p.format(on_day=on_day) for p in FRONTIER_PLANS], on_day) + list(labelled.values()):
-            reference.setdefault(plan.label, plan)
-        curve = trace_frontier(
-            journey,
-            on_day,
-            population,
-            model,
-            seed,
-            plans=list(reference.values()),
-            threshold=threshold,
-            profile=profile,
-        )
+        reference = _plan_list([p.format(on_day=on_day) for p in FRONTIER_PLANS], on_day) + list(labelled.values())
+        curve = trace_frontier(journey, on_day, plans=list(_by_label(reference, unique=False).values()), **common)
     return StrategyReview(
         journey=journey,
         findings=tuple(lint(journey)),
