@@ -7,7 +7,7 @@
    independent candidates go out as batches): wall times and their ratio;
 3. one big population (learners x 20 concepts x 365 days) on a fresh ``LocalCluster`` per
    size: wall time, learner-concept-days per second and the peak memory of each worker
-   (``ru_maxrss``), after a reference size simulated both here and on the cluster (ratio).
+   (``VmHWM``), after a reference size simulated both here and on the cluster (ratio).
 
 Sizes are parameters: the issue's 1,000-simulation sweep and 5,000,000-learner run are
 ``--simulations 1000 --learners 5000000`` (add a smaller size before it, e.g. ``--learners
@@ -36,7 +36,16 @@ from workbench.templates import list_templates, load_template
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB -> MB on Linux
+    """Peak resident memory of this process (MB), its own: VmHWM, which a new program starts afresh.
+
+    Not ``ru_maxrss``: Linux carries it across ``exec``, so a worker process spawned by a client
+    would report the client's peak as its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):  # not Linux
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cluster(workers: int) -> tuple[LocalCluster, Client]:
