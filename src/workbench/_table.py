@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Table"]
 
@@ -49,6 +53,40 @@ class Table:
             numeric=tuple(numeric) if numeric is not None else (False,) * len(headers),
             rows=tuple(tuple("" if v is None else str(v) for v in row) for row in rows),
             row_classes=tuple(row_classes),
+            caption=caption,
+        )
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame, *, digits: int = 3, caption: str = "") -> Table:
+        """Build a table from a frame's columns (not its index): numbers to ``digits`` significant digits.
+
+        Missing values show as empty cells; number columns (not booleans) are ``numeric``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"asset": ["job aid", "quiz"], "share": [0.12345, None], "users": [12, 3]})
+        >>> print(Table.of_frame(frame).to_text())
+        asset    share  users
+        job aid  0.123     12
+        quiz                3
+        """
+        import numpy as np
+        import pandas as pd
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        def cell(value: Any) -> str:
+            if isinstance(value, float | np.floating):
+                return "" if math.isnan(value) else f"{value:.{digits}g}"
+            if value is None or value is pd.NA or value is pd.NaT:
+                return ""
+            return str(value)
+
+        columns = [frame[c] for c in frame.columns]
+        return cls(
+            headers=tuple(str(c) for c in frame.columns),
+            numeric=tuple(is_numeric_dtype(c) and not is_bool_dtype(c) for c in columns),
+            rows=tuple(tuple(cell(v) for v in row) for row in frame.itertuples(index=False, name=None)),
             caption=caption,
         )
 

@@ -60,6 +60,8 @@ def test_report_answers_the_questions_and_shows_every_signal(
     signals = re.findall(r'<h3 id="signal-([a-z]+)">', page)
     assert signals == ["repeat", "returns", "work", "series", "performance", "dropoff"]
     assert 'id="simulated"' in page  # observed next to simulated
+    # the simulated side names what it rests on (the cohort's size, the seed given)
+    assert re.search(r"Simulated: memory profile [\w:-]+, 60 learners, model \w+, seed 3\.", page)
     assert "http://" not in page.split("</style>")[1].split("<footer")[0].replace(
         "http://adlnet", ""
     )  # no remote assets

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench._table import Table
 from workbench.analytics import (
     Delivery,
     IngestResult,
@@ -94,9 +95,7 @@ def build_analytics(
 
 
 def _html_table(frame: pd.DataFrame) -> str:
-    return frame.to_html(
-        index=False, escape=True, classes="data", border=0, float_format=lambda v: f"{v:.3g}", na_rep=""
-    )
+    return Table.of_frame(frame).to_html("data")
 
 
 def _figure(name: str, draw: Any, caption: str, alt: str) -> dict[str, str]:
