@@ -75,6 +75,11 @@ def test_report_shows_journey_plans_recommendation_and_assumptions() -> None:
     assert "--target 0.85" in command
     assert "--seed 0" in command
     assert command in page
+    # the frontier: every traced plan is in exactly one point; the figure's labels count the merged ones
+    assert review.frontier is not None
+    points = review.frontier_points()
+    assert sum(1 + len(p.same) for p in points) == len(review.frontier)
+    assert [p.label for p in points] == [row[0] for row in review.frontier_table().rows]  # type: ignore[union-attr]
     # the journey at a glance: layers and concepts
     assert [r[0] for r in review.layers_table().rows] == ["Before", "During", "After", "Work", "Change", "All layers"]
     assert len(review.coverage_table().rows) == len(review.journey.concepts)

@@ -169,7 +169,7 @@ def assumptions(review: StrategyReview) -> dict[str, list[tuple[str, str]]]:
         ("days reported", ", ".join(str(d) for d in review.days)),
         ("day that matters (deadline)", str(review.on_day)),
         ("proficiency threshold (recall)", f"{review.threshold:g}"),
-        ("target", review._target_text() or "none set"),
+        ("target", review.target_text() or "none set"),
         ("plans compared", ", ".join(review.plans)),
     ]
     if review.optimisation is not None:

@@ -67,10 +67,10 @@ def figure_png(review: StrategyReview, name: str) -> bytes:
         points = frontier_points(review)
         shown = pd.DataFrame(
             {
-                "label": [p["label"] + (f" (+{len(p['same'])} same)" if p["same"] else "") for p in points],
-                "learner_minutes": [p["learner_minutes"] for p in points],
-                "retention": [p["retention"] for p in points],
-                "dominated": [p["dominated"] for p in points],
+                "label": [p.shown_label for p in points],
+                "learner_minutes": [p.learner_minutes for p in points],
+                "retention": [p.retention for p in points],
+                "dominated": [p.dominated for p in points],
             }
         )
         return png_bytes(lambda ax: draw_frontier(shown, ax=ax, day=day, target=target), (12.0, 6.2))
@@ -104,7 +104,7 @@ def figure_alt(review: StrategyReview, name: str) -> str:
     if name == "frontier":
         if review.frontier is None:
             return ""
-        on = [p["label"] for p in frontier_points(review) if not p["dominated"]]
+        on = [p.label for p in frontier_points(review) if not p.dominated]
         return (
             f"Scatter of learner minutes against recall on day {day} for {len(review.frontier)} plans; "
             f"on the frontier: {', '.join(on)}."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench._table import Table
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LAYER_ROLES",
+    "FrontierPoint",
     "coverage_table",
     "describe_plan",
     "findings_table",
@@ -261,7 +263,37 @@ def plans_text(review: StrategyReview) -> str:
     return "\n".join("  " + line for line in table.to_text().splitlines())
 
 
-def frontier_points(review: StrategyReview) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class FrontierPoint:
+    """One point of the frontier figure: plans with the same outcome, merged.
+
+    Attributes
+    ----------
+    label : str
+        The plan shown (``none`` when it is among them; ``target 75%`` for ``target:0.75:89``).
+    same : tuple of str
+        The other plans with the same learner minutes and recall.
+    learner_minutes : float
+        Mean learner minutes of the whole journey under the plan.
+    retention : float
+        Mean recall on the day that matters (0 to 1).
+    dominated : bool
+        Another plan costs no more learner time and retains no less.
+    """
+
+    label: str
+    same: tuple[str, ...]
+    learner_minutes: float
+    retention: float
+    dominated: bool
+
+    @property
+    def shown_label(self) -> str:
+        """The label with the count of merged plans (``none (+2 same)``), as the figure shows it."""
+        return self.label + (f" (+{len(self.same)} same)" if self.same else "")
+
+
+def frontier_points(review: StrategyReview) -> list[FrontierPoint]:
     """Frontier plans with the same outcome merged into one point (sorted by learner minutes).
 
     Target-retention plans whose target the journey already meets add nothing and land on
@@ -279,13 +311,13 @@ def frontier_points(review: StrategyReview) -> list[dict[str, Any]]:
         labels = [_short_label(str(m["label"])) for m in members]
         head = "none" if "none" in labels else labels[0]
         points.append(
-            {
-                "label": head,
-                "same": [label for label in labels if label != head],
-                "learner_minutes": float(members[0]["learner_minutes"]),
-                "retention": float(members[0]["retention"]),
-                "dominated": bool(members[0]["dominated"]),
-            }
+            FrontierPoint(
+                label=head,
+                same=tuple(label for label in labels if label != head),
+                learner_minutes=float(members[0]["learner_minutes"]),
+                retention=float(members[0]["retention"]),
+                dominated=bool(members[0]["dominated"]),
+            )
         )
     return points
 
@@ -297,10 +329,10 @@ def frontier_table(review: StrategyReview) -> Table | None:
     points = frontier_points(review)
     rows = tuple(
         (
-            p["label"],
-            number_text(p["learner_minutes"]),
-            percent_text(p["retention"]),
-            "dominated" if p["dominated"] else "on the frontier",
+            p.label,
+            number_text(p.learner_minutes),
+            percent_text(p.retention),
+            "dominated" if p.dominated else "on the frontier",
         )
         for p in points
     )
@@ -308,8 +340,8 @@ def frontier_table(review: StrategyReview) -> Table | None:
         headers=("Plan", "Learner minutes", f"Recall day {review.on_day}", "Verdict"),
         numeric=(False, True, True, False),
         rows=rows,
-        row_classes=tuple("muted" if p["dominated"] else "" for p in points),
-        notes=tuple(f"same outcome: {', '.join(p['same'])}" if p["same"] else "" for p in points),
+        row_classes=tuple("muted" if p.dominated else "" for p in points),
+        notes=tuple(f"same outcome: {', '.join(p.same)}" if p.same else "" for p in points),
         caption=(
             "Dominated: another plan costs no more learner time and retains no less. "
             "target N%: a touch whenever predicted recall falls to N%."

@@ -25,7 +25,7 @@ from workbench.report import _review_tables as _tables
 from workbench.report._key_figures import FindingCounts, KeyFigures, PlanFigures
 from workbench.report._provenance import Provenance
 from workbench.report._review_figures import FIGURES
-from workbench.report._review_tables import describe_plan
+from workbench.report._review_tables import FrontierPoint, describe_plan
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -42,6 +42,7 @@ __all__ = [
     "FIGURES",
     "FRONTIER_PLANS",
     "FindingCounts",
+    "FrontierPoint",
     "KeyFigures",
     "PlanFigures",
     "Provenance",
@@ -125,7 +126,8 @@ class StrategyReview:
             raise ParameterError(f"plan {key!r} was not compared; compared: {', '.join(self.comparison.results)}")
         return self.comparison.results[key]
 
-    def _target_text(self) -> str:
+    def target_text(self) -> str:
+        """Return the target in words (empty without one), e.g. ``80% of learners proficient ... on day 90``."""
         if self.target is None:
             return ""
         if self.metric == "proficiency":
@@ -162,15 +164,15 @@ class StrategyReview:
             if opt.plan_minutes == 0:
                 text = (
                     f"Target reachable without added reinforcement: the journey as designed reaches "
-                    f"{opt.achieved:.0%} against a target of {self._target_text()}."
+                    f"{opt.achieved:.0%} against a target of {self.target_text()}."
                 )
             else:
                 text = (
                     f"Target reachable: plan {opt.plan.label} reaches {opt.achieved:.0%} against a target of "
-                    f"{self._target_text()}, for {opt.plan_minutes:g} added minutes per learner."
+                    f"{self.target_text()}, for {opt.plan_minutes:g} added minutes per learner."
                 )
             return text + fix, "bad" if errors else "ok"
-        text = f"Target not reachable ({self._target_text()}): {opt.reason}."
+        text = f"Target not reachable ({self.target_text()}): {opt.reason}."
         return text.replace("..", ".") + fix, "bad"
 
     # ---- tables (built in _review_tables) ---------------------------------------------
@@ -191,7 +193,7 @@ class StrategyReview:
         """Return the compared plans: what each adds, learner time, retention and proficiency."""
         return _tables.plans_table(self)
 
-    def frontier_points(self) -> list[dict[str, Any]]:
+    def frontier_points(self) -> list[FrontierPoint]:
         """Frontier plans with the same outcome merged into one point (sorted by learner minutes).
 
         Target-retention plans whose target the journey already meets add nothing and land on
@@ -250,7 +252,7 @@ class StrategyReview:
             opt = self.optimisation
             lines += [
                 "",
-                f"  target: {self._target_text()}",
+                f"  target: {self.target_text()}",
                 f"  recommended: {opt.plan.label} (reachable: {'yes' if opt.reachable else 'no'}, "
                 f"achieved {opt.achieved:.3f}, {opt.plan_minutes:g} added minutes)",
             ]
