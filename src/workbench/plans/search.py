@@ -142,6 +142,10 @@ def _search_families(
             if built[middle][1].minutes > cheapest:
                 high = middle
                 continue
+            if not evaluate.runner.local:  # idle workers: simulate the next step's two possible rungs too
+                ahead = [middle, (low + middle) // 2, (middle + 1 + high) // 2]
+                rungs = [built[i] for i in dict.fromkeys(ahead) if built[i][1].minutes <= cheapest]
+                evaluate.prefetch(rungs[: rule.spare(evaluate)])
             if rule.meets(evaluate(built[middle][0], family, built[middle][1])):
                 high = middle
             else:
