@@ -426,20 +426,35 @@ def _step(
         s, d, t, g = np.broadcast_arrays(s, d, t, g)
     if r is not None:
         r = np.broadcast_to(r, s.shape)
-    # Each cell takes one of three stability formulas: compute each only on its own cells
-    # (the simulator's hot path; element by element the values are those of computing all three).
+    # Each cell takes one of three stability formulas. Most cells of a simulator touch are
+    # long-term successes: the success formula runs on every cell (element by element, so a
+    # cell's value does not depend on the others), then the few lapses and same-day reviews
+    # are overwritten with their own formula, computed on those cells only.
     same_day = t < 1
     lapse = g == 1
     if same_day.any():
         lapse &= ~same_day
-    elif not lapse.any():  # every cell a long-term success: no subsets to gather
+    elif not lapse.any():  # every cell a long-term success
         r_all = fsrs_retrievability(params, t, s) if r is None else r
         return recall_stability(params, d, s, r_all, g), next_difficulty(params, d, g)
+    lapses, same_days = np.flatnonzero(lapse), np.flatnonzero(same_day)
+    if 2 * (lapses.size + same_days.size) <= s.size:
+        r_all = fsrs_retrievability(params, t, s) if r is None else r
+        # C order, so that the flat view below is a view (inputs may come in any memory order)
+        s_new = np.ascontiguousarray(recall_stability(params, d, s, r_all, g))
+        s_flat, d_flat, g_flat, r_flat = (a.reshape(-1) for a in (s, d, g, r_all))
+        new_flat = s_new.reshape(-1)
+        if lapses.size:
+            s_i = s_flat[lapses]
+            new_flat[lapses] = forget_stability(params, d_flat[lapses], s_i, r_flat[lapses])
+        if same_days.size:
+            new_flat[same_days] = short_term_stability(params, s_flat[same_days], g_flat[same_days])
+        return s_new, next_difficulty(params, d, g)
     recall = ~(same_day | lapse)
     s_new = np.empty(s.shape)
-    if same_day.any():
+    if same_days.size:
         s_new[same_day] = short_term_stability(params, s[same_day], g[same_day])
-    if lapse.any():
+    if lapses.size:
         s_i = s[lapse]
         r_i = fsrs_retrievability(params, t[lapse], s_i) if r is None else r[lapse]
         s_new[lapse] = forget_stability(params, d[lapse], s_i, r_i)

@@ -76,7 +76,8 @@ class _PlannedGroup:
 
     effect: str
     code: int  # index in _EFFECT_NAMES (the trace's effect code)
-    cols: np.ndarray  # concept columns, ascending
+    cols: np.ndarray  # concept columns, in the order the activity covers them
+    span: slice | None  # the same columns as a slice, when they are adjacent and in order
     columns: frozenset[int]
     gain: float
     retrieve: bool
@@ -92,6 +93,12 @@ class _PlannedTouch:
     duration_min: float
     day: float
     groups: tuple[_PlannedGroup, ...]
+
+
+def _as_span(cols: np.ndarray) -> slice | None:
+    """Return ``cols`` as a slice if they are adjacent columns in ascending order, else None."""
+    first = int(cols[0]) if len(cols) else 0
+    return slice(first, first + len(cols)) if np.array_equal(cols, np.arange(first, first + len(cols))) else None
 
 
 def _plan(touches: Sequence[_Touch], model: MemoryModel, first_ratings: dict[str, int]) -> tuple[_PlannedTouch, ...]:
@@ -111,6 +118,7 @@ def _plan(touches: Sequence[_Touch], model: MemoryModel, first_ratings: dict[str
                     effect=effect,
                     code=_EFFECT_CODES[effect],
                     cols=cols,
+                    span=_as_span(cols),
                     columns=frozenset(int(c) for c in cols),
                     gain=gain,
                     retrieve=effect == MemoryEffect.RETRIEVE.value,
@@ -318,9 +326,9 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
     # rows of (days x concepts), the same additions in the same order as learner by learner
     by_learner = np.empty((size, batch, n_concepts))
 
-    def measure(begin: int, stop: int) -> np.ndarray | None:
-        """Measure recall on grid days begin..stop-1; return the last day's raw recall (learners x concepts)."""
-        raw = None
+    def measure(begin: int, stop: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Measure recall on grid days begin..stop-1; return the last day's elapsed days and raw recall."""
+        elapsed = raw = None
         for first in range(begin, stop, batch):
             rows = slice(first, min(first + batch, stop))
             days = grid[rows]
@@ -330,13 +338,15 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             elapsed *= rate[None]
             state = _state_view(state_cls, memory)
             raw = model.retrievability(state, elapsed[0])[None] if batch == 1 else model.retrievability(state, elapsed)
-            recall = np.where(encoded[None], raw, 0.0)
+            recall = raw if all_encoded else np.where(encoded[None], raw, 0.0)
             if n_concepts == 1:  # numpy sums a lone contiguous learner axis pairwise: keep doing so
                 out.mean_sum[rows] = recall.sum(axis=1)
                 out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
             else:
-                learners_first = by_learner[:, :n_rows]
-                np.copyto(learners_first, recall.transpose(1, 0, 2))
+                # one day is learners-first already; several are copied so
+                learners_first = recall[0] if n_rows == 1 else by_learner[:, :n_rows]
+                if n_rows > 1:
+                    np.copyto(learners_first, recall.transpose(1, 0, 2))
                 out.mean_sum[rows] = learners_first.sum(axis=0)
                 out.proficient[rows] = np.add.reduce(learners_first >= setup.threshold, axis=0, dtype=np.intp)
             if out.sample is not None:
@@ -344,12 +354,15 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             for i, day in enumerate(days):
                 if int(day) in checkpoint_row:
                     out.checkpoints[checkpoint_row[int(day)]] = recall[i]
-        return None if raw is None else raw[-1]
+        return None if elapsed is None or raw is None else (elapsed[-1], raw[-1])
 
     g = 0
-    known = np.empty(0)  # every cell's recall (flat) at the start of known_day, while still valid
+    all_encoded = bool(encoded.all())
+    # Each cell's elapsed days and recall at the start of known_day, as just measured: a touch
+    # that day reuses them for cells whose concept no touch has changed since (same doubles).
+    known_elapsed = known = np.empty(shape)
     known_day = -1.0
-    changed: set[int] = set()  # concept columns touched since `known` was measured
+    changed: set[int] = set()  # concept columns touched since known_day was measured
     engagement: dict[float, np.ndarray] = {}  # probability of each learner doing a touch, by log-odds
     nothing = np.zeros(0, dtype=bool)
     for t, touch in enumerate(setup.plan):
@@ -359,8 +372,8 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
             g += 1
         if g > first_pending:
             measured = measure(first_pending, g)
-            if per_cell and measured is not None and grid[g - 1] == touch.day:  # on the day just measured
-                known, known_day, changed = measured.reshape(-1), touch.day, set()
+            if measured is not None and grid[g - 1] == touch.day:  # the touch is on the day just measured
+                (known_elapsed, known), known_day, changed = measured, touch.day, set()
 
         draws = stream(setup.root, block, touch.stream_key)
         p = engagement.get(touch.log_odds)
@@ -371,31 +384,30 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
         np.add(out.minutes, touch.duration_min, out=out.minutes, where=engaged)
         engaged_rows = np.flatnonzero(engaged)
         for group in touch.groups:
-            cols = group.cols
-            # The reached cells, as flat indices into the (learners x concepts) arrays, in
-            # row-major order: those met before take the touch rule, the others are encoded.
-            # Only they change, so only they are read and written (no copies of the state).
-            reached = (engaged_rows[:, None] * n_concepts + cols[None, :]).ravel()
-            met = flat_encoded[reached]
-            all_met = bool(met.all())
-            cells = reached if all_met else reached[met]
+            cols, span = group.cols, group.span
+            fresh = known_day == touch.day and changed.isdisjoint(group.columns)
             recalled = nothing
-            if cells.size:
-                elapsed = np.subtract(touch.day, flat_last[cells])
-                np.maximum(elapsed, 0.0, out=elapsed)
-                elapsed *= flat_rate[cells]
+            if span is not None and engaged_rows.size and np.take(encoded[:, span], engaged_rows, axis=0).all():
+                # Adjacent concepts, every reached learner met them all: read and write
+                # (reached learners x columns) blocks row by row, in the cells' row-major order.
+                def rows(array: np.ndarray, span: slice = span, who: np.ndarray = engaged_rows) -> np.ndarray:
+                    return np.take(array[:, span], who, axis=0)
+
+                if fresh:
+                    elapsed = rows(known_elapsed)
+                else:
+                    elapsed = np.subtract(touch.day, rows(last))
+                    np.maximum(elapsed, 0.0, out=elapsed)
+                    elapsed *= rows(rate)
                 uniform: np.ndarray | float = 0.0
                 recall = None
                 if group.retrieve:
                     # a retrieval draws one number per cell of the group, whoever is reached
-                    uniform = draws.random((size, len(cols)))[engaged_rows].reshape(-1)
-                    if not all_met:
-                        uniform = uniform[met]
-                    if known_day == touch.day and changed.isdisjoint(group.columns):
-                        recall = known[cells]
+                    uniform = draws.random((size, len(cols)))[engaged_rows]
+                    recall = rows(known) if fresh and per_cell else None
                 reviewed, recalled = review_met(
                     model,
-                    _state_view(state_cls, {name: array[cells] for name, array in flat_memory.items()}),
+                    _state_view(state_cls, {name: rows(array) for name, array in memory.items()}),
                     elapsed,
                     group.effect,
                     gain=group.gain,
@@ -403,14 +415,56 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
                     recall=recall,
                 )
                 for name, array in reviewed.as_dict().items():
-                    flat_memory[name][cells] = array
+                    memory[name][engaged_rows, span] = array
+                last[engaged_rows, span] = touch.day
+                met = np.ones(recalled.size, dtype=bool)
+                recalled = recalled.reshape(-1)
                 if group.retrieve:
-                    out.attempts[t] += cells.size
+                    out.attempts[t] += recalled.size
                     out.successes[t] += np.count_nonzero(recalled)
-            if not all_met:
-                first = reached[~met]
-                for name, value in group.first_state.items():
-                    flat_memory[name][first] = value
+            else:
+                # The reached cells, as flat indices into the (learners x concepts) arrays, in
+                # row-major order: those met before take the touch rule, the others are encoded.
+                # Only they change, so only they are read and written (no copies of the state).
+                reached = (engaged_rows[:, None] * n_concepts + cols[None, :]).ravel()
+                met = flat_encoded[reached]
+                all_met = bool(met.all())
+                cells = reached if all_met else reached[met]
+                if cells.size:
+                    if fresh:
+                        elapsed = known_elapsed.reshape(-1)[cells]
+                    else:
+                        elapsed = np.subtract(touch.day, flat_last[cells])
+                        np.maximum(elapsed, 0.0, out=elapsed)
+                        elapsed *= flat_rate[cells]
+                    uniform = 0.0
+                    recall = None
+                    if group.retrieve:
+                        uniform = draws.random((size, len(cols)))[engaged_rows].reshape(-1)
+                        if not all_met:
+                            uniform = uniform[met]
+                        recall = known.reshape(-1)[cells] if fresh and per_cell else None
+                    reviewed, recalled = review_met(
+                        model,
+                        _state_view(state_cls, {name: array[cells] for name, array in flat_memory.items()}),
+                        elapsed,
+                        group.effect,
+                        gain=group.gain,
+                        uniform=uniform,
+                        recall=recall,
+                    )
+                    for name, array in reviewed.as_dict().items():
+                        flat_memory[name][cells] = array
+                    if group.retrieve:
+                        out.attempts[t] += cells.size
+                        out.successes[t] += np.count_nonzero(recalled)
+                if not all_met:
+                    first = reached[~met]
+                    for name, value in group.first_state.items():
+                        flat_memory[name][first] = value
+                    flat_encoded[reached] = True
+                    all_encoded = bool(encoded.all())
+                flat_last[reached] = touch.day
             if setup.trace:
                 who = np.repeat(engaged_rows, len(cols))
                 if group.retrieve:
@@ -419,9 +473,6 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
                 else:
                     outcome = np.full(who.shape, -1, dtype=np.int8)
                 out.trace.append((start + who, np.tile(cols, len(engaged_rows)), t, group.code, outcome))
-            flat_last[reached] = touch.day
-            if not all_met:
-                flat_encoded[reached] = True
             changed |= group.columns
     measure(g, n_days)
     # never taught: no memory, so no stability (NaN) rather than the placeholder state
