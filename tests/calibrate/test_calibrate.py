@@ -205,10 +205,11 @@ def test_grouped_outcomes_recover_the_curve_and_report_the_spread_as_not_identif
     over learners, ``E_r[recall(history, r)]`` with the learner's clock rate
     ``r = exp(N(0, sigma))``: the spread only smooths the curve along log time, a
     second-order effect that initial stability and decay nearly reproduce (for one session
-    the early and late parts of the curve both just shift in log time). Fitted freely here,
-    the spread's relative standard error is about 0.35 (its 95% interval spans 0.2-0.8);
-    the expected information of the forgetting, gap x delay and two-review designs gives
-    0.4-0.8 at 16,000 outcomes. So calibrate() reports it as "no information" and keeps the
+    the early and late parts of the curve both just shift in log time). From this table the
+    spread's relative standard error (expected information) is about 0.5: its 95% interval
+    would run from near 0 to about twice the truth; forgetting-only, gap x delay and
+    two-review designs give 0.4-0.8 at 16,000 outcomes, and 0.25 takes about 100,000 outcomes
+    per row. So calibrate() reports it as "no information" and keeps the
     prior (the flashcards profile's 0.35, not the truth 0.4), and the curve is still within
     10%: the spread is what per-learner events identify (several concepts per learner
     share one rate), as the test above shows.
@@ -226,6 +227,18 @@ def test_grouped_outcomes_recover_the_curve_and_report_the_spread_as_not_identif
     assert spread.value == spread.prior == get_profile("flashcards").memory_sigma
     assert "per-learner events" in spread.description
     assert "memory_sigma: " in calibration.summary_text()  # the report says why
+
+
+def test_the_published_grouped_table_does_not_identify_the_spread() -> None:
+    # Cepeda et al. (2008): 37 rows, 52 participants each; the spread's information is nil
+    calibration = calibrate(
+        load_published("cepeda2008"), profile="workplace", fit=["s0_encode_days", "memory_sigma"],
+        intervals="wald", today=TODAY,
+    )  # fmt: skip
+    spread = calibration.parameters["memory_sigma"]
+    assert spread.status == "no information"
+    assert spread.value == get_profile("workplace").memory_sigma
+    assert calibration.fitted == ("s0_encode_days",)
 
 
 def test_with_200_learners_the_intervals_cover_the_truth() -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 
+from workbench.calibrate import Calibration, calibrate
 from workbench.model import Journey
 from workbench.plans import LabSettings, evaluate_lab
 from workbench.plans.lab import MAX_PLANS, horizon_for
+from workbench.simulate import DEFAULT_PROFILE, get_profile
 from workbench.templates import load_template
 from workbench.widgets import PlanLab
 
@@ -76,3 +81,60 @@ def test_an_empty_journey_is_said_and_the_display_cleared() -> None:
     assert outcome.empty_journey
     assert outcome.status == "nothing simulated: fix journey"
     assert "has no concepts" in outcome.problems["journey"][0]
+
+
+def _pilot_calibration() -> Calibration:
+    """Fit a small calibration of the flashcards profile (one parameter, quick)."""
+    pilot = pd.DataFrame(
+        {"history": ["0:encode"] * 3, "test_day": [1, 7, 30], "recalled": [0.8, 0.5, 0.3], "n": [100] * 3}
+    )
+    return calibrate(
+        pilot, profile="flashcards", fit=["s0_encode_days"], intervals="wald", source="pilot.csv",
+        today=dt.date(2026, 12, 2),
+    )  # fmt: skip
+
+
+def test_the_profile_or_calibration_is_what_is_simulated_and_named(journey: Journey) -> None:
+    base = LabSettings(ticked=("none", "expanding"), learners=LEARNERS)
+    workplace = evaluate_lab(journey, base)
+    flashcards = evaluate_lab(journey, base.with_values(profile="flashcards"))
+    assert flashcards.comparison is not None
+    assert workplace.comparison is not None
+    # the one resolution rule, passed to the simulation: the profile the result says it ran with
+    for outcome, name in ((workplace, DEFAULT_PROFILE), (flashcards, "flashcards")):
+        assert outcome.comparison is not None
+        assert outcome.comparison.results["none"].assumptions["memory_profile"]["name"] == name
+        assert outcome.provenance[0].startswith(f"Memory profile {name}: {get_profile(name).title}.")
+        assert get_profile(name).source in outcome.provenance[0]
+        spread = get_profile(name).memory_sigma
+        assert outcome.provenance[1] == (
+            f"Population: {LEARNERS} learners, memory variation {spread:.3g} (the profile's), "
+            "does required 0.90, optional 0.45"
+        )
+        assert outcome.provenance[2] == "Seed: 0"
+    assert not flashcards.summary["retention_day_90"].equals(workplace.summary["retention_day_90"])
+
+    calibration = _pilot_calibration()
+    calibrated = evaluate_lab(journey, base.with_values(calibration=calibration, seed=4, variation=0.5))
+    assert calibrated.comparison is not None
+    ran = calibrated.comparison.results["none"]
+    assert ran.assumptions["memory_profile"]["name"] == "calibration:pilot"
+    assert (
+        ran.assumptions["population"]["memory_sigma"] == 0.5
+    )  # the slider, set explicitly, wins over the calibration's spread
+    assert calibrated.provenance == (
+        "Calibration calibration:pilot: from pilot.csv, 2026-12-02 (profile 'flashcards', fitted: s0_encode_days)",
+        f"Population: {LEARNERS} learners, memory variation 0.5 (set in the lab), does required 0.90, optional 0.45",
+        "Seed: 4",
+    )
+    assert LabSettings(profile="flashcards", calibration=calibration).memory_profile == calibration.profile
+    assert LabSettings(calibration=calibration).memory_sigma == calibration.profile.memory_sigma
+    assert base.search_key != base.with_values(profile="flashcards").search_key  # a search found is redone
+
+
+def test_an_unknown_profile_is_a_problem_of_the_profile_control(journey: Journey) -> None:
+    outcome = evaluate_lab(journey, LabSettings(ticked=("none",), learners=LEARNERS, profile="anki"))
+    assert outcome.comparison is None
+    assert outcome.status == "nothing simulated: fix profile"
+    assert outcome.problems["profile"][0].startswith("unknown memory profile 'anki'; known profiles: workplace")
+    assert outcome.provenance[0].startswith("Memory profile: unknown memory profile 'anki'")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from workbench.plans import LabSettings, evaluate_lab
 from workbench.plans.compare import compare
-from workbench.simulate import LearnerPopulation
+from workbench.simulate import DEFAULT_PROFILE, PROFILES, LearnerPopulation, get_profile
 from workbench.templates import load_template
 from workbench.widgets import PlanLab, Workbench
 from workbench.widgets.plan_lab import PLAN_CONTROLS, horizon_for
@@ -16,6 +19,7 @@ from workbench.widgets.plan_lab import PLAN_CONTROLS, horizon_for
 PNG = b"\x89PNG\r\n\x1a\n"
 # compliance_follow_up as designed misses 85% on day 90, so the plans make the difference
 TEMPLATE = "compliance_follow_up"
+LEARNERS = 200
 
 
 @pytest.fixture
@@ -286,3 +290,88 @@ def test_plans_added_to_the_formal_core_show_what_each_plan_does_on_its_own(lab:
     assert not own & ids
     assert any(i.startswith("plan-expanding-") for i in ids)
     assert f"replacing the journey's own {len(own)} reinforcement assets" in lab.status.value
+
+
+def _calibration() -> Any:
+    from workbench.calibrate import calibrate
+
+    pilot = pd.DataFrame(
+        {"history": ["0:encode"] * 3, "test_day": [1, 7, 30], "recalled": [0.8, 0.5, 0.3], "n": [100] * 3}
+    )
+    return calibrate(
+        pilot, profile="flashcards", fit=["s0_encode_days"], intervals="wald", source="pilot.csv",
+        today=dt.date(2026, 12, 2),
+    )  # fmt: skip
+
+
+def test_the_profile_list_switches_what_is_simulated_and_the_note_names_it() -> None:
+    lab = PlanLab(TEMPLATE, learners=LEARNERS, plans=("none", "expanding"))
+    profile = lab.controls["profile"]
+    assert [value for _, value in profile.options] == list(PROFILES)
+    assert profile.value == DEFAULT_PROFILE
+    assert f"Memory profile {DEFAULT_PROFILE}:" in lab.profile_note.value
+    assert f"Population: {LEARNERS} learners" in lab.profile_note.value
+    assert "Seed: 0" in lab.profile_note.value
+    before = lab.summary.copy()
+
+    profile.value = "flashcards"
+    assert lab.settings.profile == "flashcards"
+    assert lab.controls["variation"].value == get_profile("flashcards").memory_sigma  # the slider follows
+    assert lab.settings.variation is None  # ... and means "the profile's spread"
+    assert lab.results["none"].assumptions["memory_profile"]["name"] == "flashcards"
+    assert "Memory profile flashcards: Flashcard reviews" in lab.profile_note.value
+    assert not lab.summary["retention_day_90"].equals(before["retention_day_90"])
+    expected = evaluate_lab(
+        lab.journey, LabSettings(ticked=("none", "expanding"), learners=LEARNERS, profile="flashcards")
+    )
+    pd.testing.assert_frame_equal(lab.summary, expected.summary)
+
+    profile.value = DEFAULT_PROFILE  # back: the cached numbers of the default profile, unchanged
+    pd.testing.assert_frame_equal(lab.summary, before)
+
+
+def test_a_calibration_is_used_named_and_a_bad_file_is_said(tmp_path: Path) -> None:
+    calibration = _calibration()
+    lab = PlanLab(TEMPLATE, learners=LEARNERS, plans=("none",), calibration=calibration)
+    assert lab.calibration == calibration
+    assert lab.controls["profile"].value == "calibration"
+    assert lab.controls["profile"].label == "calibration calibration:pilot (pilot.csv, 2026-12-02)"
+    assert lab.settings.memory_profile == calibration.profile
+    assert lab.results["none"].assumptions["memory_profile"]["name"] == "calibration:pilot"
+    assert "Calibration calibration:pilot: from pilot.csv, 2026-12-02" in lab.profile_note.value
+    assert "using calibration calibration:pilot" in lab.status.value
+
+    bad = b'{"profile": {"name": "pilot", "title": "P", "source": "s", "memory_sigma": "wide"}}'
+    assert lab.load_calibration_file("broken.json", bad) is False
+    assert "calibration not loaded: broken.json: not a valid calibration" in lab.status.value
+    assert "field profile.memory_sigma" in lab.errors["calibration"].value
+    assert lab.calibration == calibration  # the lab keeps what it had
+    assert lab.results["none"].assumptions["memory_profile"]["name"] == "calibration:pilot"
+    lab.controls["seed"].value = 1  # the next change clears the message
+    assert lab.errors["calibration"].value == ""
+
+    # a file path (what `workbench calibrate -o` wrote), and the upload button
+    path = calibration.save(tmp_path / "pilot.yaml")
+    other = PlanLab(TEMPLATE, learners=LEARNERS, plans=("none",), calibration=str(path))
+    assert other.calibration == calibration
+    other.controls["profile"].value = "flashcards"  # a profile again; the calibration stays in the list
+    assert other.settings.calibration is None
+    assert other.results["none"].assumptions["memory_profile"]["name"] == "flashcards"
+    content = calibration.to_json().encode()
+    upload = {"name": "pilot.json", "type": "application/json", "size": len(content), "content": memoryview(content)}
+    upload["last_modified"] = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    other.calibration_upload.value = (upload,)
+    assert other.controls["profile"].value == "calibration"
+    assert other.results["none"].assumptions["memory_profile"]["name"] == "calibration:pilot"
+    missing = PlanLab(TEMPLATE, learners=LEARNERS, plans=("none",), calibration=tmp_path / "none.json")
+    assert missing.calibration is None
+    assert "none.json: no such calibration file" in missing.status.value
+
+
+def test_the_app_passes_profile_and_calibration_to_the_plan_tab(fake_plotter: Any) -> None:
+    calibration = _calibration()
+    app = Workbench.from_template(TEMPLATE, plotter=fake_plotter, graph=False, calibration=calibration)
+    assert app.plan_lab.calibration == calibration
+    assert app.plan_lab.settings.memory_profile == calibration.profile
+    flash = Workbench.from_template(TEMPLATE, plotter=fake_plotter, graph=False, profile="flashcards")
+    assert flash.plan_lab.settings.profile == "flashcards"

@@ -527,7 +527,10 @@ def _spread_relative_se(objective: _Objective, theta: np.ndarray) -> float | Non
     bounds = objective.bounds()
     jacobian = np.empty((len(shares), len(theta)))
     for i in range(len(theta)):
-        step = 1e-4 * max(1.0, abs(theta[i]))
+        # secants over +-5%, not infinitesimal steps: FSRS-6's same-day rule makes the shares jump
+        # where a quadrature node moves a review under one day of a learner's clock, and a tiny step
+        # across such a jump would read as (spurious) information
+        step = 0.05 * max(abs(theta[i]), 0.1)
         up, down = theta.copy(), theta.copy()
         up[i], down[i] = min(theta[i] + step, bounds[i][1]), max(theta[i] - step, bounds[i][0])
         jacobian[:, i] = (

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -34,7 +34,10 @@ from workbench.plans.compare import PlanComparison, compare
 from workbench.plans.constraints import PlanConstraints
 from workbench.plans.generators import DeadlinePlan, ReinforcementPlan, parse_plan
 from workbench.simulate import Engagement, LearnerPopulation
-from workbench.simulate.profiles import DEFAULT_PROFILE, get_profile
+from workbench.simulate.profiles import DEFAULT_PROFILE, MemoryProfile, resolve_profile
+
+if TYPE_CHECKING:
+    from workbench.calibrate import Calibration
 
 __all__ = [
     "AFTER_DEADLINE",
@@ -47,6 +50,7 @@ __all__ = [
     "REPORT_DAYS",
     "LabOutcome",
     "LabSettings",
+    "describe_memory",
     "evaluate_lab",
     "horizon_for",
     "settings_population",
@@ -69,7 +73,12 @@ MIN_HORIZON, AFTER_DEADLINE = 120, 30
 #: Retention is reported on these days and on the deadline.
 REPORT_DAYS = (7, 30)
 #: Where a population problem is shown: (word in the message, control).
-_POPULATION_FIELDS = (("memory_sigma", "variation"), ("optional", "optional"), ("required", "required"))
+_POPULATION_FIELDS = (
+    ("memory_sigma", "variation"),
+    ("memory profile", "profile"),  # an unknown profile name
+    ("optional", "optional"),
+    ("required", "required"),
+)
 
 
 def horizon_for(deadline_day: int) -> int:
@@ -134,16 +143,23 @@ class LabSettings:
         The day outcomes are judged on.
     budget : int
         Most plan minutes per learner and week (0: no cap).
-    variation, required, optional : float
-        The population's ``memory_sigma`` and engagement probabilities.
+    variation : float or None
+        The population's ``memory_sigma`` (None: the memory profile's or calibration's spread).
+    required, optional : float
+        The population's engagement probabilities.
     seed : int
         Seed of every simulation (common random numbers).
     learners : int
         Simulated learners per plan.
-    model : str
-        Forgetting model.
+    model : str or None
+        Forgetting model (None: the memory profile's or calibration's).
     baseline : {"designed", "core"}
         Add plans to the journey as designed, or to its formal core.
+    profile : str
+        Name of a packaged memory profile (:data:`workbench.simulate.PROFILES`).
+    calibration : Calibration or None
+        A calibration (:func:`workbench.calibrate.calibrate`); when given it is what the lab
+        simulates with, and ``profile`` is not used.
     """
 
     ticked: tuple[str, ...] = ("none", "fixed", "expanding", "target")
@@ -152,13 +168,15 @@ class LabSettings:
     target: float = 0.85
     deadline_day: int = 90
     budget: int = 0
-    variation: float = get_profile(DEFAULT_PROFILE).memory_sigma  # the default profile's learner spread
+    variation: float | None = None  # None: the memory profile's learner spread
     required: float = 0.9
     optional: float = 0.45
     seed: int = 0
     learners: int = 1000
-    model: str = "fsrs6"
+    model: str | None = None
     baseline: str = "designed"
+    profile: str = DEFAULT_PROFILE
+    calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "target", round(float(self.target), 4))
@@ -167,6 +185,25 @@ class LabSettings:
     def horizon_days(self) -> int:
         """Last simulated day: ``max(deadline + 30, 120)``."""
         return horizon_for(self.deadline_day)
+
+    @property
+    def memory_profile(self) -> MemoryProfile:
+        """The profile every simulation runs with: the calibration's, else the named profile.
+
+        Raises UnknownNameError for an unknown profile name (see
+        :func:`workbench.simulate.resolve_profile`, the one resolution rule).
+
+        Examples
+        --------
+        >>> LabSettings(profile="flashcards").memory_profile.name
+        'flashcards'
+        """
+        return resolve_profile(self.calibration if self.calibration is not None else self.profile)
+
+    @property
+    def memory_sigma(self) -> float:
+        """The population's learner spread: the variation slider, else the memory profile's."""
+        return float(self.variation) if self.variation is not None else self.memory_profile.memory_sigma
 
     @property
     def report_days(self) -> list[int]:
@@ -185,12 +222,21 @@ class LabSettings:
             self.required,
             self.optional,
             self.seed,
+            self.memory_key,
         )
+
+    @property
+    def memory_key(self) -> str:
+        """What the memory profile or calibration is, as text (results depend on all of it)."""
+        try:
+            return self.memory_profile.model_dump_json()
+        except WorkbenchError:
+            return f"unknown profile {self.profile!r}"
 
     def population(self) -> LearnerPopulation:
         """Return the learner population the settings describe (raises JourneyError when out of range)."""
         engagement = Engagement(required=float(self.required), optional=float(self.optional))
-        return LearnerPopulation(size=self.learners, memory_sigma=float(self.variation), engagement=engagement)
+        return LearnerPopulation(size=self.learners, memory_sigma=self.memory_sigma, engagement=engagement)
 
     def plan_text(self, key: str) -> str:
         """Return the plan string a plan-list key stands for (``fixed`` -> ``fixed:7x4``).
@@ -256,6 +302,13 @@ class LabOutcome:
         The status line.
     empty_journey : bool
         The journey has no concepts (the display is cleared).
+    found : str or None
+        Label of the plan a search found, when shown.
+    notes : tuple of str
+        The notes appended to the status line.
+    provenance : tuple of str
+        What the numbers rest on: the memory profile or calibration (with its source and
+        date), the population and the seed (see :func:`describe_memory`).
     """
 
     comparison: PlanComparison | None
@@ -268,6 +321,42 @@ class LabOutcome:
     empty_journey: bool = False
     found: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    provenance: tuple[str, ...] = field(default_factory=tuple)
+
+
+def describe_memory(settings: LabSettings) -> tuple[str, ...]:
+    r"""Say what the lab's numbers rest on: memory profile or calibration, population, seed.
+
+    Examples
+    --------
+    >>> lines = describe_memory(LabSettings(profile="flashcards", learners=200, seed=3))
+    >>> lines[0].startswith("Memory profile flashcards: Flashcard reviews (FSRS-6 defaults).")
+    True
+    >>> print(*lines[1:], sep="\n")
+    Population: 200 learners, memory variation 0.35 (the profile's), does required 0.90, optional 0.45
+    Seed: 3
+    """
+    try:
+        memory = settings.memory_profile
+    except WorkbenchError as exc:
+        return (f"Memory profile: {_describe(exc)}",)
+    calibration = settings.calibration
+    if calibration is not None:
+        fitted = ", ".join(calibration.fitted) or "nothing"
+        what = (
+            f"Calibration {memory.name}: from {calibration.source}, {calibration.created} "
+            f"(profile {calibration.base_profile!r}, fitted: {fitted})"
+        )
+    else:
+        what = f"Memory profile {memory.name}: {memory.title}. {memory.source}"
+    whose = "the calibration's" if calibration is not None else "the profile's"
+    spread = whose if settings.variation is None else "set in the lab"
+    return (
+        what,
+        f"Population: {settings.learners} learners, memory variation {settings.memory_sigma:.3g} ({spread}), "
+        f"does required {settings.required:.2f}, optional {settings.optional:.2f}",
+        f"Seed: {settings.seed}",
+    )
 
 
 def simulate_plan(journey: Journey, label: str, plan: ReinforcementPlan, settings: LabSettings) -> PlanComparison:
@@ -277,6 +366,7 @@ def simulate_plan(journey: Journey, label: str, plan: ReinforcementPlan, setting
         {label: plan},
         population=settings.population(),
         model=settings.model,
+        profile=settings.memory_profile,
         horizon_days=settings.horizon_days,
         rng=settings.seed,
         days=settings.report_days,
@@ -331,6 +421,67 @@ def _chosen_plans(
     return plans
 
 
+def _simulate_plans(
+    journey: Journey,
+    settings: LabSettings,
+    plans: Mapping[str, ReinforcementPlan],
+    *,
+    found_label: str | None,
+    applied: frozenset[str],
+    run: Callable[[Journey, str, ReinforcementPlan, LabSettings], PlanComparison],
+    problems: dict[str, list[str]],
+) -> tuple[dict[str, PlanComparison], list[str]]:
+    """Simulate each plan; problems go to the control the plan came from."""
+    ticked = {settings.plan_text(key) for key in settings.ticked}
+    comparisons: dict[str, PlanComparison] = {}
+    applied_now: list[str] = []
+    for label, plan in plans.items():
+        try:
+            comparisons[label] = run(journey, label, plan, settings)
+        except WorkbenchError as exc:
+            if label in applied and isinstance(exc, PlanAlreadyAppliedError):
+                applied_now.append(label)  # not a problem: the journey holds this plan now
+                continue
+            where = "plans" if label in ticked else "optimise" if label == found_label else "custom"
+            problems.setdefault(_field_of(exc, where), []).append(_about(label, _describe(exc)))
+    return comparisons, applied_now
+
+
+def _notes(
+    settings: LabSettings, outcomes: pd.Series, message: str, applied_now: list[str], problems: Mapping[str, Any]
+) -> list[str]:
+    """List the notes after the status line: the last action, look-alike plans, applied plans, problems."""
+    notes = [message] if message else []
+    spread = float(outcomes.max() - outcomes.min()) if len(outcomes) > 1 else 1.0
+    if spread < ALIKE and settings.baseline == "designed":
+        notes.append(
+            "the plans look alike: the journey's own reinforcement already does the work; "
+            "add plans to 'Formal events only' to see what each plan does on its own"
+        )
+    if applied_now:
+        notes.append(f"{', '.join(applied_now)} already in the journey ('none' shows it as designed now)")
+    if problems:
+        notes.append(f"not simulated: see {', '.join(dict.fromkeys(problems))}")
+    return notes
+
+
+def _simulable(journey: Journey, settings: LabSettings, problems: dict[str, list[str]]) -> bool:
+    """Whether the baseline can be built and the journey has concepts (problems noted)."""
+    usable = True
+    try:
+        settings.base_journey(journey)
+    except WorkbenchError as exc:
+        problems["baseline"] = problem_lines(exc)
+        usable = False
+    if not journey.concepts:
+        problems["journey"] = [
+            f"journey {journey.id!r} has no concepts, so there is nothing to remember: "
+            "add concepts and the activities that cover them in the Compose tab"
+        ]
+        usable = False
+    return usable
+
+
 def evaluate_lab(
     journey: Journey,
     settings: LabSettings,
@@ -374,73 +525,28 @@ def evaluate_lab(
     found_label = found[0] if found is not None else None
     if plans and found is not None and found[0] not in plans:
         plans[found[0]] = found[1]  # shown next to the plans picked
-    try:
-        settings.base_journey(journey)
-    except WorkbenchError as exc:
-        problems["baseline"] = problem_lines(exc)
-        population = None
-    empty = not journey.concepts
-    comparisons: dict[str, PlanComparison] = {}
-    applied_now: list[str] = []
-    if empty:
-        problems["journey"] = [
-            f"journey {journey.id!r} has no concepts, so there is nothing to remember: "
-            "add concepts and the activities that cover them in the Compose tab"
-        ]
-    elif population is not None:
-        ticked = {settings.plan_text(key) for key in settings.ticked}
-        for label, plan in plans.items():
-            try:
-                comparisons[label] = run(journey, label, plan, settings)
-            except WorkbenchError as exc:
-                if label in applied and isinstance(exc, PlanAlreadyAppliedError):
-                    applied_now.append(label)  # not a problem: the journey holds this plan now
-                    continue
-                where = "plans" if label in ticked else "optimise" if label == found_label else "custom"
-                problems.setdefault(_field_of(exc, where), []).append(_about(label, _describe(exc)))
+    simulable = _simulable(journey, settings, problems) and population is not None
+    comparisons, applied_now = _simulate_plans(
+        journey, settings, plans if simulable else {}, found_label=found_label, applied=applied, run=run,
+        problems=problems,
+    )  # fmt: skip
+    shown: dict[str, Any] = {"problems": problems, "applied_now": tuple(applied_now), "found": found_label}
+    shown["provenance"] = describe_memory(settings)
     if not comparisons:
         fix = ", ".join(dict.fromkeys(problems)) or "plans"
-        return LabOutcome(
-            comparison=None,
-            choice=None,
-            summary=pd.DataFrame(),
-            plans={},
-            problems=problems,
-            applied_now=tuple(applied_now),
-            status=f"nothing simulated: fix {fix}",
-            empty_journey=empty,
-            found=found_label,
-        )
+        status, empty = f"nothing simulated: fix {fix}", not journey.concepts
+        return LabOutcome(None, None, pd.DataFrame(), {}, status=status, empty_journey=empty, **shown)
     comparison = PlanComparison.concat(list(comparisons.values()))
     outcomes = comparison.outcomes(settings.deadline_day, "retention")
     summary = comparison.summary.copy()
     summary["meets_target"] = [reaches(value, settings.target) for value in outcomes]
     choice = comparison.cheapest_reaching(settings.target, settings.deadline_day, metric="retention")
-    notes = [message] if message else []
-    spread = float(outcomes.max() - outcomes.min()) if len(outcomes) > 1 else 1.0
-    if spread < ALIKE and settings.baseline == "designed":
-        notes.append(
-            "the plans look alike: the journey's own reinforcement already does the work; "
-            "add plans to 'Formal events only' to see what each plan does on its own"
-        )
-    if applied_now:
-        notes.append(f"{', '.join(applied_now)} already in the journey ('none' shows it as designed now)")
-    if problems:
-        notes.append(f"not simulated: see {', '.join(dict.fromkeys(problems))}")
+    notes = _notes(settings, outcomes, message, applied_now, problems)
     verdict = "" if choice.reachable else " (below target)"
     status = (
         f"plans={len(summary)} learners={settings.learners} seed={settings.seed} "
         f"target={settings.target:.2f} deadline={settings.deadline_day} best={choice.label}{verdict} "
         f"retention@{settings.deadline_day}={choice.achieved:.2f}" + "".join(f" | {note}" for note in notes)
     )
-    return LabOutcome(
-        comparison=comparison,
-        choice=choice,
-        summary=summary,
-        plans={label: plans[label] for label in comparisons},
-        problems=problems,
-        applied_now=tuple(applied_now),
-        status=status,
-        found=found_label,
-        notes=tuple(notes),
-    )
+    simulated = {label: plans[label] for label in comparisons}
+    return LabOutcome(comparison, choice, summary, simulated, status=status, notes=tuple(notes), **shown)

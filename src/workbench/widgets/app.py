@@ -9,6 +9,7 @@ import ipywidgets as widgets
 import traitlets
 
 from workbench.model import Journey
+from workbench.simulate.profiles import DEFAULT_PROFILE
 from workbench.widgets._common import JourneySource, as_journey, styled
 from workbench.widgets.analyse_panel import AnalysePanel
 from workbench.widgets.composer import JourneyComposer
@@ -41,6 +42,10 @@ class Workbench(widgets.VBox):
         Show the composer's ipycytoscape graph (default: when installed).
     export_folder : str
         Folder the Export tab writes to.
+    profile : str
+        Memory profile the Plan tab starts on (see :data:`workbench.simulate.PROFILES`).
+    calibration : Calibration, str or path, optional
+        A calibration (or the file ``workbench calibrate`` wrote) the Plan tab simulates with.
     **kwargs
         Passed to :class:`ipywidgets.VBox`.
 
@@ -75,6 +80,8 @@ class Workbench(widgets.VBox):
         plotter: Callable[..., Any] | Literal["auto"] | None = "auto",
         graph: bool | None = None,
         export_folder: str = "exports",
+        profile: str = DEFAULT_PROFILE,
+        calibration: Any = None,
         **kwargs: Any,
     ) -> None:
         initial = as_journey(journey)
@@ -83,7 +90,7 @@ class Workbench(widgets.VBox):
         self.set_trait("journey", initial)
         self.composer = JourneyComposer(initial, plotter=plotter, graph=graph)
         self._links = [traitlets.link((self, "journey"), (self.composer, "journey"))]
-        self.plan_lab = PlanLab(initial, active=False)
+        self.plan_lab = PlanLab(initial, active=False, profile=profile, calibration=calibration)
         self._links.append(traitlets.link((self, "journey"), (self.plan_lab, "journey")))
         self.export_panel = ExportPanel(initial, folder=export_folder)
         self._links.append(traitlets.link((self, "journey"), (self.export_panel, "journey")))

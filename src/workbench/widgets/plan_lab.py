@@ -1,30 +1,27 @@
 """The plan lab: compare reinforcement plans on the current journey, live, and apply one.
 
 A thin layer over :func:`workbench.plans.lab.evaluate_lab`, in the spirit of ipywidgets'
-``interactive_output``: the controls are read into a frozen
-:class:`~workbench.plans.lab.LabSettings`, the pure evaluation parses, simulates and chooses,
-and the panel shows its :class:`~workbench.plans.lab.LabOutcome`. Each plan is simulated on
-the same seed (common random numbers), so the differences between rows are the plans' doing.
-Results are cached per plan and settings: moving the spacing slider re-simulates the
-fixed-interval plan only. Sliders sync on release (``continuous_update=False``), so a drag is
-one update, not fifty. "Find cheapest plan" runs :func:`workbench.plans.optimise`, which is
-slower (about 25 simulations), on request only.
+``interactive_output``: the controls (a table of specs, :mod:`._plan_controls`) are read into
+a frozen :class:`~workbench.plans.lab.LabSettings`, the pure evaluation parses, simulates and
+chooses, and the panel shows its :class:`~workbench.plans.lab.LabOutcome` (as HTML made by
+:mod:`._plan_view`). Each plan is simulated on the same seed (common random numbers), so the
+differences between rows are the plans' doing. Results are cached per plan and settings:
+moving the spacing slider re-simulates the fixed-interval plan only. Sliders sync on release
+(``continuous_update=False``), so a drag is one update, not fifty. "Find cheapest plan" runs
+:func:`workbench.plans.optimise`, which is slower (about 25 simulations), on request only.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.errors import WorkbenchError
 from workbench.model import Journey
-from workbench.plans import PlanComparison, PlanConstraints, ReinforcementPlan, optimise
+from workbench.plans import PlanComparison, ReinforcementPlan
 from workbench.plans.lab import (
     AFTER_DEADLINE,
     ALIKE,
@@ -33,51 +30,40 @@ from workbench.plans.lab import (
     MIN_HORIZON,
     PLAN_CHOICES,
     REPORT_DAYS,
-    LabOutcome,
     LabSettings,
+    describe_memory,
     evaluate_lab,
     horizon_for,
-    settings_population,
     simulate_plan,
 )
-from workbench.simulate import LearnerPopulation, SimulationResult, resolve_profile
-from workbench.widgets._common import (
-    STYLE,
-    JourneySource,
-    as_journey,
-    error_html,
-    error_lines,
-    html_table,
-    render_png,
-    styled,
+from workbench.simulate import LearnerPopulation, SimulationResult
+from workbench.simulate.profiles import DEFAULT_PROFILE, PROFILES
+from workbench.widgets._common import STYLE, JourneySource, as_journey, error_html, error_lines, render_png, styled
+from workbench.widgets._plan_controls import (
+    BASELINES,
+    CALIBRATION,
+    CONTROLS,
+    LAYOUT,
+    PLAN_CONTROLS,
+    WIDE,
+    build_control,
+    control_rows,
 )
+from workbench.widgets._plan_decide import PlanDecisions
+from workbench.widgets._plan_memory import CalibrationSource, MemoryChoice
+from workbench.widgets._plan_view import provenance_html, summary_html
+
+if TYPE_CHECKING:
+    from workbench.calibrate import Calibration
 
 __all__ = ["MAX_PLANS", "PLAN_CHOICES", "PLAN_CONTROLS", "PlanLab", "horizon_for"]
 
 # kept importable from here: the lab's numbers live with its evaluation in workbench.plans.lab
 _REEXPORTED = (AFTER_DEADLINE, ALIKE, FIXED_TOUCHES, MIN_HORIZON, REPORT_DAYS)
 
-#: Keys of :attr:`PlanLab.controls` (and of its ``errors``, with ``apply`` and ``optimise``).
-PLAN_CONTROLS: tuple[str, ...] = (
-    "baseline",
-    "plans",
-    "custom",
-    "spacing",
-    "target",
-    "deadline",
-    "budget",
-    "variation",
-    "required",
-    "optional",
-    "seed",
-)
-#: What plans are added to: the journey as designed, or its formal core (Journey.formal_core).
-BASELINES: tuple[tuple[str, str], ...] = (("As designed", "designed"), ("Formal events only", "core"))
 PLOT_SIZE = (9.0, 4.2)
 CACHE_SIZE = 64
 
-_WIDE = {"description_width": "132px"}
-_LAYOUT = {"width": "420px"}
 _LAB_STYLE = """
 <style>
 .wb-plan-lab .wb-plan-best-row td { font-weight: bold; }
@@ -86,94 +72,7 @@ _LAB_STYLE = """
 """
 
 
-@dataclass(frozen=True)
-class ControlSpec:
-    """One input of the lab: its key, widget class, label and options (a row of :data:`CONTROLS`)."""
-
-    name: str
-    kind: type[widgets.Widget]
-    description: str
-    options: Mapping[str, Any] = field(default_factory=dict)
-    slider: bool = False  # synced on release, laid out like the other sliders
-    section: str = ""  # the heading this control starts, if any
-
-
-def _float_slider(value: float, low: float, high: float, step: float) -> dict[str, Any]:
-    return {"value": value, "min": low, "max": high, "step": step, "readout_format": ".2f"}
-
-
-_DEFAULTS = LabSettings()  # the population sliders open on the lab's default population
-
-
-#: The controls, in panel order. Values given to :class:`PlanLab` override ``value``.
-CONTROLS: tuple[ControlSpec, ...] = (
-    ControlSpec(
-        "baseline",
-        widgets.ToggleButtons,
-        "Add plans to",
-        {
-            "options": BASELINES,
-            "value": "designed",
-            "tooltips": [
-                "the journey with its own reinforcement",
-                "the formal events and what prepares them, without the journey's own after/work assets",
-            ],
-        },
-        section="Plans",
-    ),
-    ControlSpec(
-        "plans",
-        widgets.SelectMultiple,
-        "Plans",
-        {"options": [(key, key) for key in PLAN_CHOICES], "rows": len(PLAN_CHOICES), "layout": _LAYOUT},
-    ),
-    ControlSpec(
-        "custom",
-        widgets.Text,
-        "Other plans",
-        {"placeholder": "e.g. expanding:2,5,12,30, fixed:14x3", "continuous_update": False, "layout": _LAYOUT},
-    ),
-    ControlSpec("spacing", widgets.IntSlider, "Spacing (days)", {"min": 1, "max": 60}, True, "Schedules"),
-    ControlSpec(
-        "target", widgets.FloatSlider, "Target retention", _float_slider(_DEFAULTS.target, 0.5, 0.98, 0.01), True
-    ),
-    ControlSpec("deadline", widgets.IntSlider, "Deadline (day)", {"min": 14, "max": 365}, True),
-    ControlSpec("budget", widgets.IntSlider, "Budget (min/week)", {"min": 0, "max": 120}, True),
-    ControlSpec(
-        "variation",
-        widgets.FloatSlider,
-        "Memory variation",
-        _float_slider(_DEFAULTS.variation, 0.0, 1.5, 0.05),
-        True,
-        "Learners",
-    ),
-    ControlSpec(
-        "required", widgets.FloatSlider, "Does required (p)", _float_slider(_DEFAULTS.required, 0.0, 1.0, 0.05), True
-    ),
-    ControlSpec(
-        "optional", widgets.FloatSlider, "Does optional (p)", _float_slider(_DEFAULTS.optional, 0.0, 1.0, 0.05), True
-    ),
-    ControlSpec("seed", widgets.IntText, "Seed", {"layout": _LAYOUT}),
-)
-#: A hint shown after the last control of a section.
-_HINTS = {"budget": "Budget 0: no weekly cap. Sliders apply when released."}
-
-
-def _control(spec: ControlSpec, value: Any) -> widgets.Widget:
-    options = dict(spec.options)
-    if value is not None:
-        options["value"] = value
-    if spec.slider:
-        options.update(continuous_update=False, layout=_LAYOUT)
-    control = spec.kind(description=spec.description, style=_WIDE, **options)
-    return styled(control, f"wb-plan-{spec.name}", "wb-plan-field")
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
-
-
-class PlanLab(widgets.VBox):
+class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
     """Compare reinforcement plans on a journey, live, then apply the chosen one.
 
     Pick plans in the list (none, massed, ``fixed:<spacing>x4``, expanding,
@@ -201,8 +100,13 @@ class PlanLab(widgets.VBox):
         Seed of every simulation (editable in the panel).
     learners : int
         Simulated learners per plan.
-    model : str
-        Forgetting model (see :func:`workbench.simulate.simulate`).
+    model : str, optional
+        Forgetting model (default: the memory profile's; see :func:`workbench.simulate.simulate`).
+    profile : str
+        Memory profile first chosen (a name of :data:`workbench.simulate.PROFILES`).
+    calibration : Calibration, str or path, optional
+        A calibration (or the JSON/YAML file ``workbench calibrate`` wrote) to simulate with;
+        it joins the profile list and is chosen. A file can also be uploaded in the panel.
     spacing, target, deadline_day, budget : number
         First values of the sliders (``budget`` 0: no weekly cap).
     active : bool
@@ -234,6 +138,13 @@ class PlanLab(widgets.VBox):
         The summary table.
     status : Label
         ``plans=4 learners=1000 seed=0 target=0.85 deadline=90 best=... retention@90=...``.
+    profile_note : HTML
+        What the numbers rest on: the memory profile or calibration (source, date), the
+        population and the seed.
+    calibration : Calibration or None
+        The calibration loaded (chosen when the profile list shows it).
+    calibration_upload : FileUpload
+        Upload a calibration file (JSON or YAML).
     chosen : Dropdown
         The plan "Apply chosen plan" applies (the recommended one unless picked).
     apply_button, optimise_button : Button
@@ -259,7 +170,9 @@ class PlanLab(widgets.VBox):
         plans: Sequence[str] = ("none", "fixed", "expanding", "target"),
         seed: int = 0,
         learners: int = 1000,
-        model: str = "fsrs6",
+        model: str | None = None,
+        profile: str = DEFAULT_PROFILE,
+        calibration: CalibrationSource = None,
         spacing: int = 7,
         target: float = 0.85,
         deadline_day: int = 90,
@@ -286,6 +199,8 @@ class PlanLab(widgets.VBox):
         self._message = ""
         self._applied = ""  # what the next journey change is (set by Apply)
         self._applied_labels: set[str] = set()  # plans whose touches the journey now holds
+        self.calibration: Calibration | None = None
+        self._calibration_problem: list[str] = []  # why the last calibration file was not used
         if baseline not in dict(BASELINES).values():
             raise ValueError(f"baseline: must be 'designed' or 'core' (got {baseline!r})")
         first = {
@@ -297,21 +212,35 @@ class PlanLab(widgets.VBox):
             "deadline": deadline_day,
             "budget": budget,
             "seed": seed,
+            "profile": profile if profile in PROFILES else None,
         }
         self._build(first)
         self.observe(self._on_journey, names="journey")
-        self.update()
+        if profile not in PROFILES:
+            self.errors["profile"].value = error_html(
+                [f"unknown memory profile {profile!r}; pick one of {', '.join(PROFILES)}"]
+            )
+        self._follow_memory()
+        if calibration is not None:
+            self.use_calibration(calibration)  # updates (or shows why it could not)
+        else:
+            self.update()
 
     # ---- building ------------------------------------------------------------------------
 
     def _build(self, first: Mapping[str, Any]) -> None:
-        self.controls = {spec.name: _control(spec, first.get(spec.name)) for spec in CONTROLS}
+        self.controls = {spec.name: build_control(spec, first.get(spec.name)) for spec in CONTROLS}
         self.errors = {
             name: styled(widgets.HTML(), "wb-error", f"wb-plan-error-{name}")
-            for name in (*PLAN_CONTROLS, "apply", "optimise", "journey")
+            for name in (*PLAN_CONTROLS, "calibration", "apply", "optimise", "journey")
         }
+        self.calibration_upload = styled(
+            widgets.FileUpload(accept=".json,.yaml,.yml", multiple=False, description="Calibration"),
+            "wb-plan-calibration-upload",
+        )
+        self.calibration_upload.observe(self._on_upload, names="value")
         self.chosen = styled(
-            widgets.Dropdown(options=[], value=None, description="Chosen plan", style=_WIDE, layout=_LAYOUT),
+            widgets.Dropdown(options=[], value=None, description="Chosen plan", style=WIDE, layout=LAYOUT),
             "wb-plan-chosen",
         )
         self.apply_button = styled(
@@ -347,15 +276,8 @@ class PlanLab(widgets.VBox):
         self.optimise_button.on_click(lambda _: self.find_cheapest())
         self._relabel()
 
-        rows: list[widgets.Widget] = []
-        for spec in CONTROLS:
-            if spec.section:
-                rows.append(widgets.HTML(f'<div class="wb-section">{spec.section}</div>'))
-            rows.append(
-                widgets.HBox([self.controls[spec.name], self.errors[spec.name]], layout={"align_items": "center"})
-            )
-            if spec.name in _HINTS:
-                rows.append(widgets.HTML(f'<div class="wb-plan-hint">{_HINTS[spec.name]}</div>'))
+        upload = widgets.HBox([self.calibration_upload, self.errors["calibration"]], layout={"align_items": "center"})
+        rows = control_rows(self.controls, self.errors, {"profile": upload})
         left = widgets.VBox(rows, layout={"width": "45%", "min_width": "440px"})
         right = widgets.VBox(
             [
@@ -372,14 +294,7 @@ class PlanLab(widgets.VBox):
             layout={"width": "55%", "padding": "0 0 0 12px"},
         )
         self.table.layout = widgets.Layout(overflow="auto", max_width="100%")
-        memory = resolve_profile(None)  # what every number in the tab rests on
-        self.profile_note = styled(
-            widgets.HTML(
-                f'<div class="wb-plan-hint">Memory profile: <b>{html.escape(memory.name)}</b>, '
-                f"{html.escape(memory.title)}. {html.escape(memory.source)}</div>"
-            ),
-            "wb-plan-profile",
-        )
+        self.profile_note = styled(widgets.HTML(provenance_html(describe_memory(self.settings))), "wb-plan-profile")
         self.children = (
             widgets.HTML(STYLE + _LAB_STYLE),
             self.status,
@@ -402,13 +317,15 @@ class PlanLab(widgets.VBox):
             target=float(c["target"].value),
             deadline_day=int(c["deadline"].value),
             budget=int(c["budget"].value),
-            variation=float(c["variation"].value),
+            variation=self._variation(),
             required=float(c["required"].value),
             optional=float(c["optional"].value),
             seed=int(c["seed"].value),
             learners=self.learners,
             model=self.model,
             baseline=str(c["baseline"].value),
+            profile=self._profile_name(),
+            calibration=self.calibration if c["profile"].value == CALIBRATION else None,
         )
 
     @property
@@ -485,8 +402,10 @@ class PlanLab(widgets.VBox):
     def _on_control(self, change: Mapping[str, Any]) -> None:
         if self._loading:
             return
+        if change.get("owner") is self.controls["profile"]:
+            self._follow_memory()
         self._relabel()
-        self._message = ""
+        self._message, self._calibration_problem = "", []
         self.update()
 
     def _on_chosen(self, change: Mapping[str, Any]) -> None:
@@ -522,6 +441,7 @@ class PlanLab(widgets.VBox):
             settings.deadline_day,
             settings.seed,
             settings.model,
+            settings.memory_key,
         )
         cached = self._cache.get(key)
         if cached is None:
@@ -555,7 +475,10 @@ class PlanLab(widgets.VBox):
             run=self._simulate,
         )
         self._show(outcome.problems)
+        if self._calibration_problem:
+            self.errors["calibration"].value = error_html(self._calibration_problem)
         self.status.value = outcome.status
+        self.profile_note.value = provenance_html(outcome.provenance)
         if outcome.empty_journey:
             self.table.value, self.plot.value, self.results, self.summary = "", b"", {}, pd.DataFrame()
             self.comparison, self._plans = None, {}
@@ -570,46 +493,9 @@ class PlanLab(widgets.VBox):
         self._plans = dict(outcome.plans)
         self.results = dict(outcome.comparison.results)
         self.summary = outcome.summary
-        self._show_table(outcome, settings)
+        self.table.value = summary_html(outcome, settings)
         self._show_plot(settings)
         self._show_choices(outcome.choice.label)
-
-    def _show_table(self, outcome: LabOutcome, settings: LabSettings) -> None:
-        assert outcome.comparison is not None
-        assert outcome.choice is not None
-        comparison, best, found = outcome.comparison, outcome.choice.label, outcome.found
-        day, days = settings.deadline_day, settings.report_days
-        s = outcome.summary
-        rows = []
-        for label, r in s.iterrows():
-            plan = str(label)
-            rows.append(
-                (
-                    f"{plan}{' (found)' if plan == found else ''}{' ★' if plan == best else ''}",
-                    int(r["touches"]),
-                    f"{r['plan_minutes']:.0f}",
-                    f"{r['learner_minutes']:.1f}",
-                    *[_pct(comparison.retention(plan, d)) for d in days],
-                    _pct(comparison.proficiency(plan, day)),
-                    "yes" if r["meets_target"] else "no",
-                )
-            )
-        self.table.value = html_table(
-            (
-                "plan",
-                "touches added",
-                "plan min",
-                "learner min",
-                *[f"retention day {d}" for d in days],
-                f"proficient day {day}",
-                f"reaches {settings.target:.0%}",
-            ),
-            rows,
-            row_classes=[
-                "wb-plan-best-row" if label == best else ("wb-sev-info" if ok else "wb-sev-warning")
-                for label, ok in zip(s.index, s["meets_target"], strict=True)
-            ],
-        )
 
     def _show_plot(self, settings: LabSettings) -> None:
         from workbench.plot import plot_retention_comparison
@@ -640,103 +526,6 @@ class PlanLab(widgets.VBox):
             self.chosen.value = wanted
         finally:
             self._loading = False
-
-    # ---- deciding ------------------------------------------------------------------------
-
-    def _plan_of(self, label: str) -> ReinforcementPlan | None:
-        return self._plans.get(label)
-
-    def apply_chosen(self) -> None:
-        """Add the chosen plan's touches to the journey (what "Apply chosen plan" does).
-
-        The journey trait changes, so a linked composer records it as an edit (undoable) and
-        the export panel writes the new journey.
-        """
-        self._clear_errors("apply")
-        label = self.chosen.value
-        plan = self._plan_of(label) if label is not None else None
-        if plan is None:
-            self.errors["apply"].value = error_html(["nothing to apply: pick a plan that was simulated"])
-            return
-        try:
-            base = self.base_journey()
-            journey = plan.apply(base)
-        except WorkbenchError as exc:
-            self.errors["apply"].value = error_html([f"{label} not applied: {line}" for line in error_lines(exc)])
-            return
-        added = len(journey.activities) - len(base.activities)
-        if journey == self.journey:
-            self._message = f"{label} adds nothing: journey unchanged"
-            self.update()
-            return
-        replaced = len(self.journey.activities) - len(base.activities)
-        self._applied = f"applied {label}: +{added} activities" + (
-            f", replacing the journey's own {replaced} reinforcement assets" if replaced else ""
-        )
-        self._applied_labels.add(label)
-        self.journey = journey
-
-    def find_cheapest(self) -> str | None:
-        """Search for the cheapest plan reaching the target on the deadline (what "Find cheapest plan" does).
-
-        Runs :func:`workbench.plans.optimise` (about 25 simulations: each plan family at
-        growing intensity, bisected) on the lab's population, seed and weekly budget, with
-        the target on mean recall (``metric="retention"``). The plan found is offered in
-        "Chosen plan", ready to apply, until a setting changes.
-
-        Returns
-        -------
-        str or None
-            The label of the plan found (the closest one when the target is out of reach),
-            or None when the search could not run (the reason is shown).
-        """
-        self._clear_errors("optimise")
-        problems: dict[str, list[str]] = {}
-        settings = self.settings
-        population = settings_population(settings, problems)
-        if population is None:
-            self._show(problems)
-            self.errors["optimise"].value = error_html(["not searched: fix the settings first"])
-            return None
-        seed, budget = settings.seed, settings.budget
-        day, target = settings.deadline_day, settings.target
-        self.best.value = f'<div class="wb-plan-hint">searching plans for {target:.0%} on day {day}...</div>'
-        try:
-            found = optimise(
-                settings.base_journey(self.journey),
-                target=target,
-                on_day=day,
-                population=population,
-                model=self.model,
-                rng=seed,
-                metric="retention",
-                constraints=PlanConstraints(max_minutes_per_week=float(budget)) if budget > 0 else None,
-                also=list(self._plans.values()),  # never costlier than a plan shown that reaches the target
-            )
-        except WorkbenchError as exc:
-            self.best.value = ""
-            self.errors["optimise"].value = error_html([f"not searched: {line}" for line in error_lines(exc)])
-            return None
-        label = found.plan.label
-        self._cheapest = (label, found.plan, settings.search_key)
-        self._user_choice = label
-        self._message = f"cheapest={label}" if found.reachable else f"closest={label}"
-        self.update()  # simulated with the lab's horizon, shown next to the plans picked
-        head = (
-            f"Cheapest plan reaching {target:.0%} on day {day}"
-            if found.reachable
-            else f"No plan reaches {target:.0%} on day {day}; the closest"
-        )
-        figures = f"adds {found.plan_minutes:g} min per learner, retention {_pct(found.achieved)}"
-        if label in self.summary.index:
-            row = self.summary.loc[label].to_dict()
-            figures += f", {row['learner_minutes']:.1f} learner min in all"
-        self.best.value = (
-            f'<div class="{"wb-ok" if found.reachable else "wb-error"}">{html.escape(head)}: '
-            f"<b>{html.escape(label)}</b> ({figures}; {found.simulations} plans simulated).<br>"
-            f"{html.escape(found.reason)}</div>"
-        )
-        return label
 
     # ---- convenience -----------------------------------------------------------------------
 
