@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -10,7 +11,8 @@ from workbench.errors import WorkbenchError
 from workbench.model import Journey
 from workbench.plans import PlanConstraints, ReinforcementPlan, optimise
 from workbench.plans.lab import settings_population
-from workbench.widgets._common import error_html, error_lines
+from workbench.widgets._common import error_html, error_lines, styled
+from workbench.widgets._plan_controls import LAYOUT, WIDE
 from workbench.widgets._plan_view import found_html
 
 if TYPE_CHECKING:
@@ -35,6 +37,8 @@ class PlanDecisions:
     _message: str
     _applied: str
     _applied_labels: set[str]
+    _loading: bool
+    results: dict[str, Any]
 
     @property
     def settings(self) -> LabSettings:  # the panel's
@@ -51,6 +55,57 @@ class PlanDecisions:
 
     def base_journey(self) -> Journey:  # the panel's
         raise NotImplementedError
+
+    def _build_decisions(self) -> None:
+        """Make the Decide column's widgets: the chosen plan, Apply, Find cheapest, what was found."""
+        self.chosen = styled(
+            widgets.Dropdown(options=[], value=None, description="Chosen plan", style=WIDE, layout=LAYOUT),
+            "wb-plan-chosen",
+        )
+        self.apply_button = styled(
+            widgets.Button(
+                description="Apply chosen plan",
+                button_style="primary",
+                icon="check",
+                tooltip="Add the chosen plan's touches to the journey (undo in the Compose tab)",
+            ),
+            "wb-plan-apply",
+        )
+        self.optimise_button = styled(
+            widgets.Button(
+                description="Find cheapest plan",
+                icon="search",
+                tooltip="Search plan families (about 25 simulations) for the cheapest that reaches the target",
+            ),
+            "wb-plan-optimise",
+        )
+        for button in (self.apply_button, self.optimise_button):
+            button.layout.width = "170px"
+        self.best = styled(widgets.HTML(), "wb-plan-best")
+        self.chosen.observe(self._on_chosen, names="value")
+        self.apply_button.on_click(lambda _: self.apply_chosen())
+        self.optimise_button.on_click(lambda _: self.find_cheapest())
+
+    def _on_chosen(self, change: Mapping[str, Any]) -> None:
+        if not self._loading and change["new"] is not None:
+            self._user_choice = change["new"]
+
+    def _show_choices(self, best: str) -> None:
+        found = self._cheapest[0] if self._cheapest is not None else None
+
+        def note(label: str) -> str:
+            tags = [tag for tag, on in (("cheapest found", label == found), ("recommended", label == best)) if on]
+            return f" ({', '.join(tags)})" if tags else ""
+
+        options = [(f"{label}{note(label)}", label) for label in self.results]
+        values = [value for _, value in options]
+        wanted = self._user_choice if self._user_choice in values else best
+        self._loading = True
+        try:
+            self.chosen.options = options
+            self.chosen.value = wanted
+        finally:
+            self._loading = False
 
     def _plan_of(self, label: str) -> ReinforcementPlan | None:
         return self._plans.get(label)

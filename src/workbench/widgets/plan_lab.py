@@ -43,9 +43,7 @@ from workbench.widgets._plan_controls import (
     BASELINES,
     CALIBRATION,
     CONTROLS,
-    LAYOUT,
     PLAN_CONTROLS,
-    WIDE,
     build_control,
     control_rows,
 )
@@ -239,30 +237,7 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
             "wb-plan-calibration-upload",
         )
         self.calibration_upload.observe(self._on_upload, names="value")
-        self.chosen = styled(
-            widgets.Dropdown(options=[], value=None, description="Chosen plan", style=WIDE, layout=LAYOUT),
-            "wb-plan-chosen",
-        )
-        self.apply_button = styled(
-            widgets.Button(
-                description="Apply chosen plan",
-                button_style="primary",
-                icon="check",
-                tooltip="Add the chosen plan's touches to the journey (undo in the Compose tab)",
-            ),
-            "wb-plan-apply",
-        )
-        self.optimise_button = styled(
-            widgets.Button(
-                description="Find cheapest plan",
-                icon="search",
-                tooltip="Search plan families (about 25 simulations) for the cheapest that reaches the target",
-            ),
-            "wb-plan-optimise",
-        )
-        for button in (self.apply_button, self.optimise_button):
-            button.layout.width = "170px"
-        self.best = styled(widgets.HTML(), "wb-plan-best")
+        self._build_decisions()
         self.plot = styled(widgets.Image(format="png"), "wb-plan-plot")
         self.plot.layout = widgets.Layout(max_width="100%", height="auto")
         self.plot_message = styled(widgets.HTML(), "wb-plan-plot-message")
@@ -271,9 +246,6 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
 
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
-        self.chosen.observe(self._on_chosen, names="value")
-        self.apply_button.on_click(lambda _: self.apply_chosen())
-        self.optimise_button.on_click(lambda _: self.find_cheapest())
         self._relabel()
 
         upload = widgets.HBox([self.calibration_upload, self.errors["calibration"]], layout={"align_items": "center"})
@@ -408,10 +380,6 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
         self._message, self._calibration_problem = "", []
         self.update()
 
-    def _on_chosen(self, change: Mapping[str, Any]) -> None:
-        if not self._loading and change["new"] is not None:
-            self._user_choice = change["new"]
-
     def _on_journey(self, change: Mapping[str, Any]) -> None:
         self._cache.clear()
         self._cheapest = None  # found for the journey before
@@ -509,23 +477,6 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
             self.plot_message.value = ""
         except Exception as exc:  # the plot must never break the lab
             self.plot_message.value = f'<div class="wb-error">plot not drawn: {error_html(error_lines(exc))}</div>'
-
-    def _show_choices(self, best: str) -> None:
-        found = self._cheapest[0] if self._cheapest is not None else None
-
-        def note(label: str) -> str:
-            tags = [tag for tag, on in (("cheapest found", label == found), ("recommended", label == best)) if on]
-            return f" ({', '.join(tags)})" if tags else ""
-
-        options = [(f"{label}{note(label)}", label) for label in self.results]
-        values = [value for _, value in options]
-        wanted = self._user_choice if self._user_choice in values else best
-        self._loading = True
-        try:
-            self.chosen.options = options
-            self.chosen.value = wanted
-        finally:
-            self._loading = False
 
     # ---- convenience -----------------------------------------------------------------------
 
