@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import pytest
 
-from workbench.calibrate import Calibration, calibrate
+from support.calibrations import pilot_calibration
 from workbench.model import Journey
 from workbench.plans import LabSettings, evaluate_lab
 from workbench.plans.lab import MAX_PLANS, horizon_for
@@ -83,17 +80,6 @@ def test_an_empty_journey_is_said_and_the_display_cleared() -> None:
     assert "has no concepts" in outcome.problems["journey"][0]
 
 
-def _pilot_calibration() -> Calibration:
-    """Fit a small calibration of the flashcards profile (one parameter, quick)."""
-    pilot = pd.DataFrame(
-        {"history": ["0:encode"] * 3, "test_day": [1, 7, 30], "recalled": [0.8, 0.5, 0.3], "n": [100] * 3}
-    )
-    return calibrate(
-        pilot, profile="flashcards", fit=["s0_encode_days"], intervals="wald", source="pilot.csv",
-        today=dt.date(2026, 12, 2),
-    )  # fmt: skip
-
-
 def test_the_profile_or_calibration_is_what_is_simulated_and_named(journey: Journey) -> None:
     base = LabSettings(ticked=("none", "expanding"), learners=LEARNERS)
     workplace = evaluate_lab(journey, base)
@@ -114,7 +100,7 @@ def test_the_profile_or_calibration_is_what_is_simulated_and_named(journey: Jour
         assert outcome.provenance[2] == "Seed: 0"
     assert not flashcards.summary["retention_day_90"].equals(workplace.summary["retention_day_90"])
 
-    calibration = _pilot_calibration()
+    calibration = pilot_calibration()
     calibrated = evaluate_lab(journey, base.with_values(calibration=calibration, seed=4, variation=0.5))
     assert calibrated.comparison is not None
     ran = calibrated.comparison.results["none"]

@@ -4,6 +4,7 @@
   and the shared reference folder (``WORKBENCH_SHARED``, default ``../shared``).
 - :mod:`support.cli`: ``run_cli``, the ``workbench`` command run in-process.
 - :mod:`support.journeys`: journey builders (hypothesis strategies of random valid journeys).
+- :mod:`support.calibrations`: ``pilot_calibration``, a small fitted calibration.
 - :mod:`support.lrs`: a real ralph LRS on loopback.
 - :mod:`support.dask`: a real Dask LocalCluster of two worker processes.
 - :mod:`support.browser`: Jupyter servers on loopback and JupyterLab driven by Playwright.

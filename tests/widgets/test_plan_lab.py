@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from support.calibrations import pilot_calibration
 from workbench.plans import LabSettings, evaluate_lab
 from workbench.plans.compare import compare
 from workbench.simulate import DEFAULT_PROFILE, PROFILES, LearnerPopulation, get_profile
@@ -292,18 +293,6 @@ def test_plans_added_to_the_formal_core_show_what_each_plan_does_on_its_own(lab:
     assert f"replacing the journey's own {len(own)} reinforcement assets" in lab.status.value
 
 
-def _calibration() -> Any:
-    from workbench.calibrate import calibrate
-
-    pilot = pd.DataFrame(
-        {"history": ["0:encode"] * 3, "test_day": [1, 7, 30], "recalled": [0.8, 0.5, 0.3], "n": [100] * 3}
-    )
-    return calibrate(
-        pilot, profile="flashcards", fit=["s0_encode_days"], intervals="wald", source="pilot.csv",
-        today=dt.date(2026, 12, 2),
-    )  # fmt: skip
-
-
 def test_the_profile_list_switches_what_is_simulated_and_the_note_names_it() -> None:
     lab = PlanLab(TEMPLATE, learners=LEARNERS, plans=("none", "expanding"))
     profile = lab.controls["profile"]
@@ -331,7 +320,7 @@ def test_the_profile_list_switches_what_is_simulated_and_the_note_names_it() -> 
 
 
 def test_a_calibration_is_used_named_and_a_bad_file_is_said(tmp_path: Path) -> None:
-    calibration = _calibration()
+    calibration = pilot_calibration()
     lab = PlanLab(TEMPLATE, learners=LEARNERS, plans=("none",), calibration=calibration)
     assert lab.calibration == calibration
     assert lab.controls["profile"].value == "calibration"
@@ -369,7 +358,7 @@ def test_a_calibration_is_used_named_and_a_bad_file_is_said(tmp_path: Path) -> N
 
 
 def test_the_app_passes_profile_and_calibration_to_the_plan_tab(fake_plotter: Any) -> None:
-    calibration = _calibration()
+    calibration = pilot_calibration()
     app = Workbench.from_template(TEMPLATE, plotter=fake_plotter, graph=False, calibration=calibration)
     assert app.plan_lab.calibration == calibration
     assert app.plan_lab.settings.memory_profile == calibration.profile
