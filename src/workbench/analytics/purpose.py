@@ -19,7 +19,7 @@ from pydantic import Field
 from workbench._values import StrictFloat, Value
 from workbench.analytics.delivery import Delivery, activity_table
 from workbench.errors import DataError, ParameterError
-from workbench.model import EdgeKind
+from workbench.model import Activity, EdgeKind
 from workbench.simulate.population import Engagement
 
 __all__ = [
@@ -697,8 +697,6 @@ def verdicts(
     True
     """
     limits = thresholds or Thresholds()
-    n = delivery.cohort_size
-    accesses = delivery.accesses
     outcomes = retrieval_results(delivery)
     work = work_support_near_moments(delivery, moments, thresholds=limits)
     work_rows = {
@@ -713,48 +711,9 @@ def verdicts(
     }
     rows = []
     for activity in delivery.journey.timeline():
-        mine = accesses[accesses["activity_id"] == activity.id]
-        first = mine.groupby("learner")["day"].min()
-        day = delivery.journey.days[activity.id]
-        purpose = activity.purpose.value if activity.purpose is not None else "unspecified"
         tested = outcomes[outcomes["activity_id"] == activity.id]
-        note = ""
-        measure: str
-        value: float
-        base = n
-        if not tested.empty and purpose in ("practice", "reinforcement", "recap", "instruction"):
-            measure, threshold = "retrieval accuracy", limits.quiz_accuracy
-            value, base = float(tested["success"].mean()), len(tested)
-            if len(tested) >= 10 and not (tested["day"] == tested["day"].iloc[0]).all():
-                slope, slope_se = _trend(tested)
-                if slope < -2 * slope_se:
-                    note = f"accuracy falling by {-slope:.1%} per 30 days (+/- {slope_se:.1%})"
-        elif purpose == "priming":
-            event = _event_day(delivery, activity.id)
-            measure, threshold = "reached before the event", limits.priming_reach
-            value = float((first < event).sum() / n) if event is not None else float(len(first) / n)
-        elif purpose == "instruction":
-            measure, threshold = "finished", limits.instruction_reach
-            value = float(mine.groupby("learner")["finished"].any().sum() / n)
-        elif purpose == "recap" and day is not None:
-            measure, threshold = f"reached within {limits.recap_within_days:g} days", limits.recap_reach
-            value = float((first < day + limits.recap_within_days + 1).sum() / n)
-        elif purpose == "change_communication" and day is not None:
-            measure, threshold = f"reached within {limits.change_within_days:g} days", limits.change_reach
-            value = float((first < day + limits.change_within_days + 1).sum() / n)
-        elif purpose == "reference":
-            measure, threshold = "uses in working time or near work moments", limits.reference_work_share
-            if activity.id in work_rows:
-                near, work_time, uses = work_rows[activity.id]
-                value, base = (near if not math.isnan(near) else work_time), int(uses)
-            else:
-                value, base = math.nan, 0
-        elif purpose == "social":
-            measure, threshold = "took part", limits.social_reach
-            value = float(len(first) / n)
-        else:
-            measure, threshold = "reached", limits.reinforcement_reach
-            value = float(len(first) / n)
+        purpose = activity.purpose.value if activity.purpose is not None else "unspecified"
+        measure, value, base, threshold, note = _measure(delivery, activity, purpose, tested, limits, work_rows)
         verdict = "no data" if base == 0 or math.isnan(value) else "meets" if value >= threshold else "below"
         rows.append(
             {
@@ -771,6 +730,61 @@ def verdicts(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _measure(
+    delivery: Delivery,
+    activity: Activity,
+    purpose: str,
+    tested: pd.DataFrame,
+    limits: Thresholds,
+    work_rows: dict[str, tuple[float, float, int]],
+) -> tuple[str, float, int, float, str]:
+    """Return the measure of one asset for its purpose: name, value, base, threshold and a note.
+
+    The base is the number the value is a share of (the cohort, the retrievals, the uses).
+    """
+    n = delivery.cohort_size
+    accesses = delivery.accesses
+    mine = accesses[accesses["activity_id"] == activity.id]
+    first = mine.groupby("learner")["day"].min()
+    day = delivery.journey.days[activity.id]
+    note = ""
+    base = n
+    if not tested.empty and purpose in ("practice", "reinforcement", "recap", "instruction"):
+        measure, threshold = "retrieval accuracy", limits.quiz_accuracy
+        value, base = float(tested["success"].mean()), len(tested)
+        if len(tested) >= 10 and not (tested["day"] == tested["day"].iloc[0]).all():
+            slope, slope_se = _trend(tested)
+            if slope < -2 * slope_se:
+                note = f"accuracy falling by {-slope:.1%} per 30 days (+/- {slope_se:.1%})"
+    elif purpose == "priming":
+        event = _event_day(delivery, activity.id)
+        measure, threshold = "reached before the event", limits.priming_reach
+        value = float((first < event).sum() / n) if event is not None else float(len(first) / n)
+    elif purpose == "instruction":
+        measure, threshold = "finished", limits.instruction_reach
+        value = float(mine.groupby("learner")["finished"].any().sum() / n)
+    elif purpose == "recap" and day is not None:
+        measure, threshold = f"reached within {limits.recap_within_days:g} days", limits.recap_reach
+        value = float((first < day + limits.recap_within_days + 1).sum() / n)
+    elif purpose == "change_communication" and day is not None:
+        measure, threshold = f"reached within {limits.change_within_days:g} days", limits.change_reach
+        value = float((first < day + limits.change_within_days + 1).sum() / n)
+    elif purpose == "reference":
+        measure, threshold = "uses in working time or near work moments", limits.reference_work_share
+        if activity.id in work_rows:
+            near, work_time, uses = work_rows[activity.id]
+            value, base = (near if not math.isnan(near) else work_time), int(uses)
+        else:
+            value, base = math.nan, 0
+    elif purpose == "social":
+        measure, threshold = "took part", limits.social_reach
+        value = float(len(first) / n)
+    else:
+        measure, threshold = "reached", limits.reinforcement_reach
+        value = float(len(first) / n)
+    return measure, value, base, threshold, note
 
 
 def _trend(outcomes: pd.DataFrame) -> tuple[float, float]:
@@ -818,9 +832,27 @@ def findings(
     ['Is the flow-of-work support used', 'Which parts need stronger reinforcement']
     """
     limits = thresholds or Thresholds()
-    n = delivery.cohort_size
-    out = []
+    out = [
+        _flow_of_work(delivery, limits, moments),
+        _stronger_reinforcement(delivery, limits),
+        _used_as_reference(delivery),
+        _worth_replicating(delivery, limits, moments),
+    ]
+    if performance is not None:
+        gaps = use_vs_performance(delivery, performance)
+        flagged = gaps[gaps.get("gap", pd.Series(dtype=bool)).fillna(False)] if not gaps.empty else gaps
+        if not flagged.empty:
+            out[1] = Finding(
+                out[1].question,
+                out[1].answer + " Used but still weak in performance: " + ", ".join(flagged["concept"]) + ".",
+                out[1].evidence,
+            )
+    return out
 
+
+def _flow_of_work(delivery: Delivery, limits: Thresholds, moments: pd.DataFrame | None) -> Finding:
+    """Answer whether the flow-of-work support is used: the most used work asset, how often, and when."""
+    n = delivery.cohort_size
     work = work_support_near_moments(delivery, moments, thresholds=limits)
     if work.empty:
         answer = "The journey has no work-layer or reference asset: nothing supports the flow of work."
@@ -835,8 +867,11 @@ def findings(
         if not pd.isna(used["lift"]):
             answer += f", {used['lift']:.1f}x as often near work moments as at random"
         answer += "."
-    out.append(Finding("Is the flow-of-work support used?", answer, work))
+    return Finding("Is the flow-of-work support used?", answer, work)
 
+
+def _stronger_reinforcement(delivery: Delivery, limits: Thresholds) -> Finding:
+    """Answer which parts need stronger reinforcement: concepts below the retrieval target, and reach fatigue."""
     outcomes = retrieval_results(delivery)
     if outcomes.empty:
         weakest = pd.DataFrame(columns=["concept", "attempts", "accuracy", "se"])
@@ -860,8 +895,11 @@ def findings(
             f" Reach falls {fatigue['estimate']:.1%} per reinforcement touch (95% interval "
             f"{fatigue['low']:.1%} to {fatigue['high']:.1%}; the simulator assumes {fatigue['assumed']:.0%})."
         )
-    out.append(Finding("Which parts need stronger reinforcement?", answer, weakest))
+    return Finding("Which parts need stronger reinforcement?", answer, weakest)
 
+
+def _used_as_reference(delivery: Delivery) -> Finding:
+    """Answer what works as reference rather than instruction: assets come back to, during and after it."""
     repeats = repeat_access(delivery)
     returns = returns_after_programme(delivery)
     back = returns.groupby("activity_id")["returns"].sum()
@@ -878,8 +916,11 @@ def findings(
         answer += f" ({top['returns_after']} returns after the programme)."
         if not designed.empty:
             answer += " Used as reference though designed otherwise: " + ", ".join(designed["activity_id"]) + "."
-    out.append(Finding("What works as reference rather than instruction?", answer, reference))
+    return Finding("What works as reference rather than instruction?", answer, reference)
 
+
+def _worth_replicating(delivery: Delivery, limits: Thresholds, moments: pd.DataFrame | None) -> Finding:
+    """Answer which assets are worth replicating: the three that beat their purpose's target by the most."""
     verdict = verdicts(delivery, thresholds=limits, moments=moments)
     good = verdict[verdict["verdict"] == "meets"].copy()
     good["margin"] = good["value"] - good["threshold"]
@@ -892,17 +933,7 @@ def findings(
             f"{r.title!r} ({r.purpose}: {r.measure} {r.value:.0%} vs {r.threshold:.0%})" for r in best.itertuples()
         )
         answer += "."
-    out.append(Finding("Which assets are worth replicating?", answer, good))
-    if performance is not None:
-        gaps = use_vs_performance(delivery, performance)
-        flagged = gaps[gaps.get("gap", pd.Series(dtype=bool)).fillna(False)] if not gaps.empty else gaps
-        if not flagged.empty:
-            out[1] = Finding(
-                out[1].question,
-                out[1].answer + " Used but still weak in performance: " + ", ".join(flagged["concept"]) + ".",
-                out[1].evidence,
-            )
-    return out
+    return Finding("Which assets are worth replicating?", answer, good)
 
 
 def check_delivery(delivery: Any) -> Delivery:
