@@ -27,6 +27,7 @@ from workbench.plot._style import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes
 
@@ -195,93 +196,116 @@ def plot_retention(
     >>> len(ax.get_lines()) >= 1
     True
     """
-    import numpy as np
-
     frame = _with_all(frame_or_result, _as_frame(frame_or_result))
     columns = _band_columns(frame, band, "frame_or_result")
     if touch_days is None:
         touch_days = getattr(frame_or_result, "touch_days", None)
-    available = list(dict.fromkeys(frame["concept"]))
-    if concepts is None:
-        chosen = [c for c in available if c != ALL] or available
-    else:
-        chosen = list(concepts)
-        unknown = [c for c in chosen if c not in available]
-        if unknown:
-            raise ParameterError(
-                f"concepts: {', '.join(map(repr, unknown))} not in the frame; available: {', '.join(available)}"
-            )
+    chosen = _chosen_concepts(frame, concepts)
     labels = {ALL: _ALL_LABEL, **(names or {})}
 
     with style():
         ax = new_axes(ax)
         for index, concept in enumerate(chosen):
             rows = frame[frame["concept"] == concept].sort_values("day")
-            days = rows["day"].to_numpy(dtype=float)
-            mean = rows["mean"].to_numpy(dtype=float)
-            colour = INK if concept == ALL else SERIES_COLORS[index % len(SERIES_COLORS)]
-            dash = "-" if concept == ALL else SERIES_LINESTYLES[index % len(SERIES_LINESTYLES)]
-            if columns is not None and rows[list(columns)].notna().all().all():
-                ax.fill_between(
-                    days,
-                    rows[columns[0]].to_numpy(dtype=float),
-                    rows[columns[1]].to_numpy(dtype=float),
-                    color=colour,
-                    alpha=0.16,
-                    lw=0,
-                    zorder=1,
-                    gid=f"band:{concept}",
-                )
-            ax.plot(
-                days,
-                mean,
-                color=colour,
-                ls=dash,
-                lw=2.6 if concept == ALL else 2.2,
-                zorder=3,
-                label=labels.get(concept, concept),
-                gid=f"line:{concept}",
-            )
             touches = [float(d) for d in (touch_days or {}).get(concept, ())]
-            touches = [d for d in touches if len(days) and days[0] <= d <= days[-1]]
-            if touches:
-                ax.plot(
-                    touches,
-                    np.interp(touches, days, mean),
-                    ls="",
-                    marker="o",
-                    ms=7,
-                    mfc="white",
-                    mec=colour,
-                    mew=2,
-                    zorder=4,
-                    gid=f"touches:{concept}",
-                )
+            _draw_concept(ax, rows, concept, index, columns, touches, labels.get(concept, concept))
         _reference_lines(ax, target, deadline_day)
         _finish_recall_axes(ax, title if title is not None else "Retention over the journey")
-        handles, _ = ax.get_legend_handles_labels()
-        extra: list[Any] = []
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch
-
-        if columns is not None and band is not None:
-            extra.append(Patch(color="#777777", alpha=0.3, label=_band_label(band)))
-        if touch_days:
-            extra.append(
-                Line2D(
-                    [],
-                    [],
-                    ls="",
-                    marker="o",
-                    ms=7,
-                    mfc="white",
-                    mec="#555555",
-                    mew=2,
-                    label="touch (activity on the concept)",
-                )
-            )
-        ax.legend(handles=[*handles, *extra], loc="best", ncol=2 if len(handles) > 4 else 1)
+        _retention_legend(ax, band if columns is not None else None, bool(touch_days))
     return ax
+
+
+def _chosen_concepts(frame: pd.DataFrame, concepts: Sequence[str] | None) -> list[str]:
+    """Return the concepts to draw: the given ones (each must be in the frame), else every concept but the mean."""
+    available = list(dict.fromkeys(frame["concept"]))
+    if concepts is None:
+        return [c for c in available if c != ALL] or available
+    chosen = list(concepts)
+    unknown = [c for c in chosen if c not in available]
+    if unknown:
+        raise ParameterError(
+            f"concepts: {', '.join(map(repr, unknown))} not in the frame; available: {', '.join(available)}"
+        )
+    return chosen
+
+
+def _draw_concept(
+    ax: Axes,
+    rows: pd.DataFrame,
+    concept: str,
+    index: int,
+    columns: tuple[str, str] | None,
+    touch_days: list[float],
+    label: str,
+) -> None:
+    """Draw one concept's mean recall, its band and its touches (circles on the line)."""
+    import numpy as np
+
+    days = rows["day"].to_numpy(dtype=float)
+    mean = rows["mean"].to_numpy(dtype=float)
+    colour = INK if concept == ALL else SERIES_COLORS[index % len(SERIES_COLORS)]
+    dash = "-" if concept == ALL else SERIES_LINESTYLES[index % len(SERIES_LINESTYLES)]
+    if columns is not None and rows[list(columns)].notna().all().all():
+        ax.fill_between(
+            days,
+            rows[columns[0]].to_numpy(dtype=float),
+            rows[columns[1]].to_numpy(dtype=float),
+            color=colour,
+            alpha=0.16,
+            lw=0,
+            zorder=1,
+            gid=f"band:{concept}",
+        )
+    ax.plot(
+        days,
+        mean,
+        color=colour,
+        ls=dash,
+        lw=2.6 if concept == ALL else 2.2,
+        zorder=3,
+        label=label,
+        gid=f"line:{concept}",
+    )
+    touches = [d for d in touch_days if len(days) and days[0] <= d <= days[-1]]
+    if touches:
+        ax.plot(
+            touches,
+            np.interp(touches, days, mean),
+            ls="",
+            marker="o",
+            ms=7,
+            mfc="white",
+            mec=colour,
+            mew=2,
+            zorder=4,
+            gid=f"touches:{concept}",
+        )
+
+
+def _retention_legend(ax: Axes, band: tuple[float, float] | None, touches: bool) -> None:
+    """Draw the legend: the lines, then the band (when drawn) and the touch marker (when any)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles, _ = ax.get_legend_handles_labels()
+    extra: list[Any] = []
+    if band is not None:
+        extra.append(Patch(color="#777777", alpha=0.3, label=_band_label(band)))
+    if touches:
+        extra.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=7,
+                mfc="white",
+                mec="#555555",
+                mew=2,
+                label="touch (activity on the concept)",
+            )
+        )
+    ax.legend(handles=[*handles, *extra], loc="best", ncol=2 if len(handles) > 4 else 1)
 
 
 def plot_retention_comparison(
@@ -564,7 +588,6 @@ def plot_frontier(
     >>> ax.get_ylabel()
     'Retention on day 90 (%, mean recall)'
     """
-    import matplotlib.patheffects as pe
     import numpy as np
 
     data = _check_columns(frame, ("learner_minutes", "retention", "label", "dominated"), "frame")
@@ -575,36 +598,7 @@ def plot_frontier(
         retention = data["retention"].to_numpy(dtype=float)
         dominated = data["dominated"].to_numpy(dtype=bool)
         labels = [str(v) for v in data["label"]]
-        ax.scatter(
-            minutes[dominated],
-            retention[dominated],
-            s=70,
-            color=MUTED,
-            edgecolors="#888888",
-            zorder=3,
-            label="Dominated (another plan is cheaper and better)",
-            gid="dominated",
-        )
-        order = np.argsort(minutes[~dominated], kind="stable")
-        ax.plot(
-            minutes[~dominated][order],
-            retention[~dominated][order],
-            color=SERIES_COLORS[0],
-            lw=2.2,
-            zorder=2,
-            drawstyle="default",
-            gid="frontier-line",
-        )
-        ax.scatter(
-            minutes[~dominated],
-            retention[~dominated],
-            s=110,
-            color=SERIES_COLORS[0],
-            edgecolors=INK,
-            zorder=4,
-            label="On the frontier",
-            gid="frontier",
-        )
+        _draw_frontier(ax, minutes, retention, dominated)
         if len(minutes):
             span = max(float(np.ptp(minutes)), 1.0)
             ax.set_xlim(float(minutes.min()) - 0.08 * span, float(minutes.max()) + 0.2 * span)
@@ -627,27 +621,72 @@ def plot_frontier(
         ax.set_ylabel(f"Retention {when} (%, mean recall)")
         set_title(ax, title if title is not None else "Learner time against retention: which plans are worth it")
         apply_layout(ax)
-        halo = [pe.withStroke(linewidth=3, foreground="white")]
-        for x, y, label, (dx, dy, ha, va), dom in zip(
-            minutes,
-            retention,
-            labels,
-            _place_labels(ax, list(minutes), list(retention), labels),
-            dominated,
-            strict=True,
-        ):
-            ax.annotate(
-                label,
-                (x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                fontsize=11,
-                color="#666666" if dom else INK,
-                path_effects=halo,
-                zorder=5,
-                gid="plan-label",
-            )
+        _label_points(ax, minutes, retention, labels, dominated)
         ax.legend(loc="lower right")
     return ax
+
+
+def _draw_frontier(ax: Axes, minutes: np.ndarray, retention: np.ndarray, dominated: np.ndarray) -> None:
+    """Draw dominated plans muted, and the frontier as a line through its plans."""
+    import numpy as np
+
+    ax.scatter(
+        minutes[dominated],
+        retention[dominated],
+        s=70,
+        color=MUTED,
+        edgecolors="#888888",
+        zorder=3,
+        label="Dominated (another plan is cheaper and better)",
+        gid="dominated",
+    )
+    order = np.argsort(minutes[~dominated], kind="stable")
+    ax.plot(
+        minutes[~dominated][order],
+        retention[~dominated][order],
+        color=SERIES_COLORS[0],
+        lw=2.2,
+        zorder=2,
+        drawstyle="default",
+        gid="frontier-line",
+    )
+    ax.scatter(
+        minutes[~dominated],
+        retention[~dominated],
+        s=110,
+        color=SERIES_COLORS[0],
+        edgecolors=INK,
+        zorder=4,
+        label="On the frontier",
+        gid="frontier",
+    )
+
+
+def _label_points(
+    ax: Axes, minutes: np.ndarray, retention: np.ndarray, labels: list[str], dominated: np.ndarray
+) -> None:
+    """Label each plan where its label collides least (after the layout, so sizes in points hold)."""
+    import matplotlib.patheffects as pe
+
+    halo = [pe.withStroke(linewidth=3, foreground="white")]
+    for x, y, label, (dx, dy, ha, va), dom in zip(
+        minutes,
+        retention,
+        labels,
+        _place_labels(ax, list(minutes), list(retention), labels),
+        dominated,
+        strict=True,
+    ):
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=11,
+            color="#666666" if dom else INK,
+            path_effects=halo,
+            zorder=5,
+            gid="plan-label",
+        )
