@@ -98,7 +98,6 @@ def plot_minutes_per_week(
     >>> ax.get_ylabel()
     'Learner time (minutes per week)'
     """
-    import matplotlib.patheffects as pe
     from matplotlib.ticker import MaxNLocator
 
     with style():
@@ -119,23 +118,7 @@ def plot_minutes_per_week(
             zorder=2,
         )
         top = max([f + m for f, m in zip(formal, micro, strict=True)] or [1.0])
-        halo = [pe.withStroke(linewidth=3, foreground="white")]
-        for week, f, m in zip(weeks, formal, micro, strict=True):
-            if f + m == 0:
-                continue
-            text = f"{f:g} + {m:g}" if f and m else f"{f + m:g}"
-            ax.annotate(
-                text,
-                (week, f + m),
-                xytext=(0, 4),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=11,
-                color=INK,
-                path_effects=halo,
-                gid="bar-label",
-            )
+        _label_bars(ax, weeks, formal, micro)
         if budget is not None:
             ax.axhline(budget, color=INK, lw=1.4, ls=(0, (4, 3)), zorder=3)
             ax.annotate(
@@ -172,3 +155,26 @@ def plot_minutes_per_week(
             )
         ax.legend(loc="upper right")
     return ax
+
+
+def _label_bars(ax: Axes, weeks: list[int], formal: list[float], micro: list[float]) -> None:
+    """Write each week's minutes above its bar (formal + micro where the week has both)."""
+    import matplotlib.patheffects as pe
+
+    halo = [pe.withStroke(linewidth=3, foreground="white")]
+    for week, f, m in zip(weeks, formal, micro, strict=True):
+        if f + m == 0:
+            continue
+        text = f"{f:g} + {m:g}" if f and m else f"{f + m:g}"
+        ax.annotate(
+            text,
+            (week, f + m),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            color=INK,
+            path_effects=halo,
+            gid="bar-label",
+        )
