@@ -75,12 +75,42 @@ class ExportPanel(widgets.VBox):
     def __init__(
         self, journey: JourneySource = None, *, folder: str | Path = "exports", start: date | None = None, **kwargs: Any
     ) -> None:
-        from workbench.export import FORMATS
-
         super().__init__(**kwargs)
         self.add_class("wb-export-panel")
         self.set_trait("journey", as_journey(journey))
         self.results: list[dict[str, Any]] = []
+        self._build_fields(folder, start)
+        self.export_button = styled(
+            widgets.Button(description="Write files", button_style="primary", icon="download"), "wb-export"
+        )
+        self.field_errors = {
+            name: styled(widgets.HTML(), "wb-error", f"wb-error-export-{name}")
+            for name in ("formats", "start", "tz", "course_iri", "launch_base", "folder")
+        }
+        self.table = styled(widgets.HTML(), "wb-export-results")
+        self.status = styled(widgets.Label(value="nothing exported yet"), "wb-export-status")
+        self.export_button.on_click(lambda _: self.write())
+
+        def row(control: widgets.Widget, name: str) -> widgets.HBox:
+            return widgets.HBox([control, self.field_errors[name]], layout={"align_items": "center"})
+
+        self.children = (
+            widgets.HTML(STYLE),
+            row(self.formats, "formats"),
+            row(self.start, "start"),
+            row(self.tz, "tz"),
+            row(self.course_iri, "course_iri"),
+            row(self.launch_base, "launch_base"),
+            row(self.folder, "folder"),
+            self.export_button,
+            self.status,
+            self.table,
+        )
+
+    def _build_fields(self, folder: str | Path, start: date | None) -> None:
+        """Build the fields of the form: formats, cohort start and time zone, IRIs, folder."""
+        from workbench.export import FORMATS
+
         self.formats = styled(
             widgets.SelectMultiple(
                 options=list(FORMATS),
@@ -133,32 +163,6 @@ class ExportPanel(widgets.VBox):
         self.folder = styled(
             widgets.Text(value=str(folder), description="Folder", style=_WIDE, layout=_LAYOUT),
             "wb-export-folder",
-        )
-        self.export_button = styled(
-            widgets.Button(description="Write files", button_style="primary", icon="download"), "wb-export"
-        )
-        self.field_errors = {
-            name: styled(widgets.HTML(), "wb-error", f"wb-error-export-{name}")
-            for name in ("formats", "start", "tz", "course_iri", "launch_base", "folder")
-        }
-        self.table = styled(widgets.HTML(), "wb-export-results")
-        self.status = styled(widgets.Label(value="nothing exported yet"), "wb-export-status")
-        self.export_button.on_click(lambda _: self.write())
-
-        def row(control: widgets.Widget, name: str) -> widgets.HBox:
-            return widgets.HBox([control, self.field_errors[name]], layout={"align_items": "center"})
-
-        self.children = (
-            widgets.HTML(STYLE),
-            row(self.formats, "formats"),
-            row(self.start, "start"),
-            row(self.tz, "tz"),
-            row(self.course_iri, "course_iri"),
-            row(self.launch_base, "launch_base"),
-            row(self.folder, "folder"),
-            self.export_button,
-            self.status,
-            self.table,
         )
 
     def _check_fields(self) -> dict[str, str]:
