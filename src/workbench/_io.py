@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["atomic_writer", "write_atomic"]
 
@@ -27,18 +27,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
     """
     target = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with _replacing(target, "wb") as handle:
+        handle.write(payload)
     return target
 
 
@@ -58,11 +48,17 @@ def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> I
     >>> target.read_text()
     '{}\n'
     """
-    target = Path(path)
+    with _replacing(Path(path), "w", encoding=encoding) as handle:
+        yield handle
+
+
+@contextmanager
+def _replacing(target: Path, mode: str, *, encoding: str | None = None) -> Iterator[IO[Any]]:
+    """Open a temporary file next to ``target`` that replaces it when the block ends, or is removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
+        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
