@@ -281,6 +281,21 @@ def test_sample_statements_follow_cmi5(journey: Journey) -> None:
     assert statements == sample_statements(journey, 6, start=start, rng=3, completion_rate=1.0)
 
 
+def test_statements_share_no_mutable_parts(journey: Journey) -> None:
+    """Editing one generated statement (as an anonymiser would) must not change any other."""
+    start = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("UTC"))
+    statements = sample_statements(journey, 2, start=start, rng=3, completion_rate=1.0)
+    before = json.dumps(statements[1:])
+    first = statements[0]
+    first["verb"]["display"]["en-US"] = "edited"
+    first["object"]["definition"] = {}
+    first["actor"]["account"]["name"] = "edited"
+    for parents in first["context"]["contextActivities"].values():
+        parents.clear()
+    assert json.dumps(statements[1:]) == before
+    assert statements[1:] == sample_statements(journey, 2, start=start, rng=3, completion_rate=1.0)[1:]
+
+
 def test_xapi_validator_rejects_the_shared_invalid_fixtures(standards: Path) -> None:
     fixtures = json.loads((standards / "xapi" / "fixtures" / "invalid-statements.json").read_text())
     valid = json.loads((standards / "xapi" / "fixtures" / "journey-au-completed.statement.json").read_text())

@@ -73,6 +73,28 @@ def stable_uuid(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
 
 
+def json_copy(value: Any) -> Any:
+    """Return an independent copy of a JSON tree (dicts, lists and scalars).
+
+    Statements built from shared templates must not share mutable parts with each other or with
+    the templates; this is the copy for that, several times faster than :func:`copy.deepcopy`
+    because it knows the tree holds only JSON values.
+
+    Examples
+    --------
+    >>> template = {"object": {"id": "https://example.org/a", "tags": ["x"]}}
+    >>> statement = json_copy(template)
+    >>> statement["object"]["tags"].append("y")
+    >>> template["object"]["tags"]
+    ['x']
+    """
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]
+    return value
+
+
 def check_iri(value: Any, option: str, example: str = "https://lms.example.org/courses/onboarding") -> str:
     """Return ``value`` without a trailing ``/`` if it is an absolute IRI; ExportError otherwise.
 

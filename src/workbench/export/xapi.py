@@ -13,13 +13,13 @@ statements use the AU id itself, which is what an LRS-side analysis of the desig
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from workbench.export._common import (
     check_aware,
     check_iri,
     course_iri_for,
+    json_copy,
     objective_iri,
     resolve_cohort,
     stable_uuid,
@@ -105,7 +106,7 @@ def _item_templates(journey: Journey, activity: Activity, course: str) -> list[d
             {
                 "item_id": item.id,
                 "concept": item.concept,
-                "verb": VERBS["answered"],
+                "verb": json_copy(VERBS["answered"]),
                 "object": {
                     "objectType": "Activity",
                     "id": item_iri(au, item.id),
@@ -163,7 +164,7 @@ def statement_templates(
                 "day": journey.days[activity.id],
                 "cmi5": launchable,
                 "object": _activity_object(journey, activity, course, types),
-                "verbs": [VERBS[name] for name in _verbs_for(journey, activity, types)],
+                "verbs": [json_copy(VERBS[name]) for name in _verbs_for(journey, activity, types)],
                 "context": context,
                 **({"items": _item_templates(journey, activity, course)} if launchable and activity.items else {}),
             }
@@ -395,17 +396,17 @@ class _Session:
     def end(self) -> datetime:
         return self.begin + timedelta(seconds=self.seconds)
 
-    @property
+    @cached_property
     def session_id(self) -> str:
         return stable_uuid(self.registration, self.template["object"]["id"], "session", *self.keyed)
 
     def statement(self, verb: str, moment: datetime, result: dict[str, Any] | None) -> dict[str, Any]:
         """Return one statement of the session on the activity (cmi5 context for AUs)."""
         template, activity = self.template, self.activity
-        activities: dict[str, Any] = {"parent": copy.deepcopy(template["context"]["contextActivities"]["parent"])}
+        activities: dict[str, Any] = {"parent": json_copy(template["context"]["contextActivities"]["parent"])}
         context: dict[str, Any] = {"registration": self.registration, "contextActivities": activities}
         if template["cmi5"]:
-            activities["grouping"] = copy.deepcopy(template["context"]["contextActivities"]["grouping"])
+            activities["grouping"] = json_copy(template["context"]["contextActivities"]["grouping"])
             category = [{"objectType": "Activity", "id": CMI5_CATEGORY}]
             if result and ("success" in result or "completion" in result):
                 category.append({"objectType": "Activity", "id": MOVEON_CATEGORY})
@@ -416,9 +417,9 @@ class _Session:
             context["extensions"] = extensions
         out: dict[str, Any] = {
             "id": stable_uuid(self.registration, template["object"]["id"], verb, *self.keyed),
-            "actor": copy.deepcopy(dict(self.actor)),
-            "verb": VERBS[verb],
-            "object": copy.deepcopy(template["object"]),
+            "actor": json_copy(dict(self.actor)),
+            "verb": json_copy(VERBS[verb]),
+            "object": json_copy(template["object"]),
         }
         if result is not None:
             out["result"] = result
@@ -504,15 +505,15 @@ def _answers(
         right += correct
         response = _right_response(item) if correct else _wrong_response(item, generator)
         moment = session.begin + timedelta(seconds=session.seconds * (k + 1) / (len(items) + 1))
-        context = copy.deepcopy(shape["context"])
+        context = json_copy(shape["context"])
         context["registration"] = session.registration
         context["extensions"] = {SESSION_ID: session.session_id}
         out.append(
             {
                 "id": stable_uuid(session.registration, shape["object"]["id"], "answered", *session.keyed),
-                "actor": copy.deepcopy(dict(session.actor)),
-                "verb": VERBS["answered"],
-                "object": copy.deepcopy(shape["object"]),
+                "actor": json_copy(dict(session.actor)),
+                "verb": json_copy(VERBS["answered"]),
+                "object": json_copy(shape["object"]),
                 "result": {"response": response, "success": correct},
                 "context": context,
                 "timestamp": to_utc_text(moment),
