@@ -97,7 +97,7 @@ def build_report(
         The page title (default "Strategy review: <journey title>").
     **options
         Passed to :func:`review_journey` (``model``, ``metric``, ``threshold``, ``days``,
-        ``frontier``, ``source``).
+        ``frontier``, ``source``, ``profile``).
 
     Returns
     -------
