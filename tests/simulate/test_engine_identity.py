@@ -2,9 +2,9 @@
 
 ``_reference_run_block`` below is the block loop of ``workbench.simulate.engine`` and the touch
 rule of ``workbench.simulate.touch`` exactly as they were at commit 3ac90ed (before the speed
-work), kept here only as the oracle: both paths run in the same process on the same machine, so
-the comparison is exact (``array_equal``), with no stored hashes that a different CPU's ``exp``
-could break. Memory models and parameters are shared by both paths, so later changes to them
+work), except that "same day" is judged on the calendar since the same-day fix; kept here only
+as the oracle: both paths run in the same process on the same machine, so the comparison is
+exact (``array_equal``), with no stored hashes that a different CPU's ``exp`` could break. Memory models and parameters are shared by both paths, so later changes to them
 keep this test meaningful.
 """
 
@@ -19,7 +19,7 @@ import pytest
 from scipy.special import expit, logit
 
 from workbench._random import stream
-from workbench.memory import MemoryModel, MemoryState
+from workbench.memory import FSRS6, MemoryModel, MemoryState
 from workbench.model import Activity, Concept, Journey
 from workbench.plans import ExpandingPlan
 from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, engine, simulate
@@ -40,8 +40,11 @@ def _reference_apply_touch(
     draws: np.random.Generator,
     met: np.ndarray,
     reached: np.ndarray,
+    calendar_days: np.ndarray,
 ) -> tuple[MemoryState, np.ndarray, np.ndarray]:
     shape = state.shape
+    # same day on the calendar, not on the learner's memory clock (the same-day fix, after 3ac90ed)
+    same_day = {"same_day": calendar_days < 1} if isinstance(model, FSRS6) else {}
     again = reached & met
     first = reached & ~met
     updated = state
@@ -53,9 +56,9 @@ def _reference_apply_touch(
     if effect == MemoryEffect.RETRIEVE.value:
         uniform = draws.random(shape)
         recalled = uniform < model.retrievability(state, elapsed_days)
-        reviewed = model.review(state, elapsed_days, np.where(recalled, _GOOD, _AGAIN), 1.0)
+        reviewed = model.review(state, elapsed_days, np.where(recalled, _GOOD, _AGAIN), 1.0, **same_day)
         return updated.select(again, reviewed), again, again & recalled
-    reviewed = model.review(state, elapsed_days, np.full(shape, _GOOD), gain)
+    reviewed = model.review(state, elapsed_days, np.full(shape, _GOOD), gain, **same_day)
     return updated.select(again, reviewed), nothing, nothing
 
 
@@ -133,6 +136,7 @@ def _reference_run_block(setup: Any, block: int, start: int, size: int) -> Any:
             part = _take(state, cols)
             known = encoded[:, cols]
             reached = engaged[:, None] & np.ones(len(cols), dtype=bool)
+            calendar = np.where(known, np.maximum(touch.day - last[:, cols], 0.0), 0.0)
             elapsed = np.where(known, np.maximum(touch.day - last[:, cols], 0.0) * rate[:, cols], 0.0)
             new_part, attempted, recalled = _reference_apply_touch(
                 model,
@@ -144,6 +148,7 @@ def _reference_run_block(setup: Any, block: int, start: int, size: int) -> Any:
                 draws=draws,
                 met=known,
                 reached=reached,
+                calendar_days=calendar,
             )
             out.attempts[t] += np.count_nonzero(attempted)
             out.successes[t] += np.count_nonzero(recalled)

@@ -92,8 +92,13 @@ def _expected_for_design(
     ).state
     for j in range(1, len(design)):
         effect = design[j]
-        elapsed = np.maximum(days[:, j] - days[:, j - 1], 0.0)[:, None] * rate
-        rule: dict[str, Any] = {"gain": effects.gain(effect, ""), "first_rating": effects.first_rating(effect)}
+        calendar = np.maximum(days[:, j] - days[:, j - 1], 0.0)[:, None] * np.ones(rate.shape)
+        elapsed = calendar * rate
+        rule: dict[str, Any] = {
+            "gain": effects.gain(effect, ""),
+            "first_rating": effects.first_rating(effect),
+            "calendar_days": calendar,  # "same day" is a calendar day, whatever the learner's clock
+        }
         if effect == _RETRIEVE:
             # both outcomes of the unobserved retrieval, weighted by their probabilities
             p = np.clip(model.retrievability(state, elapsed), _EPS, 1.0 - _EPS)
@@ -236,8 +241,9 @@ def _pattern_log_likelihood(
         active = code >= 0
         if not active.any():
             break
-        elapsed = np.maximum(index.days[:, j] - index.days[:, j - 1], 0.0)[:, None] * rates[None, :]
-        elapsed = np.where(active[:, None], elapsed, 0.0)
+        calendar = np.where(active, np.maximum(index.days[:, j] - index.days[:, j - 1], 0.0), 0.0)[:, None]
+        calendar = calendar * np.ones(shape)  # "same day" is a calendar day, whatever the learner's clock
+        elapsed = np.where(active[:, None], calendar * rates[None, :], 0.0)
         retrieval = active & (code == _EFFECTS.index(_RETRIEVE))
         if retrieval.any():
             p = np.clip(model.retrievability(state, elapsed), _EPS, 1.0 - _EPS)
@@ -251,7 +257,15 @@ def _pattern_log_likelihood(
         passive = active & ~retrieval
         if retrieval.any():
             outcome = apply_touch(
-                model, state, elapsed, _RETRIEVE, gain=1.0, first_rating=1, draws=draws, reached=retrieval[:, None]
+                model,
+                state,
+                elapsed,
+                _RETRIEVE,
+                gain=1.0,
+                first_rating=1,
+                draws=draws,
+                reached=retrieval[:, None],
+                calendar_days=calendar,
             )
             state = outcome.state
         if passive.any():
@@ -264,6 +278,7 @@ def _pattern_log_likelihood(
                 first_rating=2,
                 draws=_SURE,
                 reached=passive[:, None],
+                calendar_days=calendar,
             ).state
     return total
 

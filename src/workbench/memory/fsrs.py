@@ -417,10 +417,12 @@ def _step(
     t: np.ndarray,
     g: np.ndarray,
     r: np.ndarray | None = None,
+    same_day: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Full FSRS-6 update of (S, D) for a review t days after the last one (no checks).
 
-    ``r``, if given, is the retrievability at ``t`` already computed by the caller.
+    ``r``, if given, is the retrievability at ``t`` already computed by the caller;
+    ``same_day``, if given, marks the same-day reviews (else ``t < 1``).
     """
     if not s.shape == d.shape == t.shape == g.shape:
         s, d, t, g = np.broadcast_arrays(s, d, t, g)
@@ -430,7 +432,7 @@ def _step(
     # long-term successes: the success formula runs on every cell (element by element, so a
     # cell's value does not depend on the others), then the few lapses and same-day reviews
     # are overwritten with their own formula, computed on those cells only.
-    same_day = t < 1
+    same_day = t < 1 if same_day is None else np.broadcast_to(np.asarray(same_day, dtype=bool), s.shape)
     lapse = g == 1
     if same_day.any():
         lapse &= ~same_day
@@ -555,6 +557,7 @@ class FSRS6:
         gain: np.ndarray | float = 1.0,
         *,
         recall: np.ndarray | None = None,
+        same_day: np.ndarray | None = None,
     ) -> FSRSState:
         """State after a review ``elapsed_days`` after the previous one.
 
@@ -570,6 +573,10 @@ class FSRS6:
         recall : ndarray, optional
             ``self.retrievability(state, elapsed_days)`` if the caller has it already
             (the simulator does, having just decided the retrieval with it).
+        same_day : ndarray of bool, optional
+            Which reviews take the same-day formula; default ``elapsed_days < 1``. The
+            simulator passes the calendar's answer when ``elapsed_days`` runs on a
+            learner's memory clock (a slow learner's next-day review is not same-day).
 
         Examples
         --------
@@ -577,6 +584,8 @@ class FSRS6:
         >>> s0 = m.initial_state(np.array([3]))
         >>> m.review(s0, np.array([3.0]), np.array([3]), gain=0.0).stability.tolist()
         [2.3065]
+        >>> m.review(s0, np.array([0.5]), np.array([3]), same_day=np.array([False])).stability.round(4).tolist()
+        [5.0392]
         """
         if not isinstance(state, FSRSState):
             raise ParameterError(
@@ -590,7 +599,7 @@ class FSRS6:
         s, d = state.stability, state.difficulty
         if s.shape != d.shape:
             s, d = np.broadcast_arrays(s, d)
-        s_full, d_full = _step(self.parameters, s, d, t, g, recall)
+        s_full, d_full = _step(self.parameters, s, d, t, g, recall, same_day)
         if k.ndim == 0 and k == 1.0:
             # a full review: the blend below gives exactly the full update (0*S + S_full, S finite)
             return FSRSState(stability=s_full, difficulty=d_full)

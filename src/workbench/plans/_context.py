@@ -184,15 +184,16 @@ class TypicalLearner:
 
     def touch(self, day: float, effect: str, kind: str) -> bool:
         """Apply a touch on ``day``; returns whether a retrieval would succeed."""
-        elapsed = np.array([max(day - self.last, 0.0) * self.rate]) if self.state is not None else np.zeros(1)
+        calendar = np.array([max(day - self.last, 0.0)]) if self.state is not None else np.zeros(1)
         outcome = apply_touch(
             self.model,
             self.state,
-            elapsed,
+            calendar * self.rate,
             effect,
             gain=self.effects.gain(effect, kind),
             first_rating=self.effects.first_rating(effect),
             draws=MEDIAN_DRAW,  # the typical learner recalls when recall is at least one half
+            calendar_days=calendar if self.state is not None else None,
         )
         self.state = outcome.state
         self.last = day

@@ -74,8 +74,13 @@ def _touch(
     effects: TouchEffects,
     kind: str,
     uniform: np.ndarray | float,
+    calendar: np.ndarray,
 ) -> MemoryState:
-    """Return the state after a touch of a concept every learner has met, or its first touch (``state`` None)."""
+    """Return the state after a touch of a concept every learner has met, or its first touch (``state`` None).
+
+    ``elapsed`` runs on each learner's memory clock, ``calendar`` on the calendar (it decides a
+    same-day review).
+    """
     return apply_touch(
         model,
         state,
@@ -84,6 +89,7 @@ def _touch(
         gain=effects.gain(effect, kind),
         first_rating=effects.first_rating(effect),
         draws=uniform,
+        calendar_days=calendar,
     ).state
 
 
@@ -111,11 +117,11 @@ def _anchor_state(
     """Return every learner's memory state and last touch day after the journey's touches up to the anchor."""
     n = len(rate)
     first_day, first_effect, first_kind = before[0]
-    state = _touch(rules.memory, None, np.zeros(n), first_effect, rules.effects, first_kind, 0.0)
+    state = _touch(rules.memory, None, np.zeros(n), first_effect, rules.effects, first_kind, 0.0, np.zeros(n))
     last = np.full(n, first_day)
     for day, effect, kind in before[1:]:
         elapsed = (day - last) * rate
-        state = _touch(rules.memory, state, elapsed, effect, rules.effects, kind, outcomes.random(n))
+        state = _touch(rules.memory, state, elapsed, effect, rules.effects, kind, outcomes.random(n), day - last)
         last = np.full(n, day)
     return state, last
 
@@ -155,18 +161,19 @@ def _concept_touches(
         uniform = outcomes.random(n)
         when = np.where(plan_now, due, np.where(event_now, upcoming, last))
         elapsed = (when - last) * rate
+        calendar = when - last
         updated = state
         if plan_now.any():
             learners.append(np.flatnonzero(plan_now))
             touch_days.append(due[plan_now])
             updated = updated.select(
-                plan_now, _touch(memory, state, elapsed, rules.effect, effects, rules.kind, uniform)
+                plan_now, _touch(memory, state, elapsed, rules.effect, effects, rules.kind, uniform, calendar)
             )
             count += plan_now
         for event in np.unique(position[event_now]):
             _, event_effect, event_kind = after[int(event)]
             cells = event_now & (position == event)
-            reviewed = _touch(memory, state, elapsed, event_effect, effects, event_kind, uniform)
+            reviewed = _touch(memory, state, elapsed, event_effect, effects, event_kind, uniform, calendar)
             updated = updated.select(cells, reviewed)
         state = updated
         last = np.where(plan_now | event_now, when, last)

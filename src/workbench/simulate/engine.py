@@ -393,12 +393,10 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
                 def rows(array: np.ndarray, span: slice = span, who: np.ndarray = engaged_rows) -> np.ndarray:
                     return np.take(array[:, span], who, axis=0)
 
-                if fresh:
-                    elapsed = rows(known_elapsed)
-                else:
-                    elapsed = np.subtract(touch.day, rows(last))
-                    np.maximum(elapsed, 0.0, out=elapsed)
-                    elapsed *= rows(rate)
+                # "same day" is a calendar day; forgetting runs on the learner's clock
+                calendar = np.subtract(touch.day, rows(last))
+                np.maximum(calendar, 0.0, out=calendar)
+                elapsed = rows(known_elapsed) if fresh else calendar * rows(rate)
                 uniform: np.ndarray | float = 0.0
                 recall = None
                 if group.retrieve:
@@ -413,6 +411,7 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
                     gain=group.gain,
                     uniform=uniform,
                     recall=recall,
+                    calendar_days=calendar,
                 )
                 for name, array in reviewed.as_dict().items():
                     memory[name][engaged_rows, span] = array
@@ -431,12 +430,9 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
                 all_met = bool(met.all())
                 cells = reached if all_met else reached[met]
                 if cells.size:
-                    if fresh:
-                        elapsed = known_elapsed.reshape(-1)[cells]
-                    else:
-                        elapsed = np.subtract(touch.day, flat_last[cells])
-                        np.maximum(elapsed, 0.0, out=elapsed)
-                        elapsed *= flat_rate[cells]
+                    calendar = np.subtract(touch.day, flat_last[cells])
+                    np.maximum(calendar, 0.0, out=calendar)
+                    elapsed = known_elapsed.reshape(-1)[cells] if fresh else calendar * flat_rate[cells]
                     uniform = 0.0
                     recall = None
                     if group.retrieve:
@@ -452,6 +448,7 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput
                         gain=group.gain,
                         uniform=uniform,
                         recall=recall,
+                        calendar_days=calendar,
                     )
                     for name, array in reviewed.as_dict().items():
                         flat_memory[name][cells] = array

@@ -65,6 +65,7 @@ def apply_touch(
     draws: np.ndarray | np.random.Generator | float,
     met: np.ndarray | bool = True,
     reached: np.ndarray | bool = True,
+    calendar_days: np.ndarray | None = None,
 ) -> TouchOutcome:
     """Apply one touch with ``effect`` to the cells of ``state`` it reaches.
 
@@ -92,6 +93,9 @@ def apply_touch(
         Cells that met the concept before (their state is a real memory).
     reached : ndarray of bool or bool
         Cells the touch reaches; the others keep their state.
+    calendar_days : ndarray, optional
+        Calendar days since each cell's last touch (``elapsed_days`` before the learner's
+        rate); see :func:`review_met`. None when ``elapsed_days`` is on the calendar.
 
     Returns
     -------
@@ -128,9 +132,11 @@ def apply_touch(
         return TouchOutcome(updated, nothing, nothing)
     if effect == _RETRIEVE:
         uniform = draws.random(shape) if isinstance(draws, np.random.Generator) else np.asarray(draws, dtype=np.float64)
-        reviewed, recalled = review_met(model, state, elapsed_days, effect, gain=gain, uniform=uniform)
+        reviewed, recalled = review_met(
+            model, state, elapsed_days, effect, gain=gain, uniform=uniform, calendar_days=calendar_days
+        )
         return TouchOutcome(updated.select(again, reviewed), again, again & recalled)
-    reviewed, _ = review_met(model, state, elapsed_days, effect, gain=gain, uniform=0.0)
+    reviewed, _ = review_met(model, state, elapsed_days, effect, gain=gain, uniform=0.0, calendar_days=calendar_days)
     return TouchOutcome(updated.select(again, reviewed), nothing, nothing)
 
 
@@ -143,6 +149,7 @@ def review_met(
     gain: float,
     uniform: np.ndarray | float,
     recall: np.ndarray | None = None,
+    calendar_days: np.ndarray | None = None,
 ) -> tuple[MemoryState, np.ndarray]:
     """Apply the rule to cells that met the concept before and that the touch reaches.
 
@@ -167,6 +174,11 @@ def review_met(
     recall : ndarray, optional
         ``model.retrievability(state, elapsed_days)`` when the caller knows it already (the
         simulator has just measured it for a touch on a grid day); computed when None.
+    calendar_days : ndarray, optional
+        Calendar days since each cell's last touch, shaped like the state. A touch less
+        than one calendar day after the last one is a same-day review (FSRS-6's short-term
+        update), whatever the learner's clock: a slow learner's next-day review forgets on
+        their clock but is not same-day. None when ``elapsed_days`` is on the calendar.
 
     Returns
     -------
@@ -185,12 +197,19 @@ def review_met(
     >>> recalled.tolist()
     [True, False]
     """
+    # FSRS-6 alone has a same-day branch: it is told the calendar's answer
+    same_day = None if calendar_days is None else np.asarray(calendar_days) < 1
+    fsrs = isinstance(model, FSRS6)
     if effect == _RETRIEVE:
         if recall is None:
             recall = model.retrievability(state, elapsed_days)
         recalled = uniform < recall
         rating = np.where(recalled, GOOD, AGAIN)
-        if isinstance(model, FSRS6):  # FSRS-6 takes the recall just computed rather than redo it
-            return model.review(state, elapsed_days, rating, 1.0, recall=recall), recalled
+        if fsrs:  # FSRS-6 takes the recall just computed rather than redo it
+            return model.review(state, elapsed_days, rating, 1.0, recall=recall, same_day=same_day), recalled
         return model.review(state, elapsed_days, rating, 1.0), recalled
+    if fsrs:
+        return model.review(state, elapsed_days, np.full(state.shape, GOOD), gain, same_day=same_day), np.zeros(
+            state.shape, dtype=bool
+        )
     return model.review(state, elapsed_days, np.full(state.shape, GOOD), gain), np.zeros(state.shape, dtype=bool)
