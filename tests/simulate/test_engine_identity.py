@@ -4,8 +4,9 @@
 rule of ``workbench.simulate.touch`` exactly as they were at commit 3ac90ed (before the speed
 work), except that "same day" is judged on the calendar since the same-day fix; kept here only
 as the oracle: both paths run in the same process on the same machine, so the comparison is
-exact (``array_equal``), with no stored hashes that a different CPU's ``exp`` could break. Memory models and parameters are shared by both paths, so later changes to them
-keep this test meaningful.
+exact (``array_equal``), with no stored hashes that a different CPU's ``exp`` could break.
+Memory models and parameters are shared by both paths, so later changes to them keep this test
+meaningful.
 """
 
 from __future__ import annotations

@@ -199,17 +199,15 @@ def review_met(
     """
     # FSRS-6 alone has a same-day branch: it is told the calendar's answer
     same_day = None if calendar_days is None else np.asarray(calendar_days) < 1
-    fsrs = isinstance(model, FSRS6)
     if effect == _RETRIEVE:
         if recall is None:
             recall = model.retrievability(state, elapsed_days)
         recalled = uniform < recall
         rating = np.where(recalled, GOOD, AGAIN)
-        if fsrs:  # FSRS-6 takes the recall just computed rather than redo it
+        if isinstance(model, FSRS6):  # FSRS-6 takes the recall just computed rather than redo it
             return model.review(state, elapsed_days, rating, 1.0, recall=recall, same_day=same_day), recalled
         return model.review(state, elapsed_days, rating, 1.0), recalled
-    if fsrs:
-        return model.review(state, elapsed_days, np.full(state.shape, GOOD), gain, same_day=same_day), np.zeros(
-            state.shape, dtype=bool
-        )
-    return model.review(state, elapsed_days, np.full(state.shape, GOOD), gain), np.zeros(state.shape, dtype=bool)
+    rating, nothing = np.full(state.shape, GOOD), np.zeros(state.shape, dtype=bool)
+    if isinstance(model, FSRS6):
+        return model.review(state, elapsed_days, rating, gain, same_day=same_day), nothing
+    return model.review(state, elapsed_days, rating, gain), nothing
