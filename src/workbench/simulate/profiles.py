@@ -338,14 +338,14 @@ _CEPEDA_2008 = (
 #: FSRS-6's ranges (py-fsrs's); lifting them gains 2.4 log-likelihood units only: FSRS-6's review
 #: update, not its bounds, limits the fit (docs/memory-profiles.md compares the models).
 WORKPLACE_VALUES: dict[str, float] = {
-    "s0_encode_days": 2.1511,
+    "s0_encode_days": 2.1044,
     "decay": 0.8,
-    "recall_gain_log": 1.9422,
-    "recall_gain_forgetting": 0.7156,
-    "recall_gain_stability_exponent": 0.3868,
+    "recall_gain_log": 4.5,
+    "recall_gain_forgetting": 0.0462,
+    "recall_gain_stability_exponent": 0.0,
     "lapse_scale": 5.0,
-    "same_day_rate": 0.5798,
-    "memory_sigma": 0.435,
+    "same_day_rate": 0.8296,
+    "memory_sigma": 0.35,
 }
 
 WORKPLACE = FLASHCARDS.with_values(
@@ -387,11 +387,11 @@ _PAVLIK_2005 = (
 #: well determined); the scale of activation, not the shape of the curves, differs from the
 #: word-pair values.
 WORKPLACE_SPACING_VALUES: dict[str, float] = {
-    "base_level": 0.2766,
-    "decay_scale": 0.2476,
-    "decay_intercept": 0.0235,
-    "threshold": 0.0309,
-    "noise": 0.0292,
+    "base_level": 0.4724,
+    "decay_scale": 0.2036,
+    "decay_intercept": 0.0237,
+    "threshold": 0.2245,
+    "noise": 0.0297,
 }
 
 WORKPLACE_SPACING = MemoryProfile(
