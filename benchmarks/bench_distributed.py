@@ -49,7 +49,7 @@ def _peak_rss_mb() -> float:
 
 
 def _cluster(workers: int) -> tuple[LocalCluster, Client]:
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0")  # type: ignore[no-untyped-call]
     client = Client(cluster)  # type: ignore[no-untyped-call]
     client.wait_for_workers(workers)
     return cluster, client

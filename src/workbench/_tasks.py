@@ -73,7 +73,8 @@ def connect(scheduler: Any) -> Iterator[Any]:
 
         cores = os.cpu_count() or 1
         with (
-            LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=None) as cluster,  # type: ignore[no-untyped-call]
+            # ":0": any free port; None would still bind the HTTP API to 8787 and warn when it is taken
+            LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=":0") as cluster,  # type: ignore[no-untyped-call]
             client_class(cluster) as client,
         ):
             yield client

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,26 @@ def test_simulate_on_the_cluster_equals_the_local_run(dask_client: Client, monke
     assert remote.touches == local.touches
     assert remote.trace is not None
     assert remote.trace.equals(local.trace)
+
+
+def test_scheduler_local_starts_its_own_cluster_beside_another(dask_client: Client) -> None:
+    """``scheduler="local"`` (``--scheduler local``) works while another cluster runs on this machine.
+
+    Another cluster (here: a socket holding Dask's default HTTP port 8787, as a user's own
+    cluster does) must not stop it: a cluster that asked for that fixed port would find it taken
+    and warn (an error under this suite's warning filter), so it takes a free port.
+    """
+    journey = load_template("compliance_follow_up")
+    population = LearnerPopulation(size=200)
+    local = simulate(journey, population=population, rng=2, horizon_days=60)
+    with contextlib.ExitStack() as stack:
+        holder = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # already held by something else: the case under test anyway
+            holder.bind(("0.0.0.0", 8787))
+            holder.listen()
+        on_its_own_cluster = simulate(journey, population=population, rng=2, horizon_days=60, scheduler="local")
+    assert np.array_equal(on_its_own_cluster.mean, local.mean)
+    assert on_its_own_cluster.touches == local.touches
 
 
 def test_tasks_stream_back_one_by_one_with_bounded_submission(dask_client: Client) -> None:
