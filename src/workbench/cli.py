@@ -639,6 +639,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    for add_commands in (_journey_commands, _simulation_commands, _plan_commands, _delivery_commands):
+        add_commands(command)
+    return parser
+
+
+CommandAdder = Callable[[str, Command, str], argparse.ArgumentParser]
+
+
+def _journey_commands(command: CommandAdder) -> None:
+    """Add the journey spec commands: templates, new, lint, show, schema, demo, lab."""
     p = command("templates", _cmd_templates, "list the journey templates")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -661,6 +671,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", _cmd_demo, "headless demo: summarise, check and simulate a template journey")
     p.add_argument("--template", default="post_training_retention", help="template to show")
 
+    p = command("lab", _cmd_lab, "open JupyterLab on the designer's notebooks")
+    p.add_argument("--dir", default="notebooks", help="folder of notebooks (default: notebooks)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+
+def _simulation_commands(command: CommandAdder) -> None:
+    """Add the simulation commands: simulate, sweep, fit, calibrate."""
     p = command("simulate", _cmd_simulate, "simulate retention of each concept for a learner population")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
     p.add_argument("--learners", type=int, default=1000, help="simulated learners (default 1000)")
@@ -685,19 +702,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", choices=["power", "exponential", "fsrs"], default="power", help="what to fit")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = command("export", _cmd_export, "export a journey for delivery systems (validated)")
-    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
-    p.add_argument("--format", required=True, help="json, cmi5, cmi5-xml, scorm, xapi, xapi-templates, ics, csv")
-    p.add_argument("-o", "--output", required=True, help="file to write")
-    p.add_argument("--start", help="cohort start date YYYY-MM-DD (ics, csv, xapi)")
-    p.add_argument("--tz", help="IANA time zone of the cohort, e.g. Europe/Paris (default UTC)")
-    p.add_argument("--course-iri", help="IRI of the course (cmi5, xapi, ics)")
-    p.add_argument("--learners", type=int, default=5, help="learners in the sample cohort (xapi)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the sample cohort (xapi)")
+    p = command("calibrate", _cmd_calibrate, "fit the memory profile to observed recall (events or grouped outcomes)")
+    p.add_argument("file", help="CSV of per-learner events or grouped outcomes (shape detected from the columns)")
+    p.add_argument("--model", default="fsrs6", help="memory model to calibrate (default fsrs6)")
+    p.add_argument("--fit", help="comma-separated parameters to fit (default: the core ones the data inform)")
+    p.add_argument("--profile", help="profile to start from; its values are the priors (default: workplace)")
+    p.add_argument("--intervals", choices=["profile", "wald"], default="profile", help="95%% interval method")
+    p.add_argument("--holdout", help="validate out of sample: COLUMN=V1,V2 rows held out and predicted")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("-o", "--output", help="write the calibration (.json, or .yaml/.yml) to this file")
 
-    p = command("lab", _cmd_lab, "open JupyterLab on the designer's notebooks")
-    p.add_argument("--dir", default="notebooks", help="folder of notebooks (default: notebooks)")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+def _plan_commands(command: CommandAdder) -> None:
+    """Add the plan commands: plan, compare, report."""
     p = command("plan", _cmd_plan, "choose the reinforcement plan that reaches a target on a date for the least time")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
     p.add_argument("--target", type=float, default=0.8, help="share of learners proficient (default 0.8)")
@@ -723,6 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _profile_options(p)
     _scheduler_option(p)
+
     p = command("report", _cmd_report, "write a strategy review of a journey: one self-contained HTML (or PDF) file")
     p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
     p.add_argument("--plans", help="comma-separated plans to compare (default none,expanding,fixed:7x4,deadline:DAY)")
@@ -740,6 +758,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="HTML file to write (a .pdf name writes only the PDF)")
     p.add_argument("--pdf", action="store_true", help="also write the report as PDF (same name, .pdf), via Chromium")
     p.add_argument("--chromium", help="Chromium executable for --pdf (default $CHROMIUM or /usr/bin/chromium)")
+
+
+def _delivery_commands(command: CommandAdder) -> None:
+    """Add the delivery commands: export, analytics, convert."""
+    p = command("export", _cmd_export, "export a journey for delivery systems (validated)")
+    p.add_argument("file", help="journey spec (.yaml, .yml or .json)")
+    p.add_argument("--format", required=True, help="json, cmi5, cmi5-xml, scorm, xapi, xapi-templates, ics, csv")
+    p.add_argument("-o", "--output", required=True, help="file to write")
+    p.add_argument("--start", help="cohort start date YYYY-MM-DD (ics, csv, xapi)")
+    p.add_argument("--tz", help="IANA time zone of the cohort, e.g. Europe/Paris (default UTC)")
+    p.add_argument("--course-iri", help="IRI of the course (cmi5, xapi, ics)")
+    p.add_argument("--learners", type=int, default=5, help="learners in the sample cohort (xapi)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the sample cohort (xapi)")
+
     p = command(
         "analytics",
         _cmd_analytics,
@@ -757,6 +789,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--performance", help="CSV of performance: learner,concept,value")
     p.add_argument("--seed", type=int, default=0, help="seed of the simulation shown next to the data (default 0)")
     p.add_argument("--no-simulation", action="store_true", help="skip observed vs simulated")
+
     p = command(
         "convert",
         _cmd_convert,
@@ -774,20 +807,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-concepts", type=int, default=8, help="most concepts to propose (default 8)")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument("--json", action="store_true", help="machine-readable summary")
-    p = command("calibrate", _cmd_calibrate, "fit the memory profile to observed recall (events or grouped outcomes)")
-    p.add_argument("file", help="CSV of per-learner events or grouped outcomes (shape detected from the columns)")
-    p.add_argument("--model", default="fsrs6", help="memory model to calibrate (default fsrs6)")
-    p.add_argument("--fit", help="comma-separated parameters to fit (default: the core ones the data inform)")
-    p.add_argument("--profile", help="profile to start from; its values are the priors (default: workplace)")
-    p.add_argument("--intervals", choices=["profile", "wald"], default="profile", help="95%% interval method")
-    p.add_argument("--holdout", help="validate out of sample: COLUMN=V1,V2 rows held out and predicted")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("-o", "--output", help="write the calibration (.json, or .yaml/.yml) to this file")
-    return parser
 
 
 def _profile_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", help="memory profile: workplace (default) or flashcards")
+    # Names spelled out rather than imported: the parser stays cheap to build (a test keeps them complete).
+    p.add_argument("--profile", help="memory profile: workplace (default), workplace-spacing or flashcards")
     p.add_argument("--calibration", help="calibration file written by 'workbench calibrate' (instead of --profile)")
 
 

@@ -84,6 +84,19 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
+@pytest.mark.parametrize("command", ["simulate", "plan", "compare", "report"])
+def test_profile_help_names_every_packaged_profile(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import build_parser
+    from workbench.simulate.profiles import PROFILES
+
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([command, "--help"])
+    assert exited.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    for profile in PROFILES:
+        assert profile in help_text
+
+
 def test_schema_is_json_and_names_spec_version(tmp_path: Path) -> None:
     code, text = run_cli("schema")
     assert code == 0
