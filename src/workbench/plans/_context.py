@@ -12,27 +12,27 @@ journey's own touches.
 * **Typical learner**: a learner who does every *required* dated activity, whose memory
   clock runs at the concept's difficulty rate times a chosen quantile of the population's
   log-normal spread (the median by default), and who recalls a retrieval when the predicted
-  recall is at least 0.5. Target-retention and cadence plans schedule from this learner.
+  recall is at least 0.5. Target-retention and cadence plans schedule from this learner,
+  with the memory profile the journey is simulated under (:attr:`JourneyContext.profile`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
 from workbench.memory import MemoryModel, MemoryState
-from workbench.memory import resolve_model as resolve_memory_model
 from workbench.model import Journey
 from workbench.simulate.population import TouchEffects
-from workbench.simulate.profiles import resolve_profile
+from workbench.simulate.profiles import MemoryProfile, resolve_profile
 from workbench.simulate.touch import MEDIAN_DRAW, apply_touch
 from workbench.vocabulary import MemoryEffect
 
-__all__ = ["ConceptInfo", "JourneyContext", "TypicalLearner", "concept_rate", "resolve_model"]
+__all__ = ["ConceptInfo", "JourneyContext", "TypicalLearner", "concept_rate"]
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,21 @@ class ConceptInfo:
 
 @dataclass(frozen=True)
 class JourneyContext:
-    """A journey seen by a plan: concepts with their anchors, and the existing load."""
+    """A journey seen by a plan: concepts with their anchors, the existing load, and who learns.
+
+    ``profile`` is the memory profile the journey will be simulated under: plans that schedule
+    from a memory model use its model (:meth:`MemoryProfile.model_for`) and its touch effects.
+    """
 
     journey: Journey
     concepts: dict[str, ConceptInfo]
     existing_load: tuple[tuple[float, float], ...]  # (day, minutes) of non-formal dated activities
+    profile: MemoryProfile = field(default_factory=resolve_profile)
 
     @classmethod
-    def of(cls, journey: Journey) -> JourneyContext:
-        """Analyse ``journey``."""
+    def of(cls, journey: Journey, profile: Any = None) -> JourneyContext:
+        """Analyse ``journey`` for learners of ``profile`` (a name, profile or calibration; None: the default)."""
+        memory_profile = resolve_profile(profile)
         days = journey.days
         timeline = [a for a in journey.timeline() if days[a.id] is not None]
         info: dict[str, ConceptInfo] = {}
@@ -80,7 +86,7 @@ class JourneyContext:
                 anchor_day=float(days[anchor.id] or 0.0) if anchor is not None else None,
             )
         load = tuple((float(days[a.id] or 0.0), float(a.duration_min)) for a in timeline if not journey.is_formal(a))
-        return cls(journey=journey, concepts=info, existing_load=load)
+        return cls(journey=journey, concepts=info, existing_load=load, profile=memory_profile)
 
     def taught(self, chosen: tuple[str, ...] | None) -> list[ConceptInfo]:
         """Return the chosen concepts (all by default) that are taught, in journey order."""
@@ -91,18 +97,6 @@ class JourneyContext:
         """Day of the concept's anchor (raises KeyError-free: untaught concepts give +inf)."""
         day = self.concepts[concept].anchor_day
         return math.inf if day is None else day
-
-
-def resolve_model(model: str | MemoryModel) -> MemoryModel:
-    """Return a memory model from a name or an instance.
-
-    The name of the default memory profile's model gives that profile's model, with its
-    fitted parameters, so plans schedule for the learners the simulation assumes.
-    """
-    if not isinstance(model, str):
-        return model
-    profile = resolve_profile(None)
-    return profile.memory_model() if model == profile.model else resolve_memory_model(model)
 
 
 def concept_rate(

@@ -177,9 +177,12 @@ class Evaluator:
     def prefetch(self, plans: Iterable[tuple[ReinforcementPlan, PlanSchedule | None]]) -> None:
         """Simulate, as one batch of tasks, the plans not simulated yet (for the search to ask for later)."""
         todo: dict[str, PlanSchedule] = {}
+        settings = self.settings
         for plan, schedule in plans:
             if plan.label not in self.cache and plan.label not in self.ready and plan.label not in todo:
-                todo[plan.label] = schedule if schedule is not None else plan.build(self.settings.journey)
+                if schedule is None:  # scheduled for the learners it is simulated for
+                    schedule = plan.build(settings.journey, profile=settings.profile)
+                todo[plan.label] = schedule
         if not todo:
             return
         offset = self.simulated

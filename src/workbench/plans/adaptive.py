@@ -35,7 +35,7 @@ from workbench.errors import ParameterError
 from workbench.memory import MemoryModel, MemoryState
 from workbench.model import Journey
 from workbench.plans._checks import check_journey, check_population
-from workbench.plans._context import JourneyContext, resolve_model
+from workbench.plans._context import JourneyContext
 from workbench.plans.constraints import PlanConstraints
 from workbench.simulate.engine import learner_memory_rates
 from workbench.simulate.population import LearnerPopulation, TouchEffects
@@ -251,7 +251,7 @@ def adaptive_schedule(
     memory_profile = resolve_profile(profile)
     if kind not in journey.catalog:
         raise ParameterError(f"kind: {journey.catalog.unknown_kind_message(kind)}")
-    context = JourneyContext.of(journey)
+    context = JourneyContext.of(journey, memory_profile)
     if concepts is not None:
         unknown = [c for c in concepts if c not in context.concepts]
         if unknown:
@@ -260,9 +260,7 @@ def adaptive_schedule(
                 f"(concepts: {', '.join(context.concepts)})"
             )
     rules = _Rules(
-        memory=memory_profile.memory_model()
-        if model is None or model == memory_profile.model
-        else resolve_model(model),
+        memory=memory_profile.model_for(model),
         effects=effects or memory_profile.effects,
         target=float(target),
         until_day=until_day,

@@ -230,8 +230,12 @@ class ReinforcementPlan(Value):
                 f"{journey.id!r} (concepts: {', '.join(sorted(known))})"
             )
 
-    def build(self, journey: Journey) -> PlanSchedule:
+    def build(self, journey: Journey, *, profile: Any = None) -> PlanSchedule:
         """Work out the activities this plan adds to ``journey`` (without adding them).
+
+        ``profile`` (a memory profile name, profile or calibration; None: the default profile)
+        is who the journey is simulated for: plans that schedule from a memory model (target,
+        cadence) use its model, so give the profile the simulation uses.
 
         Examples
         --------
@@ -250,7 +254,7 @@ class ReinforcementPlan(Value):
                 f"plan {self.label!r}: one {kind.id} touch takes {self._minutes(kind, 1):g} minutes, more than "
                 f"max_minutes_per_week={cap:g}; raise the cap or use a shorter kind (e.g. prompt_card, 1 min)"
             )
-        context = JourneyContext.of(journey)
+        context = JourneyContext.of(journey, profile)
         chosen = self.concepts
         taught = context.taught(chosen)
         skipped = tuple(c for c in (chosen or tuple(c.id for c in journey.concepts)) if not context.concepts[c].taught)
@@ -319,8 +323,10 @@ class ReinforcementPlan(Value):
             edges.append(Edge(source=activity_id, target=info.anchor_id, kind=EdgeKind.REINFORCES))
         return tuple(activities), tuple(edges)
 
-    def apply(self, journey: Journey) -> Journey:
+    def apply(self, journey: Journey, *, profile: Any = None) -> Journey:
         """Return ``journey`` with this plan's touches added (a new, validated journey).
+
+        ``profile``: the memory profile the plan schedules for (see :meth:`build`).
 
         Examples
         --------
@@ -330,16 +336,16 @@ class ReinforcementPlan(Value):
         >>> j.day_of("plan-massed-workshop-1")
         0.0
         """
-        schedule = self.build(journey)
+        schedule = self.build(journey, profile=profile)
         if not schedule.activities:
             return journey
         return journey.evolve(
             activities=(*journey.activities, *schedule.activities), edges=(*journey.edges, *schedule.edges)
         )
 
-    def schedule(self, journey: Journey) -> pd.DataFrame:
+    def schedule(self, journey: Journey, *, profile: Any = None) -> pd.DataFrame:
         """Return the added activities as a frame (see :meth:`PlanSchedule.to_frame`)."""
-        return self.build(journey).to_frame()
+        return self.build(journey, profile=profile).to_frame()
 
 
 def _activity_id(prefix: str, anchor: str, number: int) -> str:

@@ -339,7 +339,7 @@ def compare(
     check_journey(journey)
     chosen_days, deadline, horizon = _checked_days(days, deadline_day, horizon_days)
     items = _labelled(plans)
-    schedules = {label: plan.build(journey) for label, plan in items}
+    schedules = {label: plan.build(journey, profile=profile) for label, plan in items}
     with task_runner(scheduler) as runner, progress_reporter(progress, len(items), "compare", runner) as tick:
         settings = RunSettings(
             journey=journey,

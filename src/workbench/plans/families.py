@@ -50,10 +50,9 @@ from pydantic import Field, field_validator
 
 from workbench._values import StrictBool, StrictFloat
 from workbench.catalog import ActivityKind
-from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
+from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate
 from workbench.plans.base import ReinforcementPlan, as_float, as_int, bad, construct, number_text, whole_as_float
 from workbench.plans.constraints import TouchRequest
-from workbench.simulate.profiles import resolve_profile
 
 __all__ = [
     "DEFAULT_GAPS",
@@ -274,7 +273,8 @@ class CadencePlan(ReinforcementPlan):
       week with ``weekly_questions`` questions, until week ``weeks``;
     * each question day asks the concepts that are due, earliest due first; a concept is
       first due the day after it is taught;
-    * the *typical* learner (median memory, does the journey's required touches) answers:
+    * the *typical* learner (median memory of the memory profile given to ``build``/``apply``,
+      does the journey's required touches) answers:
       the predicted recall ``p`` at that moment is the chance of a right answer. The concept
       is due again ``repeat_after_miss_days`` later when ``p < 0.5`` (a likely miss), else
       ``repeat_after_correct_days`` later;
@@ -314,7 +314,7 @@ class CadencePlan(ReinforcementPlan):
     repeat_after_correct_days: Annotated[int, Field(ge=1, le=90)] = 8
     repeat_after_miss_days: Annotated[int, Field(ge=1, le=90)] = 3
     minutes_per_question: Annotated[StrictFloat, Field(gt=0, le=30)] = 1.0
-    model: str = "fsrs6"
+    model: str | None = None  # None: the simulated memory profile's model (MemoryProfile.model_for)
 
     @property
     def label(self) -> str:
@@ -342,8 +342,9 @@ class CadencePlan(ReinforcementPlan):
         if not taught:
             return []
         journey = context.journey
-        model = resolve_model(self.model)
-        effects = resolve_profile(None).effects  # the default profile, as resolve_model
+        # the learners the journey is simulated for: the context's memory profile
+        model = context.profile.model_for(self.model)
+        effects = context.profile.effects
         start = min(float(c.anchor_day or 0.0) for c in taught)
         learners = {
             c.id: TypicalLearner(

@@ -63,6 +63,8 @@ class Optimisation:
     candidates : DataFrame
         Every simulated plan: label, family, touches (activities added), plan and learner
         minutes, proficiency, retention, achieved, whether it meets the target and the budget.
+    profile : str, MemoryProfile, Calibration or None
+        The memory profile the plans were simulated (and scheduled) for; :meth:`apply` uses it.
     """
 
     plan: ReinforcementPlan
@@ -80,10 +82,11 @@ class Optimisation:
     candidates: pd.DataFrame
     simulations: int
     seed: Any
+    profile: Any = None
 
-    def apply(self, journey: Journey) -> Journey:
-        """Return the journey with the chosen plan applied."""
-        return self.plan.apply(journey)
+    def apply(self, journey: Journey, *, profile: Any = None) -> Journey:
+        """Return the journey with the chosen plan applied, scheduled for the optimised profile (by default)."""
+        return self.plan.apply(journey, profile=self.profile if profile is None else profile)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for ``--json``)."""
@@ -234,4 +237,5 @@ def conclude(
         candidates=frame[CANDIDATE_COLUMNS].reset_index(drop=True),
         simulations=evaluate.simulations,
         seed=evaluate.settings.seed,
+        profile=evaluate.settings.profile,
     )

@@ -106,13 +106,13 @@ def _signature(schedule: PlanSchedule) -> tuple[Any, ...]:
 
 
 def _built_rungs(
-    rule: Goal, journey: Journey, rungs: Sequence[ReinforcementPlan]
+    rule: Goal, journey: Journey, rungs: Sequence[ReinforcementPlan], profile: Any
 ) -> list[tuple[ReinforcementPlan, PlanSchedule]]:
     """Return a family's rungs that add touches within the budget, each distinct schedule once."""
     built: list[tuple[ReinforcementPlan, PlanSchedule]] = []
     seen: set[tuple[Any, ...]] = set()
     for plan in rungs:
-        schedule = plan.build(journey)
+        schedule = plan.build(journey, profile=profile)
         signature = _signature(schedule)
         if not schedule.activities or signature in seen or not rule.fits(schedule):
             continue
@@ -125,7 +125,8 @@ def _search_families(
     evaluate: Evaluator, rule: Goal, journey: Journey, ladders: Mapping[str, list[ReinforcementPlan]]
 ) -> None:
     """Simulate each family's most intense rung, then bisect for the least intense one reaching the goal."""
-    families = {family: _built_rungs(rule, journey, rungs) for family, rungs in ladders.items()}
+    profile = evaluate.settings.profile  # rungs are scheduled for the learners they are simulated for
+    families = {family: _built_rungs(rule, journey, rungs, profile) for family, rungs in ladders.items()}
     # the most intense rungs do not depend on each other: one batch
     evaluate.prefetch([built[-1] for built in families.values() if built][: rule.spare(evaluate)])
     for family, built in families.items():
@@ -164,7 +165,7 @@ def _refine_deadline(evaluate: Evaluator, rule: Goal, journey: Journey) -> None:
         for ratio in REFINE_RATIOS:
             if count >= 1:
                 variant = plan.model_validate({**plan.model_dump(), "touches": count, "ratio": ratio})
-                schedule = variant.build(journey)
+                schedule = variant.build(journey, profile=evaluate.settings.profile)
                 if schedule.activities and rule.fits(schedule):
                     variants.append((variant, schedule))
     evaluate.prefetch(variants[: rule.spare(evaluate)])  # independent of each other: one batch

@@ -106,7 +106,7 @@ def sensitivity(
         raise ParameterError("scenarios: give at least one, e.g. {'engagement x0.8': (0.8, 1.0)}")
     scenarios_run = _scenario_populations(what_ifs, population, profile)
     with task_runner(scheduler) as runner, progress_reporter(progress, len(what_ifs), "sensitivity", runner) as tick:
-        journey = apply_schedule(journey, chosen.build(journey))
+        journey = apply_schedule(journey, chosen.build(journey, profile=profile))
         settings = RunSettings.for_day(
             journey, on_day, population, model, rng, threshold=threshold, profile=profile, runner=runner
         )

@@ -16,7 +16,7 @@ from workbench._values import StrictFloat
 from workbench.catalog import ActivityKind
 from workbench.model import Journey
 from workbench.model.activity import MAX_DAY
-from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate, resolve_model
+from workbench.plans._context import ConceptInfo, JourneyContext, TypicalLearner, concept_rate
 from workbench.plans.base import (
     PlanSchedule,
     ReinforcementPlan,
@@ -28,7 +28,6 @@ from workbench.plans.base import (
     whole_as_float,
 )
 from workbench.plans.constraints import TouchRequest
-from workbench.simulate.profiles import resolve_profile
 
 __all__ = ["DeadlinePlan", "TargetRetentionPlan", "backward_days"]
 
@@ -45,7 +44,9 @@ class TargetRetentionPlan(ReinforcementPlan):
     target. That learner does the journey's required dated touches, succeeds at retrievals
     when predicted recall is at least 0.5, and forgets a concept of difficulty ``d`` at
     ``2 ** ((d - 5) / difficulty_scale)`` times the neutral rate, as in the simulator.
-    Touches stop at ``until_day`` (days from the journey start).
+    Touches stop at ``until_day`` (days from the journey start). The learner remembers as the
+    memory profile given to ``build``/``apply`` says (the one simulated; ``model`` None: the
+    profile's model).
 
     Examples
     --------
@@ -82,7 +83,7 @@ class TargetRetentionPlan(ReinforcementPlan):
 
     target: Annotated[StrictFloat, Field(ge=0.5, le=0.98)] = 0.85
     until_day: Annotated[StrictFloat, Field(ge=1, le=MAX_DAY - 1)] = 180.0
-    model: str = "fsrs6"
+    model: str | None = None  # None: the simulated memory profile's model (MemoryProfile.model_for)
     quantile: Annotated[StrictFloat, Field(gt=0, lt=1)] = 0.5
     memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] = 0.35
     difficulty_scale: Annotated[StrictFloat, Field(gt=0, le=100)] = 5.0
@@ -102,9 +103,13 @@ class TargetRetentionPlan(ReinforcementPlan):
     def _upper_bound(self) -> float | None:
         return self.until_day
 
-    def concept_days(self, journey: Journey, concept: ConceptInfo, kind: ActivityKind) -> list[float]:
-        """Days of this plan's touches of one concept, before constraints are applied."""
-        model = resolve_model(self.model)
+    def concept_days(self, context: JourneyContext, concept: ConceptInfo, kind: ActivityKind) -> list[float]:
+        """Days of this plan's touches of one concept, before constraints are applied.
+
+        The typical learner remembers as ``context.profile``'s learners do (the simulated profile).
+        """
+        journey = context.journey
+        model = context.profile.model_for(self.model)
         rate = concept_rate(
             journey,
             concept.id,
@@ -112,7 +117,7 @@ class TargetRetentionPlan(ReinforcementPlan):
             memory_sigma=self.memory_sigma,
             quantile=self.quantile,
         )
-        learner = TypicalLearner(journey, concept.id, model, resolve_profile(None).effects, rate)
+        learner = TypicalLearner(journey, concept.id, model, context.profile.effects, rate)
         anchor = float(concept.anchor_day or 0.0)
         learner.advance_to(anchor)
         days: list[float] = []
@@ -130,11 +135,7 @@ class TargetRetentionPlan(ReinforcementPlan):
         return days
 
     def _requests(self, context: JourneyContext, taught: list[ConceptInfo], kind: ActivityKind) -> list[TouchRequest]:
-        return [
-            TouchRequest(day=day, concepts=(c.id,))
-            for c in taught
-            for day in self.concept_days(context.journey, c, kind)
-        ]
+        return [TouchRequest(day=day, concepts=(c.id,)) for c in taught for day in self.concept_days(context, c, kind)]
 
 
 class DeadlinePlan(ReinforcementPlan):
@@ -228,14 +229,14 @@ class DeadlinePlan(ReinforcementPlan):
             )
         ]
 
-    def build(self, journey: Journey) -> PlanSchedule:
+    def build(self, journey: Journey, *, profile: Any = None) -> PlanSchedule:
         """Build the schedule; with ``budget_min``, the most touches (up to ``touches``) that fit it."""
         if self.budget_min is None:
-            return super().build(journey)
+            return super().build(journey, profile=profile)
         schedule = None
         for count in range(self.touches, 0, -1):
             trial = self._with(touches=count, budget_min=None)
-            schedule = trial.build(journey)
+            schedule = trial.build(journey, profile=profile)
             if schedule.minutes <= self.budget_min + 1e-9:
                 return dataclasses.replace(schedule, label=self.label)
         assert schedule is not None

@@ -24,7 +24,7 @@ from scipy.special import expit, logit
 
 from workbench._random import RandomLike, as_seed_sequence, stream
 from workbench.errors import ParameterError
-from workbench.memory import MemoryModel, MemoryState, resolve_model
+from workbench.memory import MemoryModel, MemoryState
 from workbench.model import Journey
 from workbench.simulate.population import LearnerPopulation, TouchEffects
 from workbench.simulate.profiles import MemoryProfile, resolve_profile
@@ -48,8 +48,8 @@ _LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
 class Plan(Protocol):
     """Anything that adds reinforcement to a journey (see :mod:`workbench.plans`)."""
 
-    def apply(self, journey: Journey) -> Journey:  # pragma: no cover - protocol
-        """Return the journey with this plan's reinforcement added."""
+    def apply(self, journey: Journey, *, profile: Any = None) -> Journey:  # pragma: no cover - protocol
+        """Return the journey with this plan's reinforcement added, scheduled for ``profile``'s learners."""
         ...
 
 
@@ -502,7 +502,8 @@ def simulate(
         The journey; each dated activity touches the concepts it covers with its memory
         effect; on-demand assets are used week by week.
     plan : Plan, optional
-        Reinforcement applied to the journey first (``plan.apply(journey)``).
+        Reinforcement applied to the journey first (``plan.apply(journey, profile=profile)``:
+        plans that schedule from a memory model use this simulation's profile).
     population : LearnerPopulation, optional
         Who learns (default: 1,000 learners with the stated default variation). Its
         ``memory_sigma``, when None, is the memory profile's.
@@ -556,9 +557,9 @@ def simulate(
     """
     if not isinstance(journey, Journey):
         raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
-    if plan is not None:
-        journey = plan.apply(journey)
     memory_profile = resolve_profile(profile)
+    if plan is not None:  # the plan schedules for the learners simulated here
+        journey = plan.apply(journey, profile=memory_profile)
     population = _with_profile_sigma(population or LearnerPopulation(), memory_profile)
     effects_given = effects is not None
     effects = effects or memory_profile.effects
@@ -572,7 +573,7 @@ def simulate(
         raise ParameterError(f"threshold: must be a recall probability in (0, 1] (got {threshold!r})")
     if not journey.concepts:
         raise ParameterError(f"journey {journey.id!r} has no concepts; there is nothing to remember")
-    memory = memory_profile.memory_model() if model is None or model == memory_profile.model else resolve_model(model)
+    memory = memory_profile.model_for(model)
     horizon = int(horizon_days)
     days = sorted({int(d) for d in checkpoint_days if 0 <= int(d) <= horizon} | {horizon})
     root = as_seed_sequence(rng)

@@ -31,7 +31,7 @@ from pydantic import Field
 
 from workbench._values import StrictFloat, Value
 from workbench.errors import ParameterError, UnknownNameError
-from workbench.memory import MemoryModel, get_model
+from workbench.memory import MemoryModel, get_model, resolve_model
 from workbench.memory.fsrs import DEFAULT_FSRS6_WEIGHTS, FSRS6_LOWER_BOUNDS, FSRS6_UPPER_BOUNDS
 from workbench.simulate.population import TouchEffects
 
@@ -91,6 +91,23 @@ class MemoryProfile(Value):
     def memory_model(self) -> MemoryModel:
         """Return the memory model with this profile's parameters."""
         return get_model(self.model, **self.model_parameters)
+
+    def model_for(self, model: str | MemoryModel | None = None) -> MemoryModel:
+        """Return the memory model a simulation under this profile uses when asked for ``model``.
+
+        The one rule for simulations and for plans that schedule from a memory model: None or
+        the name of this profile's model gives this profile's fitted model; another name gives
+        that model with its own defaults; a model instance is used as given.
+
+        Examples
+        --------
+        >>> profile = get_profile("workplace-spacing")
+        >>> profile.model_for().name == profile.model == profile.model_for("actr").name
+        True
+        >>> profile.model_for("fsrs6") == get_model("fsrs6")
+        True
+        """
+        return self.memory_model() if model is None or model == self.model else resolve_model(model)
 
     def value(self, name: str) -> float:
         """Return the current value of one fittable parameter (see :func:`fittable_parameters`)."""

@@ -124,7 +124,7 @@ class PlanDecisions:
             return
         try:
             base = self.base_journey()
-            journey = plan.apply(base)
+            journey = plan.apply(base, profile=self.settings.memory_profile)  # as simulated in the lab
         except WorkbenchError as exc:
             self.errors["apply"].value = error_html([f"{label} not applied: {line}" for line in error_lines(exc)])
             return
