@@ -15,7 +15,7 @@ import pytest
 
 from distributed import Client
 from workbench.plans import compare, frontier, optimise, parse_plan, sensitivity, tune_deadline
-from workbench.plans._simulations import Evaluator
+from workbench.plans._simulations import Evaluator, RunSettings
 from workbench.simulate import LearnerPopulation
 from workbench.templates import load_template
 
@@ -71,14 +71,16 @@ def test_frontier_sensitivity_and_tuning_on_the_cluster_equal_the_local_runs(das
 
 def test_plans_simulated_ahead_count_only_once_asked_for() -> None:
     journey = load_template("safety_reminders")
-    ahead = Evaluator.for_day(journey, 60, POPULATION, None, 3, metric="proficiency", threshold=0.8, profile=None)
+    ahead = Evaluator(RunSettings.for_day(journey, 60, POPULATION, None, 3, threshold=0.8, profile=None), "proficiency")
     plans = [parse_plan(text) for text in ("expanding", "fixed:7x4", "deadline:60")]
     ahead.prefetch([(plan, None) for plan in plans])
     assert (ahead.simulations, ahead.rows) == (0, [])
     row = ahead(plans[1], "fixed")
     assert ahead.simulations == 1
     assert [r["label"] for r in ahead.rows] == ["fixed:7x4"]
-    direct = Evaluator.for_day(journey, 60, POPULATION, None, 3, metric="proficiency", threshold=0.8, profile=None)
+    direct = Evaluator(
+        RunSettings.for_day(journey, 60, POPULATION, None, 3, threshold=0.8, profile=None), "proficiency"
+    )
     assert direct(plans[1], "fixed") == row
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workbench._random import RandomLike, fixed_seed
@@ -64,7 +64,6 @@ class RunSettings:
         threshold: float,
         profile: Any,
         effects: TouchEffects | None = None,
-        runner: TaskRunner | None = None,
     ) -> RunSettings:
         """Simulate to ``on_day + 1`` with the seed of ``rng`` (common random numbers), keeping ``on_day``."""
         return cls(
@@ -77,8 +76,11 @@ class RunSettings:
             effects=effects,
             profile=profile,
             checkpoint_days=(on_day,),
-            workers=None if runner is None or runner.local else 1,
         )
+
+    def on(self, runner: TaskRunner) -> RunSettings:
+        """Return these settings for tasks of ``runner``: one thread per simulation on Dask (tasks run side by side)."""
+        return self if runner.local else replace(self, workers=1)
 
     def simulate(
         self, schedule: PlanSchedule | None = None, population: LearnerPopulation | None = None
@@ -121,14 +123,13 @@ def outcome_task(
 
 @dataclass
 class Evaluator:
-    """Simulates plans on one journey with one seed, up to one day; remembers every outcome.
+    """Simulates plans with one :class:`RunSettings` (one journey, seed and day); remembers every outcome.
 
     ``rows`` are the plans the search asked for, in order (what ``simulations`` counts);
     ``ready`` holds outcomes simulated ahead (:meth:`prefetch`) that were not asked for yet.
     """
 
     settings: RunSettings
-    on_day: int
     metric: str
     runner: TaskRunner = field(default_factory=TaskRunner)
     progress: Callable[[int], None] | None = None
@@ -138,36 +139,10 @@ class Evaluator:
     ready: dict[str, tuple[PlanSchedule, dict[str, float]]] = field(default_factory=dict)
     simulated: int = 0
 
-    @classmethod
-    def for_day(
-        cls,
-        journey: Journey,
-        on_day: int,
-        population: LearnerPopulation,
-        model: str | MemoryModel | None,
-        rng: RandomLike,
-        *,
-        metric: str,
-        threshold: float,
-        profile: Any,
-        effects: TouchEffects | None = None,
-        runner: TaskRunner | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> Evaluator:
-        """Simulate to ``on_day + 1`` with the seed of ``rng`` (common random numbers) and report ``on_day``."""
-        runner = runner if runner is not None else TaskRunner()
-        settings = RunSettings.for_day(
-            journey,
-            on_day,
-            population,
-            model,
-            rng,
-            threshold=threshold,
-            profile=profile,
-            effects=effects,
-            runner=runner,
-        )
-        return cls(settings=settings, on_day=on_day, metric=metric, runner=runner, progress=progress)
+    @property
+    def on_day(self) -> int:
+        """The day the outcomes are reported on: the settings' last checkpoint (one, from ``RunSettings.for_day``)."""
+        return self.settings.checkpoint_days[-1]
 
     @property
     def simulations(self) -> int:
@@ -226,33 +201,14 @@ class Evaluator:
 
 @contextmanager
 def evaluating(
-    journey: Journey,
-    on_day: int,
-    population: LearnerPopulation,
-    model: str | MemoryModel | None,
-    rng: RandomLike,
+    settings: RunSettings,
     *,
     metric: str,
-    threshold: float,
-    profile: Any,
-    effects: TouchEffects | None = None,
     scheduler: Any = None,
     progress: Progress = False,
     total: int | None = None,
     desc: str,
 ) -> Iterator[Evaluator]:
-    """Yield an :class:`Evaluator` running on ``scheduler`` (None: here) and reporting ``progress``."""
+    """Yield an :class:`Evaluator` of ``settings`` running on ``scheduler`` (None: here) and reporting ``progress``."""
     with task_runner(scheduler) as runner, progress_reporter(progress, total, desc, runner) as tick:
-        yield Evaluator.for_day(
-            journey,
-            on_day,
-            population,
-            model,
-            rng,
-            metric=metric,
-            threshold=threshold,
-            profile=profile,
-            effects=effects,
-            runner=runner,
-            progress=tick,
-        )
+        yield Evaluator(settings.on(runner), metric=metric, runner=runner, progress=tick)

@@ -351,8 +351,7 @@ def compare(
             effects=effects,
             profile=profile,
             checkpoint_days=(*chosen_days, deadline),
-            workers=None if runner.local else 1,
-        )
+        ).on(runner)
         simulated = runner.map(result_task, settings, [(s,) for s in schedules.values()], progress=tick)
     results: dict[str, SimulationResult] = dict(zip(schedules, simulated, strict=True))
     return PlanComparison(

@@ -13,7 +13,7 @@ from workbench.errors import ParameterError
 from workbench.memory import MemoryModel
 from workbench.model import Journey
 from workbench.plans._checks import check_common
-from workbench.plans._simulations import evaluating
+from workbench.plans._simulations import RunSettings, evaluating
 from workbench.plans.compare import as_plan
 from workbench.plans.generators import ReinforcementPlan, TargetRetentionPlan, parse_plan
 from workbench.simulate import LearnerPopulation
@@ -90,19 +90,9 @@ def frontier(
         TargetRetentionPlan(target=float(t), until_day=float(max(on_day - 1, 1)), **options) for t in targets
     ]
     candidates += reference
+    settings = RunSettings.for_day(journey, on_day, population, model, rng, threshold=threshold, profile=profile)
     with evaluating(
-        journey,
-        on_day,
-        population,
-        model,
-        rng,
-        metric="retention",
-        threshold=threshold,
-        profile=profile,
-        scheduler=scheduler,
-        progress=progress,
-        total=len(candidates),
-        desc="frontier",
+        settings, metric="retention", scheduler=scheduler, progress=progress, total=len(candidates), desc="frontier"
     ) as evaluate:
         evaluate.prefetch([(plan, None) for plan in candidates])
         rows = [evaluate(plan, plan.family) for plan in candidates]

@@ -41,7 +41,7 @@ from workbench.memory import MemoryModel
 from workbench.model import Journey
 from workbench.plans._checks import check_common, check_journey, check_metric, check_target
 from workbench.plans._context import JourneyContext
-from workbench.plans._simulations import Evaluator, evaluating
+from workbench.plans._simulations import Evaluator, RunSettings, evaluating
 from workbench.plans.choice import METRICS
 from workbench.plans.compare import as_plan
 from workbench.plans.constraints import PlanConstraints
@@ -266,20 +266,10 @@ def optimise(
     options: dict[str, Any] = {"kind": kind, "concepts": concepts}
     if constraints is not None:
         options["constraints"] = constraints
-    with evaluating(
-        journey,
-        on_day,
-        population,
-        model,
-        rng,
-        metric=metric,
-        threshold=threshold,
-        profile=profile,
-        effects=effects,
-        scheduler=scheduler,
-        progress=progress,
-        desc="optimise",
-    ) as evaluate:
+    settings = RunSettings.for_day(
+        journey, on_day, population, model, rng, threshold=threshold, profile=profile, effects=effects
+    )
+    with evaluating(settings, metric=metric, scheduler=scheduler, progress=progress, desc="optimise") as evaluate:
         baseline = evaluate(NoPlan(**options), "none")
         if not rule.meets(baseline):
             _search_families(evaluate, rule, journey, _ladders(journey, on_day, families, max_touches, options))
@@ -364,15 +354,10 @@ def tune_deadline(
         for lead in lead_days
         for ratio in ratios
     ]
+    settings = RunSettings.for_day(journey, deadline_day, population, model, rng, threshold=threshold, profile=profile)
     with evaluating(
-        journey,
-        deadline_day,
-        population,
-        model,
-        rng,
+        settings,
         metric="proficiency",
-        threshold=threshold,
-        profile=profile,
         scheduler=scheduler,
         progress=progress,
         total=len(variants),

@@ -107,11 +107,9 @@ def sensitivity(
     scenarios_run = _scenario_populations(what_ifs, population, profile)
     with task_runner(scheduler) as runner, progress_reporter(progress, len(what_ifs), "sensitivity", runner) as tick:
         journey = apply_schedule(journey, chosen.build(journey, profile=profile))
-        settings = RunSettings.for_day(
-            journey, on_day, population, model, rng, threshold=threshold, profile=profile, runner=runner
-        )
+        settings = RunSettings.for_day(journey, on_day, population, model, rng, threshold=threshold, profile=profile)
         tasks = [(None, scenario) for _, _, scenario in scenarios_run]
-        outcomes = runner.map(outcome_task, (settings, on_day), tasks, progress=tick)
+        outcomes = runner.map(outcome_task, (settings.on(runner), on_day), tasks, progress=tick)
     rows = [
         {
             "scenario": name,
