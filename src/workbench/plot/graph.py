@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.plot._style import (
@@ -23,6 +24,7 @@ from workbench.vocabulary import EdgeKind, Layer
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.typing import LegendLocType
 
     from workbench.model import Journey
 
@@ -210,14 +212,12 @@ def plot_graph(
     """
     with style():
         ax = new_axes(ax)
-        pos, tops = _layout(journey, max_columns)
-        families = {a.id: kind_family(journey.kind_of(a)) for a in journey.activities}
-        size = {a.id: (24.0 if journey.is_formal(a) else 17.0) for a in journey.activities}
-        edge_kinds = _draw_edges(ax, journey, pos, tops, size)
-        _draw_nodes(ax, journey, pos, families, size, label_chars)
+        placed = _Placed.of(journey, max_columns)
+        edge_kinds = _draw_edges(ax, placed)
+        _draw_nodes(ax, placed, label_chars)
 
-        xs = [p[0] for p in pos.values()] or [0.0]
-        ys = [p[1] for p in pos.values()] or [0.0]
+        xs = [p[0] for p in placed.pos.values()] or [0.0]
+        ys = [p[1] for p in placed.pos.values()] or [0.0]
         ax.set_xlim(min(xs) - 0.62, max(xs) + 0.62)
         ax.set_ylim(min(ys) - 0.75, max(ys) + 0.6)
         ax.set_xticks([])
@@ -226,21 +226,38 @@ def plot_graph(
             spine.set_visible(False)
         set_title(ax, title if title is not None else f"{journey.title}: journey graph")
         ax.set_xlabel("Prerequisite step (then / prepares generations), read left to right, row by row")
-        _legends(ax, [f for f in FAMILIES if f in families.values()], edge_kinds)
+        _legends(ax, [f for f in FAMILIES if f in placed.families.values()], edge_kinds)
     return ax
 
 
-def _draw_edges(
-    ax: Axes,
-    journey: Journey,
-    pos: dict[str, tuple[float, float]],
-    tops: dict[str, float],
-    size: dict[str, float],
-) -> list[str]:
+@dataclass(frozen=True)
+class _Placed:
+    """A journey laid out: what the edges and the nodes are drawn from."""
+
+    journey: Journey
+    pos: dict[str, tuple[float, float]]  # activity id -> (x, y)
+    tops: dict[str, float]  # activity id -> y of the top row of its band
+    families: dict[str, str]  # activity id -> kind family
+    size: dict[str, float]  # activity id -> marker size (points)
+
+    @classmethod
+    def of(cls, journey: Journey, max_columns: int) -> _Placed:
+        pos, tops = _layout(journey, max_columns)
+        return cls(
+            journey=journey,
+            pos=pos,
+            tops=tops,
+            families={a.id: kind_family(journey.kind_of(a)) for a in journey.activities},
+            size={a.id: (24.0 if journey.is_formal(a) else 17.0) for a in journey.activities},
+        )
+
+
+def _draw_edges(ax: Axes, placed: _Placed) -> list[str]:
     """Draw every edge in its kind's style; return the kinds drawn."""
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
+    journey, pos, tops, size = placed.journey, placed.pos, placed.tops, placed.size
     edge_kinds = []
     for edge in journey.edges:
         if edge.kind.value not in edge_kinds:
@@ -285,17 +302,11 @@ def _draw_edges(
     return edge_kinds
 
 
-def _draw_nodes(
-    ax: Axes,
-    journey: Journey,
-    pos: dict[str, tuple[float, float]],
-    families: dict[str, str],
-    size: dict[str, float],
-    label_chars: int,
-) -> None:
+def _draw_nodes(ax: Axes, placed: _Placed, label_chars: int) -> None:
     """Draw one scatter per kind family (hollow where optional) and a label under each node."""
     import matplotlib.patheffects as pe
 
+    journey, pos, families, size = placed.journey, placed.pos, placed.families, placed.size
     for family in FAMILIES:
         members = [a for a in journey.activities if families[a.id] == family]
         if not members:
@@ -339,32 +350,13 @@ def _legends(ax: Axes, present: list[str], edge_kinds: list[str]) -> None:
     layer_handles: list[Any] = [
         Patch(fc=LAYER_COLORS[layer.value], ec=INK, lw=0.8, label=layer.value.capitalize()) for layer in Layer
     ]
-    first = ax.legend(
-        handles=layer_handles,
-        title="Layer",
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.07),
-        ncol=3,
-        borderaxespad=0.0,
-        columnspacing=1.0,
-    )
-    ax.add_artist(first)
-    first.set_clip_on(False)
     kind_handles: list[Any] = [
         Line2D([], [], ls="", marker=FAMILY_MARKERS[f], ms=11, mfc="#9A9A9A", mec=INK, label=FAMILY_LABELS[f])
         for f in present
     ]
-    second = ax.legend(
-        handles=kind_handles,
-        title="Activity kind",
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.07),
-        ncol=math.ceil(len(kind_handles) / 2),
-        borderaxespad=0.0,
-        columnspacing=1.0,
-    )
-    ax.add_artist(second)
-    second.set_clip_on(False)
+    ncol = math.ceil(len(kind_handles) / 2)
+    _legend_under(ax, layer_handles, "Layer", "upper left", 0.0, 3, keep=True, columnspacing=1.0)
+    _legend_under(ax, kind_handles, "Activity kind", "upper center", 0.5, ncol, keep=True, columnspacing=1.0)
     edge_handles: list[Any] = [
         Line2D(
             [],
@@ -378,12 +370,24 @@ def _legends(ax: Axes, present: list[str], edge_kinds: list[str]) -> None:
         if k in edge_kinds
     ]
     if edge_handles:
-        ax.legend(
-            handles=edge_handles,
-            title="Edge",
-            loc="upper right",
-            bbox_to_anchor=(1.0, -0.07),
-            ncol=2,
-            borderaxespad=0.0,
-            handlelength=2.6,
-        )
+        _legend_under(ax, edge_handles, "Edge", "upper right", 1.0, 2, handlelength=2.6)
+
+
+def _legend_under(
+    ax: Axes,
+    handles: list[Any],
+    title: str,
+    loc: LegendLocType,
+    x: float,
+    ncol: int,
+    *,
+    keep: bool = False,
+    **options: Any,
+) -> None:
+    """Draw a legend just under the axes, its ``loc`` corner at ``x`` (axes fraction); ``keep`` it past the next one."""
+    legend = ax.legend(
+        handles=handles, title=title, loc=loc, bbox_to_anchor=(x, -0.07), ncol=ncol, borderaxespad=0.0, **options
+    )
+    if keep:  # the next ax.legend() replaces the axes' legend: this one stays as an artist of its own
+        ax.add_artist(legend)
+        legend.set_clip_on(False)

@@ -241,30 +241,10 @@ def _draw_concept(
     """Draw one concept's mean recall, its band and its touches (circles on the line)."""
     import numpy as np
 
-    days = rows["day"].to_numpy(dtype=float)
-    mean = rows["mean"].to_numpy(dtype=float)
     colour = INK if concept == ALL else SERIES_COLORS[index % len(SERIES_COLORS)]
     dash = "-" if concept == ALL else SERIES_LINESTYLES[index % len(SERIES_LINESTYLES)]
-    if columns is not None and rows[list(columns)].notna().all().all():
-        ax.fill_between(
-            days,
-            rows[columns[0]].to_numpy(dtype=float),
-            rows[columns[1]].to_numpy(dtype=float),
-            color=colour,
-            alpha=0.16,
-            lw=0,
-            zorder=1,
-            gid=f"band:{concept}",
-        )
-    ax.plot(
-        days,
-        mean,
-        color=colour,
-        ls=dash,
-        lw=2.6 if concept == ALL else 2.2,
-        zorder=3,
-        label=label,
-        gid=f"line:{concept}",
+    days, mean = _draw_series(
+        ax, rows, columns, concept, label, colour=colour, ls=dash, lw=2.6 if concept == ALL else 2.2, band_alpha=0.16
     )
     touches = [d for d in touch_days if len(days) and days[0] <= d <= days[-1]]
     if touches:
@@ -280,6 +260,36 @@ def _draw_concept(
             zorder=4,
             gid=f"touches:{concept}",
         )
+
+
+def _draw_series(
+    ax: Axes,
+    rows: pd.DataFrame,
+    columns: tuple[str, str] | None,
+    key: str,
+    label: str,
+    *,
+    colour: str,
+    ls: Any,
+    lw: float,
+    band_alpha: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw one series' quantile band (when every row has it) under its mean line; return its days and means."""
+    days = rows["day"].to_numpy(dtype=float)
+    mean = rows["mean"].to_numpy(dtype=float)
+    if columns is not None and rows[list(columns)].notna().all().all():
+        ax.fill_between(
+            days,
+            rows[columns[0]].to_numpy(dtype=float),
+            rows[columns[1]].to_numpy(dtype=float),
+            color=colour,
+            alpha=band_alpha,
+            lw=0,
+            zorder=1,
+            gid=f"band:{key}",
+        )
+    ax.plot(days, mean, color=colour, ls=ls, lw=lw, zorder=3, label=label, gid=f"line:{key}")
+    return days, mean
 
 
 def _retention_legend(ax: Axes, band: tuple[float, float] | None, touches: bool) -> None:
@@ -369,28 +379,8 @@ def plot_retention_comparison(
                 raise ParameterError(f"frames[{plan!r}]: no rows for concept {concept!r}; available: {available}{hint}")
             columns = _band_columns(frame, band, f"frames[{plan!r}]")
             colour = SERIES_COLORS[index % len(SERIES_COLORS)]
-            days = rows["day"].to_numpy(dtype=float)
-            if columns is not None and rows[list(columns)].notna().all().all():
-                ax.fill_between(
-                    days,
-                    rows[columns[0]].to_numpy(dtype=float),
-                    rows[columns[1]].to_numpy(dtype=float),
-                    color=colour,
-                    alpha=0.12,
-                    lw=0,
-                    zorder=1,
-                    gid=f"band:{plan}",
-                )
-            ax.plot(
-                days,
-                rows["mean"].to_numpy(dtype=float),
-                color=colour,
-                ls=SERIES_LINESTYLES[index % len(SERIES_LINESTYLES)],
-                lw=2.4,
-                zorder=3,
-                label=plan,
-                gid=f"line:{plan}",
-            )
+            dash = SERIES_LINESTYLES[index % len(SERIES_LINESTYLES)]
+            _draw_series(ax, rows, columns, plan, plan, colour=colour, ls=dash, lw=2.4, band_alpha=0.12)
         _reference_lines(ax, target, deadline_day)
         what = _ALL_LABEL.lower() if concept == ALL else concept
         _finish_recall_axes(ax, title if title is not None else f"Retention by plan: {what}")
