@@ -24,6 +24,7 @@ from workbench.memory import FSRS6, MemoryModel, MemoryState
 from workbench.model import Activity, Concept, Journey
 from workbench.plans import ExpandingPlan
 from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, engine, simulate
+from workbench.simulate._block import BlockOutput
 from workbench.templates import load_template
 from workbench.vocabulary import MemoryEffect
 
@@ -91,7 +92,7 @@ def _reference_run_block(setup: Any, block: int, start: int, size: int) -> Any:
     grid = setup.grid
     n_days = len(grid)
     sample = max(0, min(size, setup.sample_size - start))
-    out = engine._BlockOutput(
+    out = BlockOutput(
         mean_sum=np.zeros((n_days, n_concepts)),
         proficient=np.zeros((n_days, n_concepts)),
         sample=np.zeros((n_days, sample, n_concepts), dtype=np.float32) if sample else None,

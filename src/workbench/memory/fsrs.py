@@ -72,6 +72,7 @@ __all__ = [
     "next_interval_days",
     "recall_stability",
     "replay",
+    "review_arrays",
     "short_term_stability",
 ]
 
@@ -262,7 +263,7 @@ def fsrs_retrievability(params: FSRS6Parameters, elapsed_days: np.ndarray | floa
     return recall
 
 
-def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.ndarray) -> np.ndarray:
+def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.ndarray | int) -> np.ndarray:
     """Difficulty after a review: linear damping, mean reversion to ``D0(4)``, clamp [1, 10].
 
     Examples
@@ -273,7 +274,7 @@ def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.
     w = params.w
     d = np.asarray(difficulty, dtype=float)
     g = np.asarray(rating)
-    if d.shape != g.shape:
+    if d.shape != g.shape and g.ndim:  # one rating for every cell needs no array of it
         d, g = np.broadcast_arrays(d, g)
     d0_easy = w[4] - math.exp(w[5] * 3) + 1
     # -(w6 (G - 3)) as (G - 3) (-w6): negation is exact, so the same double
@@ -295,7 +296,7 @@ def recall_stability(
     difficulty: np.ndarray,
     stability: np.ndarray,
     retrievability: np.ndarray,
-    rating: np.ndarray,
+    rating: np.ndarray | int,
 ) -> np.ndarray:
     """Stability after a successful review (Hard/Good/Easy) at least a day later.
 
@@ -408,6 +409,61 @@ def next_interval_days(
     if not rounded:
         return np.asarray(exact, dtype=float)
     return round_interval_days(exact, maximum_interval_days)
+
+
+def review_arrays(
+    params: FSRS6Parameters,
+    stability: np.ndarray,
+    difficulty: np.ndarray,
+    elapsed_days: np.ndarray,
+    rating: np.ndarray | int,
+    gain: float = 1.0,
+    *,
+    recall: np.ndarray | None = None,
+    same_day: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`FSRS6.review`'s update on plain arrays, without its checks.
+
+    For callers whose inputs are valid by construction (the simulator's block loop): finite
+    stability >= 0.001 and difficulty in [1, 10], finite elapsed days >= 0 (already whole
+    days if the model wants them), ratings in 1..4, all shaped alike. ``rating`` may be one
+    ``int`` for every cell (a touch rated Good), which skips building an array of it.
+
+    Returns
+    -------
+    stability, difficulty : ndarray
+        The same doubles :meth:`FSRS6.review` returns for these inputs.
+
+    Examples
+    --------
+    >>> s, d = review_arrays(FSRS6Parameters(), np.array([2.3065]), np.array([2.1181]), np.array([3.0]), 3)
+    >>> s.round(4).tolist()
+    [13.8269]
+    """
+    s, d, t = stability, difficulty, elapsed_days
+    if isinstance(rating, int):
+        if rating == 1:
+            rating = np.full(s.shape, rating)
+        else:  # one successful rating: no lapses, and same-day reviews are rare
+            sd = t < 1 if same_day is None else same_day
+            if sd.any():
+                return review_arrays(params, s, d, t, np.full(s.shape, rating), gain, recall=recall, same_day=sd)
+            r = fsrs_retrievability(params, t, s) if recall is None else recall
+            s_full, d_full = recall_stability(params, d, s, r, rating), next_difficulty(params, d, rating)
+            if gain == 1.0:
+                return s_full, d_full
+            # (1 - k) X + k X_full with k = gain everywhere, in place: * and + commute exactly
+            s_full *= gain
+            s_full += (1 - gain) * s
+            d_full *= gain
+            d_full += (1 - gain) * d
+            return s_full, d_full
+    s_full, d_full = _step(params, s, d, t, rating, recall, same_day)
+    if gain == 1.0:
+        # a full review: the blend below gives exactly the full update (0*S + S_full, S finite)
+        return s_full, d_full
+    k = np.where(rating == 1, 1.0, gain)
+    return (1 - k) * s + k * s_full, (1 - k) * d + k * d_full
 
 
 def _step(
@@ -599,10 +655,10 @@ class FSRS6:
         s, d = state.stability, state.difficulty
         if s.shape != d.shape:
             s, d = np.broadcast_arrays(s, d)
+        if k.ndim == 0:
+            s_new, d_new = review_arrays(self.parameters, s, d, t, g, float(k), recall=recall, same_day=same_day)
+            return FSRSState(stability=s_new, difficulty=d_new)
         s_full, d_full = _step(self.parameters, s, d, t, g, recall, same_day)
-        if k.ndim == 0 and k == 1.0:
-            # a full review: the blend below gives exactly the full update (0*S + S_full, S finite)
-            return FSRSState(stability=s_full, difficulty=d_full)
         k = np.where(g == 1, 1.0, k)
         s_new = (1 - k) * s + k * s_full
         d_new = (1 - k) * d + k * d_full

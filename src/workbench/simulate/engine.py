@@ -11,6 +11,7 @@ keyed by its activity id. Hence:
 
 from __future__ import annotations
 
+import functools
 import os
 import zlib
 from collections.abc import Iterable, Sequence
@@ -20,16 +21,16 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit
+from scipy.special import logit
 
 from workbench._random import RandomLike, as_seed_sequence, stream
 from workbench.errors import ParameterError
-from workbench.memory import MemoryModel, MemoryState
+from workbench.memory import MemoryModel
 from workbench.model import Journey
+from workbench.simulate._block import Block, BlockOutput, draw_memory_rates
 from workbench.simulate.population import LearnerPopulation, TouchEffects
 from workbench.simulate.profiles import MemoryProfile, resolve_profile
 from workbench.simulate.result import SimulationResult
-from workbench.simulate.touch import GOOD, review_met
 from workbench.vocabulary import Channel, Layer, MemoryEffect
 
 __all__ = ["BLOCK_SIZE", "Plan", "learner_memory_rates", "simulate"]
@@ -38,8 +39,6 @@ __all__ = ["BLOCK_SIZE", "Plan", "learner_memory_rates", "simulate"]
 BLOCK_SIZE = 4096
 #: Learners whose daily recall is kept to estimate quantile bands.
 QUANTILE_SAMPLE = 2000
-#: Grid days evaluated at once (bounds memory: days x block x concepts floats).
-DAYS_PER_BATCH = 16
 _EFFECT_NAMES = tuple(e.value for e in MemoryEffect)
 _EFFECT_CODES = {name: code for code, name in enumerate(_EFFECT_NAMES)}
 _LIVE_CHANNELS = (Channel.IN_PERSON, Channel.VIRTUAL_CLASSROOM)
@@ -107,13 +106,12 @@ def _plan(touches: Sequence[_Touch], model: MemoryModel, first_ratings: dict[str
         effect: {name: np.array(array[0]) for name, array in model.initial_state(np.full(1, rating)).as_dict().items()}
         for effect, rating in first_ratings.items()
     }
-    return tuple(
-        _PlannedTouch(
-            stream_key=1 + _stream_key(touch.key),
-            log_odds=float(logit(touch.base_probability)),
-            duration_min=touch.duration_min,
-            day=touch.day,
-            groups=tuple(
+    groups: dict[str, tuple[_PlannedGroup, ...]] = {}  # by activity: its uses share them
+    log_odds: dict[float, float] = {}
+    planned = []
+    for touch in touches:
+        if touch.activity_id not in groups:
+            groups[touch.activity_id] = tuple(
                 _PlannedGroup(
                     effect=effect,
                     code=_EFFECT_CODES[effect],
@@ -125,15 +123,19 @@ def _plan(touches: Sequence[_Touch], model: MemoryModel, first_ratings: dict[str
                     first_state=first_states[effect],
                 )
                 for effect, cols, gain in touch.groups
-            ),
+            )
+        if touch.base_probability not in log_odds:
+            log_odds[touch.base_probability] = float(logit(touch.base_probability))
+        planned.append(
+            _PlannedTouch(
+                stream_key=1 + _stream_key(touch.key),
+                log_odds=log_odds[touch.base_probability],
+                duration_min=touch.duration_min,
+                day=touch.day,
+                groups=groups[touch.activity_id],
+            )
         )
-        for touch in touches
-    )
-
-
-def _draw_memory_rates(learners: np.random.Generator, memory_sigma: float, size: int) -> np.ndarray:
-    """Return the first draw of a block's learner stream: each learner's memory clock rate."""
-    return np.exp(learners.normal(0.0, memory_sigma, size))
+    return tuple(planned)
 
 
 def _with_profile_sigma(population: LearnerPopulation, profile: MemoryProfile) -> LearnerPopulation:
@@ -160,7 +162,7 @@ def learner_memory_rates(population: LearnerPopulation, rng: RandomLike, profile
     assert sigma is not None
     return np.concatenate(
         [
-            _draw_memory_rates(stream(root, block, 0), sigma, min(BLOCK_SIZE, n - start))
+            draw_memory_rates(stream(root, block, 0), sigma, min(BLOCK_SIZE, n - start))
             for block, start in enumerate(range(0, n, BLOCK_SIZE))
         ]
     )
@@ -179,6 +181,7 @@ def _touches(journey: Journey, population: LearnerPopulation, effects: TouchEffe
     formal_days = [day for a in dated if journey.is_formal(a) and (day := journey.days[a.id]) is not None]
     start_day = min(formal_days, default=0.0)
 
+    @functools.cache  # every use of an on-demand asset shares its groups
     def groups(activity_id: str) -> tuple[tuple[str, np.ndarray, float], ...]:
         activity = journey.activity(activity_id)
         by_effect: dict[str, list[int]] = {}
@@ -230,20 +233,6 @@ def _touches(journey: Journey, population: LearnerPopulation, effects: TouchEffe
     return touches
 
 
-@dataclass
-class _BlockOutput:
-    mean_sum: np.ndarray  # (G, C) sum of recall over the block's learners
-    proficient: np.ndarray  # (G, C) learners at or above the threshold
-    sample: np.ndarray | None  # (G, C, s) recall of the block's quantile-sample learners
-    checkpoints: np.ndarray  # (K, n, C) recall on the checkpoint days
-    minutes: np.ndarray  # (n,) learner minutes
-    delivered: np.ndarray  # (T,) learners who did each touch
-    attempts: np.ndarray  # (T,) retrieval attempts (learner x concept)
-    successes: np.ndarray  # (T,) successful retrievals
-    final_stability: np.ndarray  # (n, C)
-    trace: list[tuple[np.ndarray, np.ndarray, int, int, np.ndarray]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class _Setup:
     journey: Journey
@@ -264,217 +253,9 @@ class _Setup:
     plan: tuple[_PlannedTouch, ...] = ()
 
 
-def _state_view(cls: type[MemoryState], fields: dict[str, np.ndarray]) -> MemoryState:
-    """Wrap arrays in a state without copying them (read-only views).
-
-    The block loop owns its arrays and updates them in place; a state built the usual way
-    copies every field, twice per touch before this existed. A view is only lent to the
-    model for one call and never kept, so its arrays changing later is harmless.
-    """
-    view = object.__new__(cls)
-    for name, array in fields.items():
-        frozen = array.view()
-        frozen.setflags(write=False)
-        object.__setattr__(view, name, frozen)
-    return view
-
-
-def _run_block(setup: _Setup, block: int, start: int, size: int) -> _BlockOutput:
-    model = setup.model
-    n_concepts = len(setup.journey.concepts)
-    population = setup.population
-    learners = stream(setup.root, block, 0)
-    shape = (size, n_concepts)
-
-    assert population.memory_sigma is not None  # settled by simulate
-    rate = _draw_memory_rates(learners, population.memory_sigma, size)[:, None] * setup.concept_rate[None, :]
-    propensity = learners.normal(0.0, population.engagement_sigma, size)
-    knows = learners.random(shape) < setup.prior[None, :]
-
-    initial = model.initial_state(np.full(shape, GOOD))
-    state_cls = type(initial)
-    # the block's memory, owned by this loop and updated in place, one array per field
-    memory = {name: np.array(array) for name, array in initial.as_dict().items()}
-    encoded = knows.copy()
-    last = np.where(knows, setup.first_day - population.prior_days_ago, 0.0)
-    # flat views of the same arrays (one row per learner-concept cell) for the touch updates
-    flat_memory = {name: array.reshape(size * n_concepts, *array.shape[2:]) for name, array in memory.items()}
-    flat_encoded, flat_last, flat_rate = encoded.reshape(-1), last.reshape(-1), rate.reshape(-1)
-
-    grid = setup.grid
-    n_days = len(grid)
-    sample = max(0, min(size, setup.sample_size - start))
-    out = _BlockOutput(
-        mean_sum=np.zeros((n_days, n_concepts)),
-        proficient=np.zeros((n_days, n_concepts)),
-        sample=np.zeros((n_days, n_concepts, sample), dtype=np.float32) if sample else None,
-        checkpoints=np.zeros((len(setup.checkpoint_days), size, n_concepts), dtype=np.float32),
-        minutes=np.zeros(size),
-        delivered=np.zeros(len(setup.touches)),
-        attempts=np.zeros(len(setup.touches)),
-        successes=np.zeros(len(setup.touches)),
-        final_stability=np.zeros(shape),
-    )
-    checkpoint_row = {day: i for i, day in enumerate(setup.checkpoint_days)}
-    # Models whose state is one number per cell broadcast over a batch of days at once, and
-    # their recall of a cell does not depend on which other cells are computed with it, so a
-    # retrieval on a grid day may reuse the recall just measured; models with per-cell traces
-    # (ACT-R) are asked one day at a time and recompute it.
-    per_cell = all(a.ndim == 2 for a in memory.values())
-    batch = DAYS_PER_BATCH if per_cell else 1
-    # recall of a batch of days, learners first: summing over learners then runs along whole
-    # rows of (days x concepts), the same additions in the same order as learner by learner
-    by_learner = np.empty((size, batch, n_concepts))
-
-    def measure(begin: int, stop: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Measure recall on grid days begin..stop-1; return the last day's elapsed days and raw recall."""
-        elapsed = raw = None
-        for first in range(begin, stop, batch):
-            rows = slice(first, min(first + batch, stop))
-            days = grid[rows]
-            n_rows = len(days)
-            # last <= day by construction: touches on a day are applied after it is measured
-            elapsed = np.subtract(days[:, None, None], last[None])
-            elapsed *= rate[None]
-            state = _state_view(state_cls, memory)
-            raw = model.retrievability(state, elapsed[0])[None] if batch == 1 else model.retrievability(state, elapsed)
-            recall = raw if all_encoded else np.where(encoded[None], raw, 0.0)
-            if n_concepts == 1:  # numpy sums a lone contiguous learner axis pairwise: keep doing so
-                out.mean_sum[rows] = recall.sum(axis=1)
-                out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
-            else:
-                # one day is learners-first already; several are copied so
-                learners_first = recall[0] if n_rows == 1 else by_learner[:, :n_rows]
-                if n_rows > 1:
-                    np.copyto(learners_first, recall.transpose(1, 0, 2))
-                out.mean_sum[rows] = learners_first.sum(axis=0)
-                out.proficient[rows] = np.add.reduce(learners_first >= setup.threshold, axis=0, dtype=np.intp)
-            if out.sample is not None:
-                out.sample[rows] = recall[:, :sample].transpose(0, 2, 1)
-            for i, day in enumerate(days):
-                if int(day) in checkpoint_row:
-                    out.checkpoints[checkpoint_row[int(day)]] = recall[i]
-        return None if elapsed is None or raw is None else (elapsed[-1], raw[-1])
-
-    g = 0
-    all_encoded = bool(encoded.all())
-    # Each cell's elapsed days and recall at the start of known_day, as just measured: a touch
-    # that day reuses them for cells whose concept no touch has changed since (same doubles).
-    known_elapsed = known = np.empty(shape)
-    known_day = -1.0
-    changed: set[int] = set()  # concept columns touched since known_day was measured
-    engagement: dict[float, np.ndarray] = {}  # probability of each learner doing a touch, by log-odds
-    nothing = np.zeros(0, dtype=bool)
-    for t, touch in enumerate(setup.plan):
-        # recall on day d is measured at the start of the day, before that day's touches
-        first_pending = g
-        while g < n_days and grid[g] <= touch.day:
-            g += 1
-        if g > first_pending:
-            measured = measure(first_pending, g)
-            if measured is not None and grid[g - 1] == touch.day:  # the touch is on the day just measured
-                (known_elapsed, known), known_day, changed = measured, touch.day, set()
-
-        draws = stream(setup.root, block, touch.stream_key)
-        p = engagement.get(touch.log_odds)
-        if p is None:
-            p = engagement[touch.log_odds] = expit(touch.log_odds + propensity)
-        engaged = draws.random(size) < p
-        out.delivered[t] = np.count_nonzero(engaged)
-        np.add(out.minutes, touch.duration_min, out=out.minutes, where=engaged)
-        engaged_rows = np.flatnonzero(engaged)
-        for group in touch.groups:
-            cols, span = group.cols, group.span
-            fresh = known_day == touch.day and changed.isdisjoint(group.columns)
-            recalled = nothing
-            if span is not None and engaged_rows.size and np.take(encoded[:, span], engaged_rows, axis=0).all():
-                # Adjacent concepts, every reached learner met them all: read and write
-                # (reached learners x columns) blocks row by row, in the cells' row-major order.
-                def rows(array: np.ndarray, span: slice = span, who: np.ndarray = engaged_rows) -> np.ndarray:
-                    return np.take(array[:, span], who, axis=0)
-
-                # "same day" is a calendar day; forgetting runs on the learner's clock
-                calendar = np.subtract(touch.day, rows(last))
-                np.maximum(calendar, 0.0, out=calendar)
-                elapsed = rows(known_elapsed) if fresh else calendar * rows(rate)
-                uniform: np.ndarray | float = 0.0
-                recall = None
-                if group.retrieve:
-                    # a retrieval draws one number per cell of the group, whoever is reached
-                    uniform = draws.random((size, len(cols)))[engaged_rows]
-                    recall = rows(known) if fresh and per_cell else None
-                reviewed, recalled = review_met(
-                    model,
-                    _state_view(state_cls, {name: rows(array) for name, array in memory.items()}),
-                    elapsed,
-                    group.effect,
-                    gain=group.gain,
-                    uniform=uniform,
-                    recall=recall,
-                    calendar_days=calendar,
-                )
-                for name, array in reviewed.as_dict().items():
-                    memory[name][engaged_rows, span] = array
-                last[engaged_rows, span] = touch.day
-                met = np.ones(recalled.size, dtype=bool)
-                recalled = recalled.reshape(-1)
-                if group.retrieve:
-                    out.attempts[t] += recalled.size
-                    out.successes[t] += np.count_nonzero(recalled)
-            else:
-                # The reached cells, as flat indices into the (learners x concepts) arrays, in
-                # row-major order: those met before take the touch rule, the others are encoded.
-                # Only they change, so only they are read and written (no copies of the state).
-                reached = (engaged_rows[:, None] * n_concepts + cols[None, :]).ravel()
-                met = flat_encoded[reached]
-                all_met = bool(met.all())
-                cells = reached if all_met else reached[met]
-                if cells.size:
-                    calendar = np.subtract(touch.day, flat_last[cells])
-                    np.maximum(calendar, 0.0, out=calendar)
-                    elapsed = known_elapsed.reshape(-1)[cells] if fresh else calendar * flat_rate[cells]
-                    uniform = 0.0
-                    recall = None
-                    if group.retrieve:
-                        uniform = draws.random((size, len(cols)))[engaged_rows].reshape(-1)
-                        if not all_met:
-                            uniform = uniform[met]
-                        recall = known.reshape(-1)[cells] if fresh and per_cell else None
-                    reviewed, recalled = review_met(
-                        model,
-                        _state_view(state_cls, {name: array[cells] for name, array in flat_memory.items()}),
-                        elapsed,
-                        group.effect,
-                        gain=group.gain,
-                        uniform=uniform,
-                        recall=recall,
-                        calendar_days=calendar,
-                    )
-                    for name, array in reviewed.as_dict().items():
-                        flat_memory[name][cells] = array
-                    if group.retrieve:
-                        out.attempts[t] += cells.size
-                        out.successes[t] += np.count_nonzero(recalled)
-                if not all_met:
-                    first = reached[~met]
-                    for name, value in group.first_state.items():
-                        flat_memory[name][first] = value
-                    flat_encoded[reached] = True
-                    all_encoded = bool(encoded.all())
-                flat_last[reached] = touch.day
-            if setup.trace:
-                who = np.repeat(engaged_rows, len(cols))
-                if group.retrieve:
-                    outcome = np.zeros(who.shape, dtype=np.int8)  # a first retrieval fails (rating Again)
-                    outcome[met] = recalled
-                else:
-                    outcome = np.full(who.shape, -1, dtype=np.int8)
-                out.trace.append((start + who, np.tile(cols, len(engaged_rows)), t, group.code, outcome))
-            changed |= group.columns
-    measure(g, n_days)
-    # never taught: no memory, so no stability (NaN) rather than the placeholder state
-    out.final_stability = np.where(encoded, np.asarray(memory["stability"], dtype=float).reshape(shape), np.nan)
-    return out
+def _run_block(setup: _Setup, block: int, start: int, size: int) -> BlockOutput:
+    """Simulate one block of learners (run in a thread, or as a Dask task)."""
+    return Block(setup, block, start, size).run()
 
 
 def simulate(
@@ -615,7 +396,7 @@ def simulate(
         raise ParameterError(f"workers: must be at least 1 (got {n_workers})")
     show = progress if progress is not None else len(blocks) > 8
 
-    outputs: list[_BlockOutput] = []
+    outputs: list[BlockOutput] = []
     bar: Any = None
     if show:
         from tqdm.auto import tqdm
@@ -625,9 +406,9 @@ def simulate(
         if scheduler is not None:
             from workbench.distributed import connect, run_tasks
 
-            by_block: dict[int, _BlockOutput] = {}
+            by_block: dict[int, BlockOutput] = {}
 
-            def collect(index: int, output: _BlockOutput) -> None:
+            def collect(index: int, output: BlockOutput) -> None:
                 by_block[index] = output
                 if bar is not None:
                     bar.update(blocks[index][2])
@@ -670,7 +451,7 @@ def _profile_note(profile: MemoryProfile, model: Any, effects_given: bool) -> di
     return note
 
 
-def _trace_frame(setup: _Setup, outputs: Sequence[_BlockOutput]) -> pd.DataFrame:
+def _trace_frame(setup: _Setup, outputs: Sequence[BlockOutput]) -> pd.DataFrame:
     """Every learner's touches and retrieval outcomes, one row per (learner, concept, touch)."""
     parts = [part for output in outputs for part in output.trace]
     learner = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.intp)
