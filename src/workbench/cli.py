@@ -376,7 +376,9 @@ def _cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
             raise WorkbenchError(f"{target}: write the draft as .yaml/.json and the report as .html")
         if target.exists() and not args.force:
             raise WorkbenchError(f"{target} exists; choose another file or pass --force to overwrite it")
-    report = convert(args.sources, anchor=args.anchor, plan=args.plan, max_concepts=args.max_concepts)
+    report = convert(
+        args.sources, anchor=args.anchor, plan=args.plan, profile=_profile(args), max_concepts=args.max_concepts
+    )
     journey = report.draft.journey
     # everything is built before anything is written: a refusal leaves no file behind
     spec_text = dumps(journey, "json" if targets[0].suffix.lower() == ".json" else "yaml")
@@ -395,12 +397,15 @@ def _cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
         "minutes": report.minutes(),
         "decisions": list(report.draft.decisions),
         "lint_errors": len(errors),
+        "plan": report.draft.plan,
+        "memory_profile": report.draft.profile.describe(),
     }
     if args.json:
         _print_json(summary, out)
     else:
         counts, minutes = report.counts(), report.minutes()
         out.write(f"wrote {targets[0]}: {summary['assets']} draft assets for {len(summary['concepts'])} concepts\n")
+        out.write(f"  reinforcement plan: {report.draft.plan}\n" + _profile_line(report.draft.profile))
         out.write(f"  concepts: {', '.join(summary['concepts'])}\n")
         out.write(
             f"  segments: {counts['kept']} kept, {counts['merged']} merged, {counts['dropped']} dropped; "
@@ -804,6 +809,7 @@ def _delivery_commands(command: CommandAdder) -> None:
         "--anchor", choices=["keep", "replace"], default="keep", help="keep the formal event as a core, or replace it"
     )
     p.add_argument("--plan", default="expanding:2,5,14,30", help="reinforcement plan of the draft")
+    _profile_options(p)
     p.add_argument("--max-concepts", type=int, default=8, help="most concepts to propose (default 8)")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.add_argument("--json", action="store_true", help="machine-readable summary")

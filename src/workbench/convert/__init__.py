@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from workbench.convert.analysis import Analysis, ConceptCandidate, Evidence, Segment, analyse
 from workbench.convert.cues import Category
@@ -70,6 +70,7 @@ def convert(
     *,
     anchor: Literal["keep", "replace"] = "keep",
     plan: str = DEFAULT_PLAN,
+    profile: Any = None,
     max_concepts: int = 8,
     limits: SourceLimits = DEFAULT_LIMITS,
     journey_id: str | None = None,
@@ -86,6 +87,9 @@ def convert(
         Keep the formal event as a shorter core, or replace it by concept explainers.
     plan : str
         Reinforcement plan of the draft (default :data:`DEFAULT_PLAN`).
+    profile : str, MemoryProfile or Calibration, optional
+        Memory profile (or calibration) the plan is scheduled for, named in the draft and the
+        report (default: the default memory profile).
     max_concepts : int
         Most concepts to propose.
     limits : SourceLimits
@@ -98,7 +102,7 @@ def convert(
     ConversionReport
     """
     analysis = analyse(read_sources(sources, limits), max_concepts=max_concepts)
-    draft = draft_journey(analysis, anchor=anchor, plan=plan, journey_id=journey_id, title=title)
+    draft = draft_journey(analysis, anchor=anchor, plan=plan, profile=profile, journey_id=journey_id, title=title)
     return ConversionReport(draft)
 
 

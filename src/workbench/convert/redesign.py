@@ -22,13 +22,16 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.convert.analysis import Analysis, ConceptCandidate, Segment, slug
 from workbench.convert.cues import Category
 from workbench.errors import ParameterError, SourceError
 from workbench.model import Activity, Choice, Concept, Edge, Journey, RetrievalItem
 from workbench.vocabulary import EdgeKind
+
+if TYPE_CHECKING:
+    from workbench.simulate import MemoryProfile
 
 __all__ = ["DEFAULT_PLAN", "Draft", "Proposal", "draft_journey"]
 
@@ -65,7 +68,8 @@ class Proposal:
 class Draft:
     """A draft journey, the proposals it is made of, and what needs a designer's decision.
 
-    Use :meth:`keep` to accept some proposals and drop the others.
+    ``profile`` is the memory profile (or calibration's fitted profile) its reinforcement was
+    scheduled for. Use :meth:`keep` to accept some proposals and drop the others.
     """
 
     journey: Journey
@@ -74,6 +78,7 @@ class Draft:
     decisions: tuple[str, ...]
     anchor: str
     plan: str
+    profile: MemoryProfile
 
     def keep(self, activity_ids: Iterable[str]) -> Journey:
         """Return the journey with only the given proposals (the core event always stays).
@@ -189,6 +194,7 @@ def draft_journey(
     *,
     anchor: Literal["keep", "replace"] = "keep",
     plan: str = DEFAULT_PLAN,
+    profile: Any = None,
     journey_id: str | None = None,
     title: str | None = None,
 ) -> Draft:
@@ -205,6 +211,10 @@ def draft_journey(
     plan : str
         Reinforcement plan string (see :func:`workbench.plans.parse_plan`); default
         :data:`DEFAULT_PLAN`.
+    profile : str, MemoryProfile or Calibration, optional
+        Who the draft is for: plans that schedule from a memory model (``target:R``,
+        ``cadence``) use its model; the draft names it (default: the default memory profile,
+        see :mod:`workbench.simulate.profiles`).
     journey_id, title : str, optional
         Default: from the first source's title.
 
@@ -219,8 +229,11 @@ def draft_journey(
     SourceError
         If the sources yield no concept to teach.
     """
+    from workbench.simulate import resolve_profile
+
     if anchor not in ("keep", "replace"):
         raise ParameterError(f"anchor: give 'keep' or 'replace' (got {anchor!r})")
+    memory_profile = resolve_profile(profile)
     if not analysis.concepts:
         files = ", ".join(o.source for o in analysis.outlines)
         raise SourceError(
@@ -233,7 +246,8 @@ def draft_journey(
         description=(
             "Drafted by workbench convert from "
             + ", ".join(f"{o.source} ({o.format}, {o.source_minutes:g} min)" for o in analysis.outlines)
-            + ". Every asset is a proposal: review each and clear its draft flag."
+            + f". Reinforcement scheduled for memory profile {memory_profile.name!r}."
+            + " Every asset is a proposal: review each and clear its draft flag."
         )[:5000],
         concepts=tuple(Concept(id=c.id, name=c.name[:200]) for c in analysis.concepts),
     )
@@ -253,9 +267,9 @@ def draft_journey(
     _segment_assets(build, teaching, concepts, core_id)
 
     journey = journey.evolve(activities=tuple(build.activities), edges=tuple(build.edges))
-    journey, plan_label = _reinforce(journey, build, plan, concepts)
+    journey, plan_label = _reinforce(journey, build, plan, memory_profile, concepts)
     decisions.extend(_decisions(analysis, build))
-    return Draft(journey, analysis, tuple(build.proposals), tuple(decisions), anchor, plan_label)
+    return Draft(journey, analysis, tuple(build.proposals), tuple(decisions), anchor, plan_label, memory_profile)
 
 
 def _core(analysis: Analysis, build: _Builder, kind: str | None, teaching: list[Segment]) -> str | None:
@@ -401,15 +415,16 @@ def _segment_assets(
 
 
 def _reinforce(
-    journey: Journey, build: _Builder, plan: str, concepts: dict[str, ConceptCandidate]
+    journey: Journey, build: _Builder, plan: str, profile: MemoryProfile, concepts: dict[str, ConceptCandidate]
 ) -> tuple[Journey, str]:
     from workbench.plans import parse_plan
 
     reinforcement = parse_plan(plan)
-    planned = reinforcement.apply(journey)
+    planned = reinforcement.apply(journey, profile=profile)
     before = {a.id for a in journey.activities}
     added = [a for a in planned.activities if a.id not in before]
     label = reinforcement.label
+    provenance = (f"reinforcement plan {label!r}", f"scheduled for memory profile {profile.name!r}")
     updated = planned
     for activity in added:
         items: list[RetrievalItem] = []
@@ -427,13 +442,13 @@ def _reinforce(
             activity.title,
             activity.concept_ids,
             f"spaced retrieval after the event (reinforcement plan {label!r})",
-            (f"reinforcement plan {label!r}",),
+            provenance,
         )
         build.proposals.append(proposal)
         updated = updated.update_activity(
             activity.id,
             draft=True,
-            provenance=(f"reinforcement plan {label!r}",),
+            provenance=provenance,
             description=note[:5000],
             items=tuple(items),
         )

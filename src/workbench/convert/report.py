@@ -150,6 +150,7 @@ class ConversionReport:
             "decisions": self.draft.decisions,
             "anchor": self.draft.anchor,
             "plan": self.draft.plan,
+            "profile": self.draft.profile,
             "segments": self.segments_frame().to_dict("records"),
             "concepts": self.concepts_frame().to_dict("records"),
             "assets": self.assets_frame().to_dict("records"),
