@@ -670,32 +670,8 @@ def calibrate(
     observations = data if isinstance(data, Observations) else read_observations(data, source=source)
     base = resolve_profile(profile)
     known = fittable_parameters(base.model)
-    chosen = tuple(fit) if fit is not None else default_fit(observations, base.model)
-    unknown = [p for p in chosen if p not in known]
-    if unknown:
-        raise ParameterError(
-            f"fit: {', '.join(map(repr, unknown))} not fittable for model {base.model!r}; known: {', '.join(known)}"
-        )
-    if intervals not in ("profile", "wald"):
-        raise ParameterError(f"intervals: must be 'profile' or 'wald' (got {intervals!r})")
-    informed = informed_parameters(observations, base.model)
-    fitted = [p for p in dict.fromkeys(chosen) if p in informed]
-    uninformed = {
-        p: known[p].description + " (the data hold no touches it acts on: kept at the prior)"
-        for p in dict.fromkeys(chosen)
-        if p not in informed
-    }
-    objective, theta, converged, message = _fit(base, observations, [known[p] for p in fitted])
-    spread_se = _spread_relative_se(objective, theta)
-    if spread_se is not None and spread_se > MAX_SPREAD_RELATIVE_SE:
-        # grouped shares barely see the spread: fitting it would only trade it against decay
-        uninformed["memory_sigma"] = known["memory_sigma"].description + (
-            f" (grouped shares average over learners, so the spread only smooths the recall curve in log "
-            f"time, which initial stability and decay absorb: its relative standard error here is "
-            f"{spread_se:.2f} > {MAX_SPREAD_RELATIVE_SE}; kept at the prior; fit it from per-learner events)"
-        )
-        fitted.remove("memory_sigma")
-        objective, theta, converged, message = _fit(base, observations, [known[p] for p in fitted])
+    chosen = _checked_fit(fit, intervals, observations, base.model, known)
+    objective, theta, converged, message, uninformed = _fit_informed(base, observations, known, chosen)
     estimates = _estimates(objective, theta, intervals)
     prior = base.values(tuple(known))
     for parameter, why in uninformed.items():
@@ -708,20 +684,11 @@ def calibrate(
                 name=parameter, value=value, prior=value, status="prior", description=known[parameter].description
             )
     nll = objective(theta)
-    fitted_profile = objective.profile(theta) if objective.specs else base
     n_fitted = sum(1 for e in estimates.values() if e.status == "fitted")
     day = (today or dt.datetime.now(tz=dt.UTC).date()).isoformat()
     label = source or observations.source
-    stem = Path(label).stem if label else "data"
-    fitted_names = ", ".join(e for e in estimates if estimates[e].status == "fitted") or "nothing"
-    rows = observations.summary().get("rows")
-    final_profile = fitted_profile.with_values(
-        {},
-        name=name or f"calibration:{stem}",
-        title=f"Calibrated to {Path(label).name} ({day})",
-        source=f"maximum-likelihood calibration of profile {base.name!r} to {label} ({rows} rows), {day}; "
-        f"fitted: {fitted_names}",
-        citations=base.citations,
+    final_profile = _named_profile(
+        objective.profile(theta) if objective.specs else base, base, estimates, observations, label, day, name
     )
     return Calibration(
         profile=final_profile,
@@ -742,6 +709,73 @@ def calibrate(
         created=day,
         converged=converged,
         message=message,
+    )
+
+
+def _checked_fit(
+    fit: Sequence[str] | None,
+    intervals: str,
+    observations: Observations,
+    model: str,
+    known: Mapping[str, FittableParameter],
+) -> tuple[str, ...]:
+    """Return the parameters to fit (given, or the default for the data), each fittable for ``model``."""
+    chosen = tuple(fit) if fit is not None else default_fit(observations, model)
+    unknown = [p for p in chosen if p not in known]
+    if unknown:
+        raise ParameterError(
+            f"fit: {', '.join(map(repr, unknown))} not fittable for model {model!r}; known: {', '.join(known)}"
+        )
+    if intervals not in ("profile", "wald"):
+        raise ParameterError(f"intervals: must be 'profile' or 'wald' (got {intervals!r})")
+    return chosen
+
+
+def _fit_informed(
+    base: MemoryProfile, observations: Observations, known: Mapping[str, FittableParameter], chosen: Sequence[str]
+) -> tuple[_Objective, np.ndarray, bool, str, dict[str, str]]:
+    """Fit the chosen parameters the data inform; return the fit and, per parameter left out, why."""
+    informed = informed_parameters(observations, base.model)
+    fitted = [p for p in dict.fromkeys(chosen) if p in informed]
+    uninformed = {
+        p: known[p].description + " (the data hold no touches it acts on: kept at the prior)"
+        for p in dict.fromkeys(chosen)
+        if p not in informed
+    }
+    objective, theta, converged, message = _fit(base, observations, [known[p] for p in fitted])
+    spread_se = _spread_relative_se(objective, theta)
+    if spread_se is not None and spread_se > MAX_SPREAD_RELATIVE_SE:
+        # grouped shares barely see the spread: fitting it would only trade it against decay
+        uninformed["memory_sigma"] = known["memory_sigma"].description + (
+            f" (grouped shares average over learners, so the spread only smooths the recall curve in log "
+            f"time, which initial stability and decay absorb: its relative standard error here is "
+            f"{spread_se:.2f} > {MAX_SPREAD_RELATIVE_SE}; kept at the prior; fit it from per-learner events)"
+        )
+        fitted.remove("memory_sigma")
+        objective, theta, converged, message = _fit(base, observations, [known[p] for p in fitted])
+    return objective, theta, converged, message, uninformed
+
+
+def _named_profile(
+    fitted: MemoryProfile,
+    base: MemoryProfile,
+    estimates: Mapping[str, ParameterEstimate],
+    observations: Observations,
+    label: str,
+    day: str,
+    name: str | None,
+) -> MemoryProfile:
+    """Return the fitted profile named after its data, with its source: base profile, data, date, what was fitted."""
+    stem = Path(label).stem if label else "data"
+    fitted_names = ", ".join(e for e in estimates if estimates[e].status == "fitted") or "nothing"
+    rows = observations.summary().get("rows")
+    return fitted.with_values(
+        {},
+        name=name or f"calibration:{stem}",
+        title=f"Calibrated to {Path(label).name} ({day})",
+        source=f"maximum-likelihood calibration of profile {base.name!r} to {label} ({rows} rows), {day}; "
+        f"fitted: {fitted_names}",
+        citations=base.citations,
     )
 
 
