@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.special import expit
 
-from workbench._random import stream
+from workbench._random import stream, stream_states
 from workbench.memory import FSRS6, MemoryModel, MemoryState
 from workbench.memory.fsrs import fsrs_retrievability, review_arrays
 from workbench.simulate.touch import AGAIN, GOOD, review_met
@@ -206,6 +206,9 @@ class Block:
         self.known_day = -1.0
         self.changed: set[int] = set()  # concept columns touched since known_day was measured
         self.engagement: dict[float, np.ndarray] = {}  # each learner's probability of a touch, by log-odds
+        # each touch's stream, stream(root, block, key), as starting states of one generator
+        self.touch_states = stream_states(setup.root, (block,), [touch.stream_key for touch in setup.plan])
+        self.draws = np.random.Generator(np.random.PCG64(0))
 
     def run(self) -> BlockOutput:
         """Run every touch in order, measuring recall on each grid day before that day's touches."""
@@ -263,7 +266,8 @@ class Block:
     def touch(self, t: int, touch: _PlannedTouch) -> None:
         """Apply touch number ``t`` to the learners who do it (each group of concepts in turn)."""
         out = self.out
-        draws = stream(self.setup.root, self.block, touch.stream_key)
+        draws = self.draws
+        draws.bit_generator.state = self.touch_states[t]  # = stream(root, block, touch.stream_key)
         p = self.engagement.get(touch.log_odds)
         if p is None:
             p = self.engagement[touch.log_odds] = expit(touch.log_odds + self.propensity)
