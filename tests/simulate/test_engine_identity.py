@@ -291,3 +291,22 @@ def test_fsrs_review_is_bit_identical_to_its_formulas(gain: float, order: str) -
     k = np.where(g == 1, 1.0, gain)
     assert np.array_equal(new.stability, s_full if gain == 1.0 else (1 - k) * s + k * s_full)
     assert np.array_equal(new.difficulty, d_full if gain == 1.0 else (1 - k) * d + k * d_full)
+
+
+@pytest.mark.parametrize("same_day_share", [0.0, 0.2])
+@pytest.mark.parametrize("gain", [1.0, 0.37])
+def test_fsrs_review_arrays_with_one_good_rating_is_bit_identical_to_its_formulas(
+    gain: float, same_day_share: float
+) -> None:
+    # the engine's path for a non-retrieval touch: the rating is one int (Good) for every cell
+    from workbench.memory.fsrs import review_arrays
+
+    rng = np.random.default_rng(12)
+    n = 20_000
+    s, d = np.exp(rng.normal(1.0, 2.0, n)), rng.uniform(1.0, 10.0, n)
+    t = np.where(rng.random(n) < same_day_share, rng.random(n), 1.0 + rng.exponential(10.0, n))
+    params = FSRS6().parameters
+    s_new, d_new = review_arrays(params, s, d, t, _GOOD, gain)
+    s_full, d_full = _reference_fsrs_step(params.w, s, d, t, np.full(n, _GOOD))
+    assert np.array_equal(s_new, s_full if gain == 1.0 else (1 - gain) * s + gain * s_full)
+    assert np.array_equal(d_new, d_full if gain == 1.0 else (1 - gain) * d + gain * d_full)

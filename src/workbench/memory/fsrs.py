@@ -273,10 +273,18 @@ def next_difficulty(params: FSRS6Parameters, difficulty: np.ndarray, rating: np.
     """
     w = params.w
     d = np.asarray(difficulty, dtype=float)
+    d0_easy = w[4] - math.exp(w[5] * 3) + 1
+    if isinstance(rating, int) and rating == 3:
+        # Good for every cell: the damping (10 - D)/9 (-w6 (3 - 3)) is a signed zero, and D + 0 is
+        # D for any finite D, so it is skipped
+        reverted = np.asarray(d * (1 - w[7]))
+        reverted += w[7] * d0_easy
+        # annotated: numpy's stubs type ufunc results as Any
+        good: np.ndarray = np.minimum(np.maximum(reverted, _D_MIN, out=reverted), _D_MAX, out=reverted)
+        return good
     g = np.asarray(rating)
     if d.shape != g.shape and g.ndim:  # one rating for every cell needs no array of it
         d, g = np.broadcast_arrays(d, g)
-    d0_easy = w[4] - math.exp(w[5] * 3) + 1
     # -(w6 (G - 3)) as (G - 3) (-w6): negation is exact, so the same double
     delta = np.subtract(g, 3.0, dtype=float)
     delta *= -w[6]
@@ -310,7 +318,6 @@ def recall_stability(
     d = np.asarray(difficulty, dtype=float)
     s = np.asarray(stability, dtype=float)
     r = np.asarray(retrievability, dtype=float)
-    g = np.asarray(rating)
     if not d.shape == s.shape == r.shape:
         d, s, r = np.broadcast_arrays(d, s, r)
     # e^w8 (11 - D) S^-w9 (e^(w10 (1 - R)) - 1), in place, in the formula's order of operations
@@ -322,9 +329,15 @@ def recall_stability(
     np.exp(forgotten, out=forgotten)
     forgotten -= 1
     growth *= forgotten
-    hard, easy = g == 2, g == 4
-    if hard.any() or easy.any():  # a factor of exactly 1 (Good) changes nothing, so it is skipped
-        growth = growth * (np.where(hard, w[15], 1.0) * np.where(easy, w[16], 1.0))
+    # the hard penalty and easy bonus; a factor of exactly 1 (Good) changes nothing, so it is skipped
+    if isinstance(rating, int):  # one rating for every cell
+        if rating in (2, 4):
+            growth *= w[15] if rating == 2 else w[16]
+    else:
+        g = np.asarray(rating)
+        hard, easy = g == 2, g == 4
+        if hard.any() or easy.any():
+            growth = growth * (np.where(hard, w[15], 1.0) * np.where(easy, w[16], 1.0))
     growth += 1
     growth *= s
     # annotated: numpy's stubs type ufunc results as Any

@@ -70,6 +70,9 @@ def _state_view(cls: type[MemoryState], fields: dict[str, np.ndarray]) -> Memory
 class _ModelKernel:
     """Recall and the touch rule through the :class:`MemoryModel` protocol (any model)."""
 
+    #: recall() returns a new array of finite values, which the block may scale in place
+    finite_recall = False
+
     def __init__(self, model: MemoryModel, state_cls: type[MemoryState]) -> None:
         self.model = model
         self.state_cls = state_cls
@@ -103,6 +106,8 @@ class _ModelKernel:
 
 class _FSRS6Kernel(_ModelKernel):
     """FSRS-6 on the block's arrays directly: :func:`review_met`'s doubles, without checks or state objects."""
+
+    finite_recall = True  # (1 + F t / S)^-w20 with S >= 0.001 and finite t
 
     def __init__(self, model: FSRS6, state_cls: type[MemoryState]) -> None:
         super().__init__(model, state_cls)
@@ -171,6 +176,7 @@ class Block:
         self.memory = {name: np.array(array) for name, array in initial.as_dict().items()}
         self.encoded = knows.copy()
         self.all_encoded = bool(self.encoded.all())
+        self.encoded_weight = self.encoded.astype(float)  # 1.0 where encoded, else 0.0
         self.last = np.where(knows, setup.first_day - population.prior_days_ago, 0.0)
         # flat views of the same arrays (one row per learner-concept cell) for the cell updates
         self.flat_memory = {name: a.reshape(size * n_concepts, *a.shape[2:]) for name, a in self.memory.items()}
@@ -243,7 +249,15 @@ class Block:
                 raw = self.kernel.recall(self.memory, elapsed[0])[None]
             else:
                 raw = self.kernel.recall(self.memory, elapsed)
-            recall = raw if self.all_encoded else np.where(encoded[None], raw, 0.0)
+            if self.all_encoded:
+                recall = raw
+            elif self.kernel.finite_recall:
+                # never encoded, nothing recalled: x * 0.0 is 0.0 and x * 1.0 is x, in one pass in
+                # place (the raw recall kept for touches changes only where no touch reads it)
+                raw *= self.encoded_weight
+                recall = raw
+            else:
+                recall = np.where(encoded[None], raw, 0.0)
             if self.n_concepts == 1:  # numpy sums a lone contiguous learner axis pairwise: keep doing so
                 out.mean_sum[rows] = recall.sum(axis=1)
                 out.proficient[rows] = np.count_nonzero(recall >= setup.threshold, axis=1)
@@ -253,7 +267,9 @@ class Block:
                 if n_rows > 1:
                     np.copyto(learners_first, recall.transpose(1, 0, 2))
                 out.mean_sum[rows] = learners_first.sum(axis=0)
-                out.proficient[rows] = np.add.reduce(learners_first >= setup.threshold, axis=0, dtype=np.intp)
+                # counted as bytes into 32-bit sums: a narrower sum of the same 0/1 values is faster
+                above = (learners_first >= setup.threshold).view(np.uint8)
+                out.proficient[rows] = np.add.reduce(above, axis=0, dtype=np.uint32)
             if out.sample is not None:
                 out.sample[rows] = recall[:, : self.sample].transpose(0, 2, 1)
             for i, day in enumerate(days):
@@ -373,6 +389,7 @@ class Block:
             for name, value in group.first_state.items():
                 self.flat_memory[name][first] = value
             self.flat_encoded[reached] = True
+            self.encoded_weight.reshape(-1)[reached] = 1.0
             self.all_encoded = bool(self.encoded.all())
         self.flat_last[reached] = day
         return met, recalled

@@ -112,6 +112,7 @@ class SimulationResult:
         proficient = np.sum([o.proficient for o in outputs], axis=0) / n
         samples = [o.sample for o in outputs if o.sample is not None]
         sample = samples[0] if len(samples) == 1 else np.concatenate(samples, axis=2)
+        # the blocks' samples are read only here, so they are sorted in place (no 4 MB copy)
         quantiles = _quantiles(sample, QUANTILE_LEVELS)
         checkpoints = {
             day: np.concatenate([o.checkpoints[i] for o in outputs], axis=0)
@@ -378,9 +379,10 @@ def _quantiles(sample: np.ndarray, levels: Sequence[float]) -> np.ndarray:
 
     Linear interpolation (numpy's default method). One sort, along the contiguous learner
     axis, serves every level, which is several times faster than ``np.quantile``'s
-    partition per level.
+    partition per level. The sample is sorted in place.
     """
-    ordered = np.sort(sample, axis=-1)
+    sample.sort(axis=-1)
+    ordered = sample
     position = np.asarray(levels) * (ordered.shape[-1] - 1)
     below = np.floor(position).astype(int)
     above = np.minimum(below + 1, ordered.shape[-1] - 1)
