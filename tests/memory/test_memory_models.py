@@ -382,3 +382,27 @@ def test_fsrs_recall_of_a_single_cell_works_with_scalars() -> None:
     model = FSRS6()
     state = model.initial_state(np.array(3))
     assert float(model.retrievability(state, 2.3065)) == pytest.approx(0.9)
+
+
+def test_actr_cell_values_do_not_depend_on_the_cells_computed_with_them() -> None:
+    # The simulator asks ACT-R about the cells a touch reaches, the reference about all cells:
+    # a cell must give the same doubles either way. Its traces are summed slot by slot in a
+    # fixed order, so empty leading slots (kept for a cell with more traces) change nothing.
+    model = ACTRModel()
+    rng = np.random.default_rng(3)
+    state = model.initial_state(np.full(40, 3))
+    for _ in range(14):  # up to 15 traces each; some cells skip reviews, so counts differ
+        reviewed = model.review(state, rng.uniform(0.5, 9.0, 40), rng.choice([1, 3], 40))
+        state = state.select(rng.random(40) < 0.8, reviewed)
+    counts = np.count_nonzero(~np.isnan(state.trace_age_days), axis=-1)
+    # more than 8 traces, in different numbers: numpy's pairwise sums would group these differently
+    assert counts.min() >= 9
+    assert counts.max() > counts.min()
+    fewest = np.flatnonzero(counts == counts.min())
+    alone = type(state)(**{name: array[fewest] for name, array in state.as_dict().items()})
+    elapsed = np.full(40, 3.5)
+    assert np.array_equal(model.retrievability(alone, elapsed[fewest]), model.retrievability(state, elapsed)[fewest])
+    interval = model.interval_days(state, 0.8, rounded=False)[fewest]
+    assert np.array_equal(model.interval_days(alone, 0.8, rounded=False), interval)
+    after = model.review(state, elapsed, 3)
+    assert np.array_equal(model.review(alone, elapsed[fewest], 3).stability, after.stability[fewest])

@@ -192,11 +192,24 @@ class ACTRModel:
             np.where(empty, 0.0, weights[..., first:]),
         )
 
+    @staticmethod
+    def _sum_slots(terms: np.ndarray) -> np.ndarray:
+        """Sum over the slot axis newest first, one slot at a time.
+
+        A fixed order makes a cell's sum independent of how many leading empty slots were
+        dropped with it (numpy's pairwise sum groups terms by their count): the same cell gives
+        the same double whichever other cells it is computed with. Empty slots add 0.0 last.
+        """
+        total = terms[..., -1].copy()
+        for slot in range(terms.shape[-1] - 2, -1, -1):
+            total += terms[..., slot]
+        return total
+
     def _activation(self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray, t: np.ndarray) -> np.ndarray:
         p = self.parameters
         ages, decays, weights = self._occupied(ages, decays, weights)
         age_s = np.maximum((ages + t[..., None]) * p.seconds_per_day, 1.0)
-        total = (weights * np.power(age_s, -decays)).sum(axis=-1)
+        total = self._sum_slots(weights * np.power(age_s, -decays))
         with np.errstate(divide="ignore"):
             # annotated: numpy's stubs type ufunc results as Any
             activation: np.ndarray = p.base_level_constant + np.log(total)
@@ -230,11 +243,11 @@ class ACTRModel:
             age_s = np.maximum(raw, 1.0)
             d = decays[cells]
             terms = weights[cells] * np.power(age_s, -d)
-            total = terms.sum(axis=-1)
+            total = self._sum_slots(terms)
             # d/dlog(t) of ln(age_s^-d) is -d t h / age_s while unclamped, 0 when clamped
             slope_terms = np.where(raw > 1.0, -d * terms * (t * h / age_s), 0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                return p.base_level_constant + np.log(total) - target[cells], slope_terms.sum(axis=-1) / total
+                return p.base_level_constant + np.log(total) - target[cells], self._sum_slots(slope_terms) / total
 
         n = target.size
         low, high = np.full(n, _LOG_T_LOW), np.full(n, _LOG_T_HIGH)
