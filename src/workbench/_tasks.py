@@ -231,7 +231,7 @@ def _show_dashboard(client: Any) -> None:
 
 @contextmanager
 def progress_reporter(
-    progress: Progress, total: int | None, desc: str, runner: TaskRunner | None = None
+    progress: Progress, total: int | None, desc: str, runner: TaskRunner | None = None, *, unit: str = "simulation"
 ) -> Iterator[Callable[[int], None] | None]:
     """Yield what to call with the number of tasks done: None when quiet, else the caller's callable or a bar.
 
@@ -251,7 +251,7 @@ def progress_reporter(
 
         if runner is not None and runner.client is not None:
             _show_dashboard(runner.client)
-        with tqdm(total=total, unit="simulation", desc=desc) as bar:
+        with tqdm(total=total, unit=unit, desc=desc) as bar:
             yield lambda done: bar.update(done - bar.n)
     elif callable(progress):
         yield progress

@@ -36,11 +36,13 @@ def _print_json(data: Any, out: TextIO) -> None:
 
 
 @contextmanager
-def _progress_bar(desc: str, total: int | None, *, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """Yield a ``progress=`` callable drawing a tqdm bar of the simulations on stderr (none when ``quiet``)."""
+def _progress_bar(
+    desc: str, total: int | None, *, quiet: bool, unit: str = "simulation"
+) -> Iterator[Callable[[int], None]]:
+    """Yield a ``progress=`` callable drawing a tqdm bar of the ``unit`` done on stderr (none when ``quiet``)."""
     from tqdm import tqdm
 
-    with tqdm(total=total, unit="simulation", desc=desc, disable=quiet, file=sys.stderr) as bar:
+    with tqdm(total=total, unit=unit, desc=desc, disable=quiet, file=sys.stderr) as bar:
         yield lambda done: bar.update(done - bar.n)
 
 
@@ -248,8 +250,11 @@ def _cmd_sweep(args: argparse.Namespace, out: TextIO) -> int:
     output = Path(args.output)
     if output.suffix != ".parquet":
         raise WorkbenchError(f"--output {output}: write the sweep to a .parquet file")
+    from workbench.calibrate import CalibrationDraws
+
     cases = len(portfolio.journeys) * len(portfolio.plans) * len(portfolio.populations) * len(portfolio.seeds)
-    cases *= len(portfolio.profiles or [None])
+    calibrations = portfolio.calibrations(Path(args.file).parent)
+    cases *= len(calibrations.draws) if isinstance(calibrations, CalibrationDraws) else len(calibrations or [None])
     with _progress_bar("sweep", cases, quiet=args.json) as progress:
         frame = portfolio.run(Path(args.file).parent, scheduler=args.scheduler, progress=progress)
     import io
@@ -714,8 +719,20 @@ def _simulation_commands(command: CommandAdder) -> None:
     p.add_argument("--profile", help="profile to start from; its values are the priors (default: workplace)")
     p.add_argument("--intervals", choices=["profile", "wald"], default="profile", help="95%% interval method")
     p.add_argument("--holdout", help="validate out of sample: COLUMN=V1,V2 rows held out and predicted")
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        metavar="N",
+        help="also refit on N resampled data sets: bootstrap percentile intervals, and draws for 'sweep'",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap draws (default 0)")
+    p.add_argument(
+        "--scheduler", help="run the bootstrap draws on Dask: 'local' or a scheduler address (default: this process)"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("-o", "--output", help="write the calibration (.json, or .yaml/.yml) to this file")
+    p.add_argument(
+        "-o", "--output", help="write the calibration (.json, or .yaml/.yml; with --bootstrap, with its draws)"
+    )
 
 
 def _plan_commands(command: CommandAdder) -> None:
@@ -845,7 +862,21 @@ def _cmd_calibrate(args: argparse.Namespace, out: TextIO) -> int:
             source=f"defaults of the {args.model} model (workbench.memory)",
         )
     fit = tuple(p.strip() for p in args.fit.split(",") if p.strip()) if args.fit else None
+    if args.bootstrap is not None and not 1 <= args.bootstrap <= 100_000:
+        raise WorkbenchError(f"--bootstrap: {args.bootstrap} draws; give a number from 1 to 100000 (e.g. 200)")
+    if args.seed < 0:
+        raise WorkbenchError(f"--seed: {args.seed} is negative; give a seed >= 0")
+    if args.scheduler and args.bootstrap is None:
+        raise WorkbenchError("--scheduler: only the bootstrap draws run on Dask; add --bootstrap N")
     result = calibrate(data, profile=base, fit=fit, intervals=args.intervals)
+    draws = None
+    if args.bootstrap is not None:
+        from workbench.calibrate import bootstrap_calibration
+
+        with _progress_bar("bootstrap", args.bootstrap, quiet=args.json, unit="draw") as progress:
+            draws = bootstrap_calibration(
+                data, args.bootstrap, rng=args.seed, calibration=result, scheduler=args.scheduler, progress=progress
+            )
     validation = None
     if args.holdout:
         column, sep, values = args.holdout.partition("=")
@@ -854,14 +885,22 @@ def _cmd_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         validation = validate_calibration(
             data, {column.strip(): [v.strip() for v in values.split(",")]}, profile=base, fit=fit
         )
-    written = result.save(args.output) if args.output else None
+    written = (draws or result).save(args.output) if args.output else None
     if args.json:
         payload: dict[str, Any] = {"calibration": result.to_dict(), "written": str(written) if written else None}
+        if draws is not None:
+            payload["bootstrap"] = {
+                **draws.to_dict(),
+                "calibration": None,  # printed once, above
+                "intervals": draws.intervals().reset_index().to_dict(orient="records"),
+            }
         if validation is not None:
             payload["validation"] = validation.model_dump(mode="json", exclude={"calibration"})
         _print_json(payload, out)
         return EXIT_OK
     out.write(result.summary_text())
+    if draws is not None:
+        out.write("\n" + draws.summary_text())
     if validation is not None:
         out.write("\n" + validation.summary_text())
     if written:

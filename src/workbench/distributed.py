@@ -20,7 +20,7 @@ what ``workbench sweep portfolio.yaml`` runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbench._tasks import Progress, TaskRunner, connect, progress_reporter, run_here, run_tasks, task_runner
-from workbench.errors import ParameterError
+from workbench.errors import ParameterError, WorkbenchError
 
 __all__ = [
     "SWEEP_COLUMNS",
@@ -80,7 +80,7 @@ class _SweepShared:
     journeys: Mapping[str, Any]
     plans: Mapping[str, Any]
     populations: Mapping[str, Any]
-    profiles: tuple[Any, ...]
+    profiles: Mapping[int, Any]
     model: Any
     horizon_days: int
     checkpoint_days: tuple[int, ...]
@@ -101,6 +101,26 @@ def _labelled(items: Any, what: str, label: Callable[[Any], str]) -> dict[str, A
     if not labelled:
         raise ParameterError(f"{what}: nothing to sweep over; give at least one")
     return labelled
+
+
+def _draw_profiles(calibrations: Any) -> dict[int, Any]:
+    """Return the profiles a sweep runs by draw: a bootstrap's by their own numbers, a sequence's by position."""
+    from workbench.calibrate import CalibrationDraws
+
+    if calibrations is None:
+        return {0: None}
+    if isinstance(calibrations, CalibrationDraws):
+        if not calibrations.draws:
+            raise ParameterError(
+                f"calibrations: none of the {calibrations.requested} bootstrap draws succeeded "
+                f"({calibrations.failed[0].reason if calibrations.failed else 'no draws'}); nothing to sweep over"
+            )
+        return dict(calibrations.profiles())
+    single = isinstance(calibrations, str | BaseModel)  # one profile or calibration: one draw
+    profiles = dict(enumerate([calibrations] if single else list(calibrations)))
+    if not profiles:
+        raise ParameterError("calibrations: empty; pass None for the default profile")
+    return profiles
 
 
 def _sweep_one(shared: _SweepShared, case: _SweepCase) -> list[dict[str, Any]]:
@@ -145,7 +165,7 @@ def sweep(
     plans: Any = None,
     populations: Any = None,
     seeds: Iterable[int] = (0,),
-    calibrations: Sequence[Any] | None = None,
+    calibrations: Any = None,
     *,
     scheduler: Any = None,
     model: Any = None,
@@ -169,9 +189,13 @@ def sweep(
         Who learns (default: the default 1,000 learners). Labelled by their size.
     seeds : iterable of int
         Random seeds; every plan of a journey sees the same seeds (common random numbers).
-    calibrations : sequence of profiles, optional
-        Memory profiles, calibrations or their draws (bootstrap or posterior); the row's
-        ``draw`` is the index in this sequence. Default: the default memory profile (draw 0).
+    calibrations : CalibrationDraws, or sequence of profiles, optional
+        The calibration's parameter uncertainty: a
+        :class:`~workbench.calibrate.CalibrationDraws` (from
+        :func:`~workbench.calibrate.bootstrap_calibration`) runs each successful draw's
+        profile, and the row's ``draw`` is the draw's number; or memory profiles,
+        calibrations or profile names (one, or a sequence, ``draw`` = the position).
+        Default: the default memory profile (draw 0).
     scheduler : str or distributed.Client, optional
         Where to run (see :func:`connect`); None runs in this process.
     model : str, optional
@@ -223,9 +247,7 @@ def sweep(
     seed_list = [int(s) for s in seeds]
     if not seed_list:
         raise ParameterError("seeds: nothing to sweep over; give at least one seed")
-    profiles = (None,) if calibrations is None else tuple(calibrations)
-    if not profiles:
-        raise ParameterError("calibrations: empty; pass None for the default profile")
+    profiles = _draw_profiles(calibrations)
     days = tuple(sorted({int(d) for d in checkpoint_days}))
     shared = _SweepShared(journey_map, plan_map, population_map, profiles, model, int(horizon_days), days)
     cases = [
@@ -234,7 +256,7 @@ def sweep(
         for p in plan_map
         for q in population_map
         for seed in seed_list
-        for draw in range(len(profiles))
+        for draw in profiles
     ]
     with task_runner(scheduler) as runner, progress_reporter(progress, len(cases), "sweep", runner) as tick:
         rows: list[list[dict[str, Any]]] = runner.map(_sweep_one, shared, cases, progress=tick)
@@ -262,7 +284,10 @@ class Portfolio(BaseModel):
     seeds : list of int
         Random seeds.
     profiles : list of str, optional
-        Memory profile names, one calibration draw each (default: the default profile).
+        Memory profile names or calibration files (``.json``, ``.yaml``, ``.yml``, written by
+        ``workbench calibrate``; relative to the portfolio file), one draw each (default: the
+        default profile). A file of bootstrap draws (``workbench calibrate DATA.csv
+        --bootstrap N -o FILE``) is listed alone: its draws are the sweep's draws.
     model : str, optional
         Memory model override.
     horizon_days : int
@@ -286,6 +311,29 @@ class Portfolio(BaseModel):
     model: str | None = None
     horizon_days: int = Field(default=180, ge=1, le=3650)
     checkpoint_days: list[int] = Field(default_factory=lambda: [7, 30, 90], min_length=1)
+
+    def calibrations(self, base_dir: Path) -> Any:
+        """Return the sweep's ``calibrations``: None, the profile names and loaded calibration files, or a bootstrap."""
+        if self.profiles is None:
+            return None
+        from workbench.calibrate import CalibrationDraws, load_calibration_file
+
+        entries: list[Any] = []
+        for i, entry in enumerate(self.profiles):
+            if not entry.lower().endswith((".yaml", ".yml", ".json")):
+                entries.append(entry)
+                continue
+            try:
+                loaded = load_calibration_file(base_dir / entry)
+            except WorkbenchError as exc:
+                raise ParameterError(f"profiles[{i}]: {exc}") from None
+            if isinstance(loaded, CalibrationDraws) and len(self.profiles) > 1:
+                raise ParameterError(
+                    f"profiles[{i}]: {entry} holds bootstrap draws, which are the sweep's draws; "
+                    "list it alone under profiles (or use one draws file per portfolio)"
+                )
+            entries.append(loaded)
+        return entries[0] if isinstance(entries[0], CalibrationDraws) else entries
 
     def run(self, base_dir: Path, *, scheduler: Any = None, progress: Progress = False) -> Any:
         """Load the journeys and populations, then :func:`sweep` them."""
@@ -318,7 +366,7 @@ class Portfolio(BaseModel):
             self.plans,
             populations,
             self.seeds,
-            self.profiles,
+            self.calibrations(base_dir),
             scheduler=scheduler,
             model=self.model,
             horizon_days=self.horizon_days,

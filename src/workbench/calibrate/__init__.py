@@ -5,10 +5,19 @@
 * :func:`calibrate` fits memory-profile parameters by maximum likelihood under the same
   rules :func:`workbench.simulate.simulate` runs, and returns a :class:`Calibration`
   (accepted wherever a memory profile is);
+* :func:`bootstrap_calibration` refits it on resampled data: :class:`CalibrationDraws`, the
+  parameter uncertainty as fitted profiles a sweep runs (``sweep(..., calibrations=draws)``);
 * :func:`validate_calibration` fits on part of the data and predicts the rest;
 * :func:`load_published` gives the published tables the default profile rests on.
 """
 
+from workbench.calibrate.bootstrap import (
+    CalibrationDraws,
+    DrawFailure,
+    bootstrap_calibration,
+    load_calibration_file,
+    read_calibration_draws,
+)
 from workbench.calibrate.data import (
     EVENT_COLUMNS,
     GROUPED_COLUMNS,
@@ -36,19 +45,24 @@ __all__ = [
     "GROUPED_COLUMNS",
     "PUBLISHED",
     "Calibration",
+    "CalibrationDraws",
+    "DrawFailure",
     "Observations",
     "ParameterEstimate",
     "Validation",
+    "bootstrap_calibration",
     "calibrate",
     "default_fit",
     "expected_recall",
     "format_history",
     "informed_parameters",
     "load_calibration",
+    "load_calibration_file",
     "load_published",
     "log_likelihood",
     "parse_history",
     "read_calibration",
+    "read_calibration_draws",
     "read_observations",
     "validate_calibration",
 ]

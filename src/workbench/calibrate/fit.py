@@ -168,6 +168,9 @@ def load_calibration(path: str | os.PathLike[str]) -> Calibration:
 def read_calibration(content: str | bytes, *, source: str = "calibration") -> Calibration:
     """Read a calibration from JSON or YAML text (what an uploaded file holds).
 
+    A file of bootstrap draws (:class:`~workbench.calibrate.CalibrationDraws`) gives the
+    calibration it holds.
+
     Raises
     ------
     DataError
@@ -193,6 +196,8 @@ def read_calibration(content: str | bytes, *, source: str = "calibration") -> Ca
             f"{source}: not a calibration (expected a mapping with profile, parameters, ...); "
             "fix: use the file 'workbench calibrate DATA.csv -o FILE' wrote"
         )
+    if "draws" in data and isinstance(data.get("calibration"), dict):
+        data = data["calibration"]  # bootstrap draws (--bootstrap N -o FILE) hold their calibration
     try:
         return Calibration.model_validate(data)
     except ValueError as exc:
