@@ -14,15 +14,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbench.plans.lab import PLAN_CHOICES, LabSettings
-from workbench.simulate.profiles import PROFILES
 from workbench.widgets._common import styled
+from workbench.widgets._memory import CALIBRATION, profile_options
 
 __all__ = ["BASELINES", "CALIBRATION", "CONTROLS", "PLAN_CONTROLS", "ControlSpec", "build_control", "control_rows"]
 
 #: What plans are added to: the journey as designed, or its formal core (Journey.formal_core).
 BASELINES: tuple[tuple[str, str], ...] = (("As designed", "designed"), ("Formal events only", "core"))
-#: Value of the memory dropdown that stands for the loaded calibration.
-CALIBRATION = "calibration"
+# CALIBRATION (the memory dropdown's value for the loaded calibration) lives with the shared memory choice
+_REEXPORTED = (CALIBRATION,)
 
 WIDE = {"description_width": "132px"}
 LAYOUT = {"width": "420px"}
@@ -86,7 +86,7 @@ CONTROLS: tuple[ControlSpec, ...] = (
         widgets.Dropdown,
         "Memory profile",
         {
-            "options": [(f"{name}: {profile.title}", name) for name, profile in PROFILES.items()],
+            "options": profile_options(),
             "value": _DEFAULTS.profile,
             "layout": LAYOUT,
         },

@@ -43,9 +43,11 @@ class Workbench(widgets.VBox):
     export_folder : str
         Folder the Export tab writes to.
     profile : str
-        Memory profile the Plan tab starts on (see :data:`workbench.simulate.PROFILES`).
+        Memory profile the Plan tab simulates with and the Convert tab schedules drafts for
+        at first (see :data:`workbench.simulate.PROFILES`); each tab can change it.
     calibration : Calibration, str or path, optional
-        A calibration (or the file ``workbench calibrate`` wrote) the Plan tab simulates with.
+        A calibration (or the file ``workbench calibrate`` wrote) the Plan tab simulates with
+        and the Convert tab schedules drafts for.
     **kwargs
         Passed to :class:`ipywidgets.VBox`.
 
@@ -57,7 +59,8 @@ class Workbench(widgets.VBox):
     plan_lab : PlanLab
     export_panel : ExportPanel
     convert_panel : ConvertPanel
-        Legacy sources in, a draft journey out (opened drafts replace the journey).
+        Legacy sources in, a draft journey out (opened drafts replace the journey), its
+        reinforcement scheduled for a memory profile or calibration.
     analyse_panel : AnalysePanel
         Delivered statements in, each asset judged against its purpose (see :mod:`workbench.analytics`).
     tabs : Tab
@@ -94,7 +97,7 @@ class Workbench(widgets.VBox):
         self._links.append(traitlets.link((self, "journey"), (self.plan_lab, "journey")))
         self.export_panel = ExportPanel(initial, folder=export_folder)
         self._links.append(traitlets.link((self, "journey"), (self.export_panel, "journey")))
-        self.convert_panel = ConvertPanel(initial)
+        self.convert_panel = ConvertPanel(initial, profile=profile, calibration=calibration)
         self._links.append(traitlets.link((self, "journey"), (self.convert_panel, "journey")))
         self.analyse_panel = AnalysePanel(initial)
         self._links.append(traitlets.link((self, "journey"), (self.analyse_panel, "journey")))

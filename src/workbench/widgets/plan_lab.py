@@ -14,7 +14,7 @@ moving the spacing slider re-simulates the fixed-interval plan only. Sliders syn
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -39,20 +39,17 @@ from workbench.plans.lab import (
 from workbench.simulate import LearnerPopulation, SimulationResult
 from workbench.simulate.profiles import DEFAULT_PROFILE, PROFILES
 from workbench.widgets._common import STYLE, JourneySource, as_journey, error_html, error_lines, render_png, styled
+from workbench.widgets._memory import CalibrationSource, MemoryChoice, unknown_profile
 from workbench.widgets._plan_controls import (
     BASELINES,
-    CALIBRATION,
     CONTROLS,
     PLAN_CONTROLS,
     build_control,
     control_rows,
 )
 from workbench.widgets._plan_decide import PlanDecisions
-from workbench.widgets._plan_memory import CalibrationSource, MemoryChoice
+from workbench.widgets._plan_memory import PlanMemory
 from workbench.widgets._plan_view import provenance_html, summary_html
-
-if TYPE_CHECKING:
-    from workbench.calibrate import Calibration
 
 __all__ = ["MAX_PLANS", "PLAN_CHOICES", "PLAN_CONTROLS", "PlanLab", "horizon_for"]
 
@@ -70,7 +67,7 @@ _LAB_STYLE = """
 """
 
 
-class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
+class PlanLab(PlanMemory, PlanDecisions, widgets.VBox):
     """Compare reinforcement plans on a journey, live, then apply the chosen one.
 
     Pick plans in the list (none, massed, ``fixed:<spacing>x4``, expanding,
@@ -143,6 +140,8 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
         The calibration loaded (chosen when the profile list shows it).
     calibration_upload : FileUpload
         Upload a calibration file (JSON or YAML).
+    memory : MemoryChoice
+        The profile list, the calibration and its upload (the part the Convert tab shares).
     chosen : Dropdown
         The plan "Apply chosen plan" applies (the recommended one unless picked).
     apply_button, optimise_button : Button
@@ -197,8 +196,6 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
         self._message = ""
         self._applied = ""  # what the next journey change is (set by Apply)
         self._applied_labels: set[str] = set()  # plans whose touches the journey now holds
-        self.calibration: Calibration | None = None
-        self._calibration_problem: list[str] = []  # why the last calibration file was not used
         if baseline not in dict(BASELINES).values():
             raise ValueError(f"baseline: must be 'designed' or 'core' (got {baseline!r})")
         first = {
@@ -215,9 +212,7 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
         self._build(first)
         self.observe(self._on_journey, names="journey")
         if profile not in PROFILES:
-            self.errors["profile"].value = error_html(
-                [f"unknown memory profile {profile!r}; pick one of {', '.join(PROFILES)}"]
-            )
+            self.errors["profile"].value = error_html(unknown_profile(profile))
         self._follow_memory()
         if calibration is not None:
             self.use_calibration(calibration)  # updates (or shows why it could not)
@@ -228,15 +223,12 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
 
     def _build(self, first: Mapping[str, Any]) -> None:
         self.controls = {spec.name: build_control(spec, first.get(spec.name)) for spec in CONTROLS}
+        self.memory = MemoryChoice(self.controls["profile"], css="wb-plan", on_change=self._on_memory)
         self.errors = {
             name: styled(widgets.HTML(), "wb-error", f"wb-plan-error-{name}")
-            for name in (*PLAN_CONTROLS, "calibration", "apply", "optimise", "journey")
+            for name in (*PLAN_CONTROLS, "apply", "optimise", "journey")
         }
-        self.calibration_upload = styled(
-            widgets.FileUpload(accept=".json,.yaml,.yml", multiple=False, description="Calibration"),
-            "wb-plan-calibration-upload",
-        )
-        self.calibration_upload.observe(self._on_upload, names="value")
+        self.errors["calibration"] = self.memory.error
         self._build_decisions()
         self.plot = styled(widgets.Image(format="png"), "wb-plan-plot")
         self.plot.layout = widgets.Layout(max_width="100%", height="auto")
@@ -244,12 +236,12 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
         self.table = styled(widgets.HTML(), "wb-plan-summary")
         self.status = styled(widgets.Label(value="not simulated yet"), "wb-plan-status")
 
-        for control in self.controls.values():
-            control.observe(self._on_control, names="value")
+        for name, control in self.controls.items():
+            if name != "profile":  # the memory choice reports its own changes (_on_memory)
+                control.observe(self._on_control, names="value")
         self._relabel()
 
-        upload = widgets.HBox([self.calibration_upload, self.errors["calibration"]], layout={"align_items": "center"})
-        rows = control_rows(self.controls, self.errors, {"profile": upload})
+        rows = control_rows(self.controls, self.errors, {"profile": self.memory.upload_row()})
         left = widgets.VBox(rows, layout={"width": "45%", "min_width": "440px"})
         right = widgets.VBox(
             [
@@ -296,8 +288,8 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
             learners=self.learners,
             model=self.model,
             baseline=str(c["baseline"].value),
-            profile=self._profile_name(),
-            calibration=self.calibration if c["profile"].value == CALIBRATION else None,
+            profile=self.memory.profile_name,
+            calibration=self.memory.chosen_calibration,
         )
 
     @property
@@ -374,10 +366,9 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
     def _on_control(self, change: Mapping[str, Any]) -> None:
         if self._loading:
             return
-        if change.get("owner") is self.controls["profile"]:
-            self._follow_memory()
         self._relabel()
-        self._message, self._calibration_problem = "", []
+        self._message = ""
+        self.memory.forget_problem()
         self.update()
 
     def _on_journey(self, change: Mapping[str, Any]) -> None:
@@ -443,8 +434,8 @@ class PlanLab(MemoryChoice, PlanDecisions, widgets.VBox):
             run=self._simulate,
         )
         self._show(outcome.problems)
-        if self._calibration_problem:
-            self.errors["calibration"].value = error_html(self._calibration_problem)
+        if self.memory.problem:
+            self.errors["calibration"].value = error_html(self.memory.problem)
         self.status.value = outcome.status
         self.profile_note.value = provenance_html(outcome.provenance)
         if outcome.empty_journey:
