@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -160,11 +161,13 @@ def test_a_calibration_upload_schedules_for_it_and_a_bad_file_keeps_what_the_tab
     assert "Draft scheduled for: Calibration calibration:pilot: from pilot.csv, 2026-12-02" in panel.profile_note.value
     status, note = panel.status.value, panel.profile_note.value
 
-    bad = b'{"profile": {"name": "pilot", "title": "P", "source": "s", "memory_sigma": "wide"}}'
-    panel.memory.upload.value = (_upload("broken.json", bad),)
-    message = panel.memory.error.value
-    assert message.startswith("broken.json: not a valid calibration")
-    assert "field profile.memory_sigma: must be a number" in message
+    broken = json.loads(calibration.to_json())
+    broken["profile"]["memory_sigma"] = "wide"  # one bad field in an otherwise whole calibration
+    panel.memory.upload.value = (_upload("broken.json", json.dumps(broken).encode()),)
+    problem = panel.memory.problem  # one message: the file, then the field with what is wrong
+    assert problem[0].startswith("broken.json: not a valid calibration")
+    assert [line.strip() for line in problem[1:]] == ["field profile.memory_sigma: must be a number (got 'wide')"]
+    assert "field profile.memory_sigma: must be a number (got &#x27;wide&#x27;)" in panel.memory.error.value
     assert "wb-convert-error-calibration" in panel.memory.error._dom_classes
     # the tab keeps what it had: the calibration chosen, the draft, the status and the note
     assert panel.memory.select.value == "calibration"

@@ -116,8 +116,9 @@ class ConvertPanel(widgets.VBox):
         select = widgets.Dropdown(
             options=profile_options(),
             value=profile if profile in PROFILES else DEFAULT_PROFILE,
-            description="Schedule for",
-            layout={"width": "32em"},
+            description="Memory profile",
+            style={"description_width": "initial"},
+            layout={"width": "36em"},
         )
         self.memory = MemoryChoice(styled(select, "wb-convert-profile"), css="wb-convert", on_change=self._on_memory)
         self.profile_note = styled(widgets.HTML(), "wb-convert-profile-note")

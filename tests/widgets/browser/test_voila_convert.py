@@ -5,6 +5,7 @@ The memory is chosen as in the Plan tab: a profile from the list, or a calibrati
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,12 @@ def test_convert_tab_in_voila(voila: Server, page: Any, shot: Callable[[str], No
     from playwright.sync_api import expect  # here: without playwright the fixtures skip (or fail in CI)
 
     deck = sources.build_deck(tmp_path / "workshop.pptx")
-    calibration = pilot_calibration().save(tmp_path / "pilot.json")
+    pilot = pilot_calibration()
+    calibration = pilot.save(tmp_path / "pilot.json")
     broken = tmp_path / "broken.json"
-    broken.write_text('{"profile": {"name": "pilot", "title": "P", "source": "s", "memory_sigma": "wide"}}')
+    fields = json.loads(pilot.to_json())
+    fields["profile"]["memory_sigma"] = "wide"  # one bad field in an otherwise whole calibration
+    broken.write_text(json.dumps(fields))
     page.goto(f"{voila.url}/voila/render/00_workbench_app.ipynb", wait_until="domcontentloaded", timeout=180_000)
     expect(page.locator(".wb-composer .wb-status")).to_contain_text("post_training_retention", timeout=120_000)
     page.locator(".lm-TabBar-tab", has_text="Convert").click()
@@ -47,9 +51,11 @@ def test_convert_tab_in_voila(voila: Server, page: Any, shot: Callable[[str], No
     choose(broken)  # refused: said beside the upload, the choice stays
     problem = page.locator(".wb-convert-error-calibration")
     expect(problem).to_contain_text("broken.json: not a valid calibration", timeout=60_000)
-    expect(problem).to_contain_text("field profile.memory_sigma: must be a number")
+    expect(problem).to_contain_text("field profile.memory_sigma: must be a number (got 'wide')")
+    expect(problem).not_to_contain_text("is required")  # one bad field, one message
     expect(profile).to_have_value(flashcards)
     expect(note).to_contain_text("Memory profile flashcards")
+    shot("voila-convert-calibration-refused.png")
     choose(calibration)
     expect(note).to_contain_text(
         "Drafts will be scheduled for: Calibration calibration:pilot: from pilot.csv, 2026-12-02", timeout=60_000
