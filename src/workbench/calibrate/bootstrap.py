@@ -26,26 +26,31 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import Field
 
-from workbench._io import write_atomic
 from workbench._random import RandomLike, as_seed_sequence, stream
 from workbench._tasks import Progress, progress_reporter, task_runner
 from workbench._values import Value
 from workbench.calibrate.data import Observations, read_observations
-from workbench.calibrate.fit import Calibration, _fit, calibrate, read_calibration
-from workbench.errors import DataError, ParameterError, WorkbenchError, problem_lines
+from workbench.calibrate.fit import (
+    Calibration,
+    CalibrationFile,
+    _fit,
+    calibrate,
+    calibration_file_bytes,
+    parsed_calibration_file,
+    read_calibration,
+    validated_calibration_file,
+)
+from workbench.errors import DataError, ParameterError, WorkbenchError
 from workbench.simulate.profiles import MemoryProfile, fittable_parameters
 
 __all__ = [
@@ -70,8 +75,11 @@ class DrawFailure(Value):
     reason: str
 
 
-class CalibrationDraws(Value):
+class CalibrationDraws(CalibrationFile):
     """Bootstrap draws of a calibration: the base fit, each draw's fitted values, intervals, failures.
+
+    Round-trips through :meth:`save` and :func:`load_calibration_file`; ``load_calibration``
+    (``--calibration FILE``) reads the calibration it holds.
 
     Attributes
     ----------
@@ -178,28 +186,6 @@ class CalibrationDraws(Value):
             for row in self.draws
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-compatible)."""
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        """Render the draws (with the calibration) as JSON text."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-    def to_yaml(self) -> str:
-        """Render the draws (with the calibration) as YAML text."""
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the draws and the calibration (YAML for ``.yaml``/``.yml``, JSON otherwise), atomically.
-
-        ``load_calibration`` reads the calibration back from this file too, so
-        ``--calibration FILE`` accepts it.
-        """
-        target = Path(path)
-        text = self.to_yaml() if target.suffix.lower() in (".yaml", ".yml") else self.to_json()
-        return write_atomic(target, text)
-
     def summary_text(self) -> str:
         """Describe the bootstrap intervals beside the calibration's own, as the CLI prints them."""
         share = round(self.level * 100)
@@ -234,24 +220,13 @@ def read_calibration_draws(content: str | bytes, *, source: str = "calibration d
     >>> read_calibration_draws(draws.to_json()) == draws
     True
     """
-    try:
-        text = content.decode("utf-8") if isinstance(content, bytes) else content
-        data = yaml.safe_load(text)  # YAML is a superset of JSON
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DataError(f"{source}: not JSON or YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict) or "draws" not in data:
+    data = parsed_calibration_file(content, source)
+    if "draws" not in data:
         raise DataError(
             f"{source}: not bootstrap draws (no 'draws' field); "
             "fix: write them with 'workbench calibrate DATA.csv --bootstrap N -o FILE'"
         )
-    try:
-        return CalibrationDraws.model_validate(data)
-    except ValueError as exc:
-        fields = "\n".join(f"  field {line}" for line in problem_lines(exc))
-        raise DataError(
-            f"{source}: not valid bootstrap draws (fix these fields, or write the file again with "
-            f"'workbench calibrate DATA.csv --bootstrap N -o FILE'):\n{fields}"
-        ) from None
+    return validated_calibration_file(CalibrationDraws, data, source)
 
 
 def load_calibration_file(path: str | os.PathLike[str]) -> Calibration | CalibrationDraws:
@@ -262,19 +237,10 @@ def load_calibration_file(path: str | os.PathLike[str]) -> Calibration | Calibra
     DataError
         If the file is missing or is neither (names the file and the field).
     """
-    source = Path(path)
-    if not source.is_file():
-        raise DataError(
-            f"{source}: no such calibration file; fix: write one with 'workbench calibrate DATA.csv -o FILE'"
-        )
-    content = source.read_bytes()
-    try:
-        data = yaml.safe_load(content.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError):
-        data = None  # read_calibration names the problem
-    if isinstance(data, dict) and "draws" in data:
-        return read_calibration_draws(content, source=str(source))
-    return read_calibration(content, source=str(source))
+    content = calibration_file_bytes(path)
+    if "draws" in parsed_calibration_file(content, str(path)):
+        return read_calibration_draws(content, source=str(path))
+    return read_calibration(content, source=str(path))
 
 
 # ---- resampling and refitting ------------------------------------------------------------------

@@ -20,7 +20,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,29 @@ class ParameterEstimate(Value):
     description: str = ""
 
 
-class Calibration(Value):
+class CalibrationFile(Value):
+    """A value ``workbench calibrate -o FILE`` writes: plain data, JSON or YAML text, an atomic save."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-compatible)."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Render the value as JSON text."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_yaml(self) -> str:
+        """Render the value as YAML text."""
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the value (YAML for ``.yaml``/``.yml``, JSON otherwise), atomically."""
+        target = Path(path)
+        text = self.to_yaml() if target.suffix.lower() in (".yaml", ".yml") else self.to_json()
+        return write_atomic(target, text)
+
+
+class Calibration(CalibrationFile):
     """A fitted memory profile with its uncertainty, fit statistics, data summary and source.
 
     Accepted wherever a profile is (``simulate(..., profile=calibration)``, ``compare``,
@@ -110,24 +132,6 @@ class Calibration(Value):
         """Observed against predicted recall per group (grouped rows, or retrievals by delay)."""
         return pd.DataFrame(self.table)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-compatible)."""
-        return self.model_dump(mode="json")
-
-    def to_json(self) -> str:
-        """Render the calibration as JSON text."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-    def to_yaml(self) -> str:
-        """Render the calibration as YAML text."""
-        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the calibration (YAML for ``.yaml``/``.yml``, JSON otherwise), atomically."""
-        target = Path(path)
-        text = self.to_yaml() if target.suffix.lower() in (".yaml", ".yml") else self.to_json()
-        return write_atomic(target, text)
-
     def summary_text(self) -> str:
         """Describe the calibration for a designer: source, fitted parameters with intervals, fit statistics."""
         lines = [
@@ -157,12 +161,15 @@ def load_calibration(path: str | os.PathLike[str]) -> Calibration:
     DataError
         If the file is missing, not JSON/YAML, or not a calibration (names the file and field).
     """
+    return read_calibration(calibration_file_bytes(path), source=str(path))
+
+
+def calibration_file_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Return the content of a calibration file; DataError naming it when it is missing."""
     source = Path(path)
     if not source.is_file():
-        raise DataError(
-            f"{source}: no such calibration file; fix: write one with 'workbench calibrate DATA.csv -o FILE'"
-        )
-    return read_calibration(source.read_bytes(), source=str(source))
+        raise DataError(f"{source}: no such calibration file; fix: write one with {_WRITE_IT}")
+    return source.read_bytes()
 
 
 def read_calibration(content: str | bytes, *, source: str = "calibration") -> Calibration:
@@ -183,28 +190,43 @@ def read_calibration(content: str | bytes, *, source: str = "calibration") -> Ca
     ...
     workbench.errors.DataError: pilot.yaml: not a valid calibration ...
     """
+    data = parsed_calibration_file(content, source)
+    if "draws" in data and isinstance(data.get("calibration"), dict):
+        data = data["calibration"]  # bootstrap draws (--bootstrap N -o FILE) hold their calibration
+    return validated_calibration_file(Calibration, data, source)
+
+
+_WRITE_IT = "'workbench calibrate DATA.csv -o FILE'"
+_FileT = TypeVar("_FileT", bound=CalibrationFile)
+
+
+def parsed_calibration_file(content: str | bytes, source: str) -> dict[str, Any]:
+    """Parse what ``workbench calibrate -o FILE`` wrote (JSON or YAML) into a mapping; DataError otherwise."""
     try:
         text = content.decode("utf-8") if isinstance(content, bytes) else content
         data = yaml.safe_load(text)  # YAML is a superset of JSON
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DataError(
             f"{source}: not a JSON or YAML calibration ({str(exc).splitlines()[0]}); "
-            "fix: use the file 'workbench calibrate DATA.csv -o FILE' wrote"
+            f"fix: use the file {_WRITE_IT} wrote"
         ) from None
     if not isinstance(data, dict):
         raise DataError(
             f"{source}: not a calibration (expected a mapping with profile, parameters, ...); "
-            "fix: use the file 'workbench calibrate DATA.csv -o FILE' wrote"
+            f"fix: use the file {_WRITE_IT} wrote"
         )
-    if "draws" in data and isinstance(data.get("calibration"), dict):
-        data = data["calibration"]  # bootstrap draws (--bootstrap N -o FILE) hold their calibration
+    return data
+
+
+def validated_calibration_file(kind: type[_FileT], data: dict[str, Any], source: str) -> _FileT:
+    """Validate parsed file content as ``kind``; DataError naming every bad field."""
+    what = "calibration" if kind is Calibration else "set of bootstrap draws"
     try:
-        return Calibration.model_validate(data)
+        return kind.model_validate(data)
     except ValueError as exc:
         fields = "\n".join(f"  field {line}" for line in problem_lines(exc))
         raise DataError(
-            f"{source}: not a valid calibration (fix these fields, or write the file again with "
-            f"'workbench calibrate DATA.csv -o FILE'):\n{fields}"
+            f"{source}: not a valid {what} (fix these fields, or write the file again with {_WRITE_IT}):\n{fields}"
         ) from None
 
 
