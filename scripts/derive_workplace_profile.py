@@ -42,10 +42,14 @@ from workbench.calibrate import calibrate, expected_recall, load_published, read
 from workbench.calibrate.data import Observations
 from workbench.plans import compare
 from workbench.simulate import LearnerPopulation, MemoryProfile, get_profile, simulate
-from workbench.simulate.profiles import WORKPLACE_FIT, WORKPLACE_SPACING_FIT
+from workbench.simulate.profiles import WORKPLACE_FIT, WORKPLACE_SPACING_FIT, WORKPLACE_SPACING_SPREAD, WORKPLACE_SPREAD
 from workbench.templates import load_template
 
 DATE = dt.date(2026, 12, 2)
+#: Learner spreads at which the profile likelihood is evaluated (the other parameters re-fitted).
+SPREAD_GRID = tuple(round(0.05 * i, 2) for i in range(21))
+#: Drop of the log-likelihood at the ends of a 95% profile-likelihood interval: chi2(1, 0.95) / 2.
+DROP_95 = 1.920729
 OBSERVED_BEST_GAPS = {7.0: 1.0, 35.0: 11.0, 70.0: 21.0, 350.0: 21.0}
 
 
@@ -58,6 +62,13 @@ class Candidate:
     fit: tuple[str, ...]
     note: str
     lifted_bounds: bool = False  # diagnostic only: not a valid FSRS-6 parameter set
+    spread_from_data: bool = False  # the spread is set from its profile likelihood (counts in k)
+    start: MemoryProfile | None = None  # in-sample fit starts here (held-out fits from ``base``)
+
+    @property
+    def k(self) -> int:
+        """Parameters taken from the data."""
+        return len(self.fit) + (1 if self.spread_from_data else 0)
 
 
 def _actr_defaults(sigma: float) -> MemoryProfile:
@@ -71,53 +82,79 @@ def _actr_defaults(sigma: float) -> MemoryProfile:
 
 
 def candidates() -> dict[str, Candidate]:
-    """Return the models and fits compared, by row name."""
+    """Return the models and fits compared, by row name.
+
+    The shipped rows hold the learner spread at the shipped value (``spread`` derives it: the
+    upper end of its 95% profile-likelihood interval), the ``-mle`` rows at its maximum-likelihood
+    value (0 for both models), and fit the other parameters.
+    """
     flashcards = get_profile("flashcards")
-    sigma = get_profile("workplace").memory_sigma
+    workplace_sigma = WORKPLACE_SPREAD.shipped
+    spacing_sigma = WORKPLACE_SPACING_SPREAD.shipped
+    fsrs = flashcards.with_values({"memory_sigma": workplace_sigma})
     return {
         "flashcards": Candidate("FSRS-6 defaults (`flashcards`)", flashcards, (), "nothing fitted"),
         "workplace": Candidate(
-            "FSRS-6 (`workplace`, default)", flashcards, WORKPLACE_FIT, "py-fsrs ranges; 8 parameters"
+            "FSRS-6 (`workplace`, default)",
+            fsrs,
+            WORKPLACE_FIT,
+            f"py-fsrs ranges; 7 parameters + spread {workplace_sigma}",
+            spread_from_data=True,
+            start=get_profile("workplace"),  # the shipped values: the row re-checks they are the maximum
+        ),
+        "workplace-mle": Candidate(
+            "FSRS-6, spread at its maximum-likelihood value",
+            flashcards.with_values({"memory_sigma": WORKPLACE_SPREAD.estimate}),
+            WORKPLACE_FIT,
+            f"spread {WORKPLACE_SPREAD.estimate:g} (its MLE)",
+            spread_from_data=True,
+            start=get_profile("workplace").with_values({"memory_sigma": WORKPLACE_SPREAD.estimate}),
         ),
         "fsrs-lapse": Candidate(
             "FSRS-6 + post-lapse weights",
-            flashcards,
+            fsrs,
             (*WORKPLACE_FIT, "lapse_stability_exponent", "lapse_forgetting_gain"),
-            "py-fsrs ranges; 10 parameters",
+            f"py-fsrs ranges; 9 parameters + spread {workplace_sigma}",
+            spread_from_data=True,
         ),
         "fsrs-lifted": Candidate(
             "FSRS-6, decay and lapse bounds lifted",
-            flashcards,
+            fsrs,
             WORKPLACE_FIT,
             "diagnostic: decay <= 5, lapse scale <= 100 (outside FSRS-6's ranges)",
             lifted_bounds=True,
+            spread_from_data=True,
         ),
         "exponential": Candidate(
             "exponential (sourced defaults)",
-            flashcards.with_values({}, model="exponential", model_parameters={}),
+            fsrs.with_values({}, model="exponential", model_parameters={}),
             ("memory_sigma",),
             "learner spread fitted",
         ),
         "hlr": Candidate(
             "HLR (sourced defaults)",
-            flashcards.with_values({}, model="hlr", model_parameters={}),
+            fsrs.with_values({}, model="hlr", model_parameters={}),
             ("memory_sigma",),
             "learner spread fitted",
         ),
         "actr-defaults": Candidate(
-            "ACT-R (sourced defaults)", _actr_defaults(sigma), ("memory_sigma",), "learner spread fitted"
-        ),
-        "actr-free": Candidate(
-            "ACT-R, spread fitted too",
-            _actr_defaults(sigma),
-            (*WORKPLACE_SPACING_FIT, "memory_sigma"),
-            "6 parameters; the spread goes to 0",
+            "ACT-R (sourced defaults)", _actr_defaults(spacing_sigma), ("memory_sigma",), "learner spread fitted"
         ),
         "workplace-spacing": Candidate(
             "ACT-R (`workplace-spacing`)",
-            _actr_defaults(sigma),
+            _actr_defaults(spacing_sigma),
             WORKPLACE_SPACING_FIT,
-            f"5 parameters; spread held at {sigma}",
+            f"5 parameters + spread {spacing_sigma}",
+            spread_from_data=True,
+            start=get_profile("workplace-spacing"),
+        ),
+        "workplace-spacing-mle": Candidate(
+            "ACT-R, spread at its maximum-likelihood value",
+            _actr_defaults(WORKPLACE_SPACING_SPREAD.estimate),
+            WORKPLACE_SPACING_FIT,
+            f"spread {WORKPLACE_SPACING_SPREAD.estimate:g} (its MLE)",
+            spread_from_data=True,
+            start=get_profile("workplace-spacing").with_values({"memory_sigma": WORKPLACE_SPACING_SPREAD.estimate}),
         ),
     }
 
@@ -169,7 +206,8 @@ def fit(candidate: Candidate, data: Observations) -> Any:
     with context:
         if not candidate.fit:
             return None
-        return calibrate(data, profile=candidate.base, fit=candidate.fit, intervals="wald", today=DATE)
+        start = candidate.start if candidate.start is not None else candidate.base
+        return calibrate(data, profile=start, fit=candidate.fit, intervals="wald", today=DATE)
 
 
 def evaluate(candidate: Candidate, data: Observations, external: Observations) -> dict[str, Any]:
@@ -182,9 +220,9 @@ def evaluate(candidate: Candidate, data: Observations, external: Observations) -
         row: dict[str, Any] = {"model": candidate.label, "note": candidate.note}
         if calibration is not None:
             # every parameter asked for counts (calibrate reports flat ones as "no information")
-            row["k"] = len(candidate.fit)
+            row["k"] = candidate.k
             row["log-lik"] = round(calibration.log_likelihood, 1)
-            row["AIC"] = round(2 * len(candidate.fit) - 2 * calibration.log_likelihood, 1)
+            row["AIC"] = round(2 * candidate.k - 2 * calibration.log_likelihood, 1)
             on_bound = [p.name for p in calibration.parameters.values() if "AT A BOUND" in p.description]
             row["on a bound"] = ", ".join(on_bound) or "-"
             row["values"] = {k: round(v, 4) for k, v in calibration.profile.values(candidate.fit).items()}
@@ -243,16 +281,40 @@ def markdown(frame: pd.DataFrame, index: bool = False) -> str:
     return "\n".join([header, rule, *body])
 
 
+def shipped_spread(found: dict[str, float]) -> float:
+    """Return the spread a profile ships: its MLE, or the interval's upper end when the MLE is on the boundary 0.
+
+    A maximum on the boundary of a likelihood this flat says the grouped table cannot see the
+    spread, not that learners are identical (docs/memory-profiles.md gives the reasons); the
+    upper end is the widest spread the data do not reject.
+    """
+    return round(found["high"] if found["estimate"] == 0 else found["estimate"], 3)
+
+
 def refit(name: str) -> None:
-    """Re-fit one shipped profile and print it next to the shipped values."""
+    """Re-fit one shipped profile (spread by profile likelihood, then the rest); print it beside the shipped values."""
     data = read_observations(load_published("cepeda2008"), source="cepeda2008_trivia.csv")
     candidate = candidates()[name]
-    calibration = calibrate(data, profile=candidate.base, fit=candidate.fit, intervals="wald", today=DATE)
+    frame = spread_profile(name, data)
+    found = spread_interval(frame["log_likelihood"])
+    sigma = shipped_spread(found)
+    nearest = frame.index[np.argmin(np.abs(frame.index.to_numpy(float) - sigma))]
+    # warm start at the profile's fit nearest the shipped spread (the best point of a flat ridge)
+    start = candidate.base.with_values({**frame.loc[nearest].drop(["log_likelihood"]).to_dict(), "memory_sigma": sigma})
+    calibration = calibrate(data, profile=start, fit=candidate.fit, intervals="wald", today=DATE)
     print(calibration.summary_text())
     shipped = get_profile(name)
+    record = WORKPLACE_SPREAD if name == "workplace" else WORKPLACE_SPACING_SPREAD
     print(f"{'parameter':<34}{'fitted':>10}{'shipped':>10}")
     for parameter, value in calibration.profile.values(candidate.fit).items():
         print(f"{parameter:<34}{value:>10.4f}{shipped.value(parameter):>10.4f}")
+    print(f"{'memory_sigma':<34}{sigma:>10.4f}{shipped.memory_sigma:>10.4f}")
+    print(
+        f"spread: estimate {found['estimate']:g} (shipped record {record.estimate:g}), 95% interval "
+        f"{found['low']:.3f}-{found['high']:.3f} (shipped {record.low:g}-{record.high:g}), grid step "
+        f"{found['grid_step']:g}; log-lik at the shipped spread {calibration.log_likelihood:.2f}, "
+        f"at the estimate {found['log_likelihood']:.2f}"
+    )
     for holdout in ({"delay_days": [350]}, {"function": ["spacing"]}):
         print(validate_calibration(data, holdout, profile=candidate.base, fit=candidate.fit, today=DATE).summary_text())
     external = read_observations(load_published("cepeda2009"))
@@ -307,9 +369,78 @@ def joint(n_2009: int) -> None:
         )
         values = {k: round(v, 4) for k, v in calibration.profile.values(candidate.fit).items()}
         print(
-            f"| {candidate.label} | {len(candidate.fit)} | {calibration.log_likelihood:.1f} | "
+            f"| {candidate.label} | {candidate.k} | {calibration.log_likelihood:.1f} | "
             f"{', '.join(on_bound) or '-'} | {_mae(calibration.profile, part_2008):.1f} | "
             f"{_mae(calibration.profile, part_2009):.1f} | {validation.mae_points:.1f} | {values} |"
+        )
+
+
+def spread_profile(name: str, data: Observations, grid: tuple[float, ...] = SPREAD_GRID) -> pd.DataFrame:
+    """Profile log-likelihood of the learner spread: at each grid value the other parameters are re-fitted.
+
+    Two warm-started sweeps (up, then down the grid) and the better fit at each value, so a
+    flat ridge cannot leave one value stuck on another value's path.
+    """
+    others = tuple(p for p in candidates()[name].fit if p != "memory_sigma")
+    best: dict[float, tuple[float, dict[str, float]]] = {}
+    start = get_profile(name)
+    for sweep in (grid, tuple(reversed(grid))):
+        for sigma in sweep:
+            fitted = calibrate(
+                data, profile=start.with_values({"memory_sigma": sigma}), fit=others, intervals="wald", today=DATE
+            )
+            start = fitted.profile
+            if sigma not in best or fitted.log_likelihood > best[sigma][0]:
+                best[sigma] = (fitted.log_likelihood, fitted.profile.values(others))
+    return pd.DataFrame([{"memory_sigma": s, "log_likelihood": best[s][0], **best[s][1]} for s in grid]).set_index(
+        "memory_sigma"
+    )
+
+
+def spread_interval(profile_ll: pd.Series) -> dict[str, float]:
+    """Maximum-likelihood spread and its 95% profile-likelihood interval from a grid profile.
+
+    The ends are linear interpolations of the grid where the log-likelihood has dropped by
+    ``DROP_95``; an end at the grid's first value (0) is the boundary, not a crossing.
+    """
+    sigma = profile_ll.index.to_numpy(float)
+    ll = profile_ll.to_numpy(float)
+    top = int(np.argmax(ll))
+    drop = ll[top] - ll
+
+    def crossing(indices: range) -> float:
+        previous = top
+        for i in indices:
+            if drop[i] >= DROP_95:
+                share = (DROP_95 - drop[previous]) / (drop[i] - drop[previous])
+                return float(sigma[previous] + share * (sigma[i] - sigma[previous]))
+            previous = i
+        return float(sigma[indices[-1]]) if len(indices) else float(sigma[top])
+
+    return {
+        "estimate": float(sigma[top]),
+        "log_likelihood": float(ll[top]),
+        "low": crossing(range(top - 1, -1, -1)),
+        "high": crossing(range(top + 1, len(sigma))),
+        "grid_step": float(np.diff(sigma).max()),
+    }
+
+
+def spread(names: list[str]) -> None:
+    """Print the learner spread's profile likelihood, estimate and 95% interval for each profile."""
+    data = read_observations(load_published("cepeda2008"), source="cepeda2008_trivia.csv")
+    for name in names:
+        started = time.perf_counter()
+        frame = spread_profile(name, data)
+        found = spread_interval(frame["log_likelihood"])
+        frame = frame.assign(drop=found["log_likelihood"] - frame["log_likelihood"])
+        print(f"\nprofile likelihood of memory_sigma, {name} (other parameters re-fitted at each value):")
+        print(markdown(frame.round(4), index=True))
+        print(
+            f"{name}: estimate {found['estimate']:g}"
+            + (" (on the boundary 0)" if found["estimate"] == 0 else "")
+            + f", 95% interval {found['low']:.3f} to {found['high']:.3f} (grid step {found['grid_step']:g}), "
+            f"max log-lik {found['log_likelihood']:.2f}; {time.perf_counter() - started:.0f} s"
         )
 
 
@@ -327,6 +458,7 @@ def main() -> None:
     parser.add_argument("--profile", default="workplace", choices=["workplace", "workplace-spacing"])
     parser.add_argument("--table", action="store_true", help="print the model comparison (slow)")
     parser.add_argument("--plans", action="store_true", help="print the plan tables of both profiles")
+    parser.add_argument("--spread", action="store_true", help="profile likelihood of the learner spread")
     parser.add_argument("--joint", type=int, metavar="N", help="joint fit with Exp. 2a rows at N learners each")
     parser.add_argument("--rows", default=",".join(candidates()), help="comparison rows, comma-separated")
     parser.add_argument("--learners", type=int, default=1000, help="learners for the speed and plan tables")
@@ -337,7 +469,9 @@ def main() -> None:
         plans(args.learners)
     if args.joint:
         joint(args.joint)
-    if args.table or args.plans or args.joint:
+    if args.spread:
+        spread(["workplace", "workplace-spacing"])
+    if args.table or args.plans or args.joint or args.spread:
         return
     refit(args.profile)
 

@@ -2,9 +2,10 @@
 
 Re-fitting takes minutes (``scripts/derive_workplace_profile.py``), so these tests check the
 properties a re-fit would establish, in seconds: no small move of any fitted parameter raises the
-likelihood of the packaged table (the shipped values are its maximum, to their 4 digits), the
-spacing-sensitive profile fits the data the default cannot, and each profile names its data,
-script and citations.
+likelihood of the packaged table (the shipped values are its maximum at the shipped learner
+spread, to their 4 digits), the shipped spread is where its documented profile-likelihood
+interval says (a few warm-started re-fits), the spacing-sensitive profile fits the data the
+default cannot, and each profile names its data, script, citations and spread.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.calibrate import default_fit, expected_recall, load_published, read_observations
+from workbench.calibrate import calibrate, default_fit, expected_recall, load_published, read_observations
 from workbench.calibrate.likelihood import log_likelihood
 from workbench.simulate import fittable_parameters, get_profile
 from workbench.simulate.profiles import (
     WORKPLACE_FIT,
     WORKPLACE_SPACING_FIT,
+    WORKPLACE_SPACING_SPREAD,
     WORKPLACE_SPACING_VALUES,
+    WORKPLACE_SPREAD,
     WORKPLACE_VALUES,
+    SpreadFit,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +34,8 @@ SHIPPED = {
     "workplace": (WORKPLACE_FIT, WORKPLACE_VALUES),
     "workplace-spacing": (WORKPLACE_SPACING_FIT, WORKPLACE_SPACING_VALUES),
 }
+SPREADS = {"workplace": WORKPLACE_SPREAD, "workplace-spacing": WORKPLACE_SPACING_SPREAD}
+DROP_95 = 1.920729  # chi2(1, 0.95) / 2: the log-likelihood drop at the ends of a 95% interval
 # A move of 1% (of the value on the log scale, of the range otherwise) may gain at most 0.25
 # log-likelihood units: a likelihood-ratio statistic of 0.5, far inside the 3.84 of a 95%
 # interval, so the shipped values are statistically indistinguishable from the maximum. Not
@@ -62,6 +68,46 @@ def test_shipped_values_are_the_maximum_likelihood_on_the_packaged_table(name: s
                 continue  # on a bound: only the inward move exists
             other = log_likelihood(profile.with_values({parameter: moved}), cepeda2008)
             assert other <= best + LIKELIHOOD_TOLERANCE, f"{name}: moving {parameter} to {moved:.4g} fits better"
+
+
+def _profile_log_likelihood(name: str, sigma: float, data) -> float:  # type: ignore[no-untyped-def]
+    """Log-likelihood at learner spread ``sigma`` with the profile's other parameters re-fitted (warm start)."""
+    fit, _ = SHIPPED[name]
+    start = get_profile(name).with_values({"memory_sigma": sigma})
+    return calibrate(data, profile=start, fit=fit, intervals="wald").log_likelihood
+
+
+@pytest.mark.parametrize("name", list(SPREADS))
+def test_shipped_spread_is_the_documented_end_of_its_profile_likelihood_interval(name: str, cepeda2008) -> None:  # type: ignore[no-untyped-def]
+    spread = SPREADS[name]
+    profile = get_profile(name)
+    step = spread.grid_step
+    top = _profile_log_likelihood(name, spread.estimate, cepeda2008)
+    # the maximum is where documented: the profile falls one grid step either side (only upwards on 0)
+    for neighbour in (spread.estimate - step, spread.estimate + step):
+        if neighbour >= 0:
+            assert _profile_log_likelihood(name, neighbour, cepeda2008) < top, f"{name}: spread {neighbour} fits better"
+    # each interval end: the drop crosses 1.92 within one grid step of it (the ends are read off that grid)
+    drops = {}
+    for end, outward in ((spread.high, step), (spread.low, -step)):
+        if end == 0 and spread.estimate == 0:
+            continue  # the boundary: the interval starts at the estimate
+        inner = top - _profile_log_likelihood(name, end - outward, cepeda2008)
+        outer = top - _profile_log_likelihood(name, end + outward, cepeda2008)
+        assert inner < DROP_95 < outer, f"{name}: interval end {end}"
+        drops[end] = (inner, outer)
+    # the shipped spread: the MLE, or the upper end when the MLE is on the boundary 0; at the
+    # shipped values (the other parameters fitted there) the drop is what that rule says, up to the
+    # linear interpolation of the grid: at most half the drop's change over one step either side
+    assert profile.memory_sigma == spread.shipped
+    shipped_drop = top - log_likelihood(profile, cepeda2008)
+    if spread.estimate == 0:
+        assert spread.shipped == spread.high
+        inner, outer = drops[spread.high]
+        assert abs(shipped_drop - DROP_95) <= (outer - inner) / 2
+    else:
+        assert spread.shipped == spread.estimate
+        assert abs(shipped_drop) <= LIKELIHOOD_TOLERANCE
 
 
 def test_spacing_profile_fits_what_the_default_cannot(cepeda2008) -> None:  # type: ignore[no-untyped-def]
@@ -98,6 +144,24 @@ def test_profile_names_its_data_script_and_citations(name: str) -> None:
     assert (ROOT / "scripts" / "derive_workplace_profile.py").is_file()
     docs = (ROOT / "docs" / "memory-profiles.md").read_text(encoding="utf-8")
     assert f"`{name}`" in docs
+    # the spread names its data, estimate, interval and why, here and in the docs
+    spread = SPREADS[name]
+    assert spread.text() in profile.source
+    assert "weakly" in spread.text()
+    assert "sensitivity()" in spread.text()
+    assert f"{spread.low:g}-{spread.high:g}" in docs
+    assert f"**{spread.shipped:g}**" in docs
+
+
+def test_flashcards_profile_takes_the_fitted_spread_of_the_same_model() -> None:
+    flashcards, workplace = get_profile("flashcards"), get_profile("workplace")
+    assert flashcards.model == workplace.model
+    assert flashcards.memory_sigma == WORKPLACE_SPREAD.shipped
+    assert WORKPLACE_SPREAD.text() in flashcards.source
+    # a profile built without a spread gets the default profile's fitted one, not a bare literal
+    bare = type(workplace)(name="mine", title="Mine", source="a test")
+    assert bare.memory_sigma == workplace.memory_sigma
+    assert isinstance(WORKPLACE_SPREAD, SpreadFit)
 
 
 def test_calibrating_from_the_spacing_profile_fits_actr_parameters_by_default(cepeda2008) -> None:  # type: ignore[no-untyped-def]

@@ -333,7 +333,7 @@ def describe_memory(settings: LabSettings) -> tuple[str, ...]:
     >>> lines[0].startswith("Memory profile flashcards: Flashcard reviews (FSRS-6 defaults).")
     True
     >>> print(*lines[1:], sep="\n")
-    Population: 200 learners, memory variation 0.35 (the profile's), does required 0.90, optional 0.45
+    Population: 200 learners, memory variation 0.566 (the profile's), does required 0.90, optional 0.45
     Seed: 3
     """
     try:

@@ -46,7 +46,8 @@ class TargetRetentionPlan(ReinforcementPlan):
     ``2 ** ((d - 5) / difficulty_scale)`` times the neutral rate, as in the simulator.
     Touches stop at ``until_day`` (days from the journey start). The learner remembers as the
     memory profile given to ``build``/``apply`` says (the one simulated; ``model`` None: the
-    profile's model).
+    profile's model; ``memory_sigma`` None: the profile's learner spread, which places the
+    ``quantile`` learner).
 
     Examples
     --------
@@ -85,7 +86,8 @@ class TargetRetentionPlan(ReinforcementPlan):
     until_day: Annotated[StrictFloat, Field(ge=1, le=MAX_DAY - 1)] = 180.0
     model: str | None = None  # None: the simulated memory profile's model (MemoryProfile.model_for)
     quantile: Annotated[StrictFloat, Field(gt=0, lt=1)] = 0.5
-    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] = 0.35
+    # None: the simulated memory profile's learner spread (its source says where it comes from)
+    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] | None = None
     difficulty_scale: Annotated[StrictFloat, Field(gt=0, le=100)] = 5.0
     max_touches_per_concept: Annotated[int, Field(ge=1, le=200)] = 30
 
@@ -114,7 +116,7 @@ class TargetRetentionPlan(ReinforcementPlan):
             journey,
             concept.id,
             difficulty_scale=self.difficulty_scale,
-            memory_sigma=self.memory_sigma,
+            memory_sigma=self.memory_sigma if self.memory_sigma is not None else context.profile.memory_sigma,
             quantile=self.quantile,
         )
         learner = TypicalLearner(journey, concept.id, model, context.profile.effects, rate)

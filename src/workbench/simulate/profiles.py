@@ -13,8 +13,8 @@ know how a model stores its weights.
 Examples
 --------
 >>> profile = get_profile("flashcards")
->>> profile.model, profile.memory_sigma
-('fsrs6', 0.35)
+>>> profile.model, profile.memory_sigma == WORKPLACE_SPREAD.shipped  # the spread fitted with FSRS-6
+('fsrs6', True)
 >>> round(profile.value("s0_encode_days"), 4)
 2.3065
 >>> profile.with_values({"s0_encode_days": 1.0}).value("s0_encode_days")
@@ -40,10 +40,62 @@ __all__ = [
     "PROFILES",
     "FittableParameter",
     "MemoryProfile",
+    "SpreadFit",
     "fittable_parameters",
     "get_profile",
     "resolve_profile",
 ]
+
+
+@dataclass(frozen=True)
+class SpreadFit:
+    """The learner spread of a profile fitted to published data, and the value the profile ships.
+
+    ``estimate`` is the maximum-likelihood spread with the profile's other parameters re-fitted
+    (0 when the maximum is on the boundary), ``low``/``high`` its 95% profile-likelihood interval
+    (where the log-likelihood has dropped by chi2(1)/2 = 1.92; read off a grid of spreads
+    ``grid_step`` apart, the other parameters re-fitted at each), ``shipped`` the profile's value
+    and ``why`` the reason for it.
+
+    Examples
+    --------
+    >>> fit = SpreadFit(estimate=0.0, low=0.0, high=0.5, shipped=0.5, grid_step=0.05, data="a table", why="a reason")
+    >>> print(fit.text())  # doctest: +NORMALIZE_WHITESPACE
+    learner spread fitted to a table: maximum-likelihood estimate 0 (on the boundary),
+    95% profile-likelihood interval 0-0.5; shipped 0.5 (a reason)
+    """
+
+    estimate: float
+    low: float
+    high: float
+    shipped: float
+    grid_step: float
+    data: str
+    why: str
+
+    def text(self) -> str:
+        """One sentence for the profile's source: data, estimate, interval, shipped value and why."""
+        boundary = " (on the boundary)" if self.estimate == 0 else ""
+        return (
+            f"learner spread fitted to {self.data}: maximum-likelihood estimate {self.estimate:g}{boundary}, "
+            f"95% profile-likelihood interval {self.low:g}-{self.high:g}; shipped {self.shipped:g} ({self.why})"
+        )
+
+
+_SPREAD_DATA = "Cepeda et al. (2008), other parameters re-fitted"
+_SPREAD_WHY = (
+    "the interval's upper end: the table identifies the spread only weakly and a spread of 0 would make "
+    "every learner forget alike, so the default keeps the widest spread the data do not reject; "
+    "sensitivity() shows its effect, per-learner events of your own measure it"
+)
+
+#: Learner spread of the ``workplace`` profile: FSRS-6 on the 37 Cepeda et al. (2008) outcomes
+#: (scripts/derive_workplace_profile.py --spread). The maximum is on the boundary 0 and the
+#: likelihood is flat (1.92 log-likelihood units between 0 and 0.566), so the profile ships the
+#: interval's upper end (docs/memory-profiles.md gives the reasons).
+WORKPLACE_SPREAD = SpreadFit(
+    estimate=0.0, low=0.0, high=0.566, shipped=0.566, grid_step=0.05, data=_SPREAD_DATA, why=_SPREAD_WHY
+)
 
 
 class MemoryProfile(Value):
@@ -61,7 +113,8 @@ class MemoryProfile(Value):
         Keywords of :func:`~workbench.memory.get_model` for that model (FSRS-6: ``{"w": [...]}``).
     memory_sigma : float
         Spread of learners' forgetting speed: each learner's memory clock runs at
-        ``exp(N(0, memory_sigma))``.
+        ``exp(N(0, memory_sigma))`` (default: the ``workplace`` profile's, fitted to
+        Cepeda et al. 2008, see :data:`WORKPLACE_SPREAD`).
     effects : TouchEffects
         Gains of the non-retrieval touches and the rating of each first touch.
     source : str
@@ -83,7 +136,7 @@ class MemoryProfile(Value):
     title: Annotated[str, Field(min_length=1)]
     model: str = "fsrs6"
     model_parameters: dict[str, Any] = Field(default_factory=dict)
-    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] = 0.35
+    memory_sigma: Annotated[StrictFloat, Field(ge=0, le=3)] = WORKPLACE_SPREAD.shipped
     effects: TouchEffects = Field(default_factory=TouchEffects)
     source: Annotated[str, Field(min_length=1)]
     citations: tuple[str, ...] = ()
@@ -313,25 +366,33 @@ _FSRS_CITATION = (
     "(fitted to Anki flashcard review logs)."
 )
 
+_CEPEDA_2008 = (
+    "Cepeda, N. J., Vul, E., Rohrer, D., Wixted, J. T., & Pashler, H. (2008). Spacing effects in learning: "
+    "A temporal ridgeline of optimal retention. Psychological Science, 19(11), 1095-1102."
+)
+
 FLASHCARDS = MemoryProfile(
     name="flashcards",
     title="Flashcard reviews (FSRS-6 defaults)",
     model="fsrs6",
     model_parameters={"w": list(DEFAULT_FSRS6_WEIGHTS)},
-    memory_sigma=0.35,
+    memory_sigma=WORKPLACE_SPREAD.shipped,
     effects=TouchEffects(),
     source=(
         "FSRS-6 default weights, fitted to millions of Anki reviews by people who chose to study "
-        "the cards; learner spread and touch gains are workbench planning assumptions"
+        "the cards; the reviews give no learner spread, so it is the workplace profile's (the same model, "
+        f"{WORKPLACE_SPREAD.text()}); touch gains are workbench planning assumptions"
     ),
     citations=(
         _FSRS_CITATION,
+        _CEPEDA_2008,
         "Rowland, C. A. (2014). The effect of testing versus restudy on retention. Psychological Bulletin 140(6).",
         "Chi, M. T. H. & Wylie, R. (2014). The ICAP framework. Educational Psychologist 49(4).",
     ),
 )
 
-#: Parameters the workplace profile fits to Cepeda et al. (2008) (scripts/derive_workplace_profile.py).
+#: Parameters the workplace profile fits to Cepeda et al. (2008) (scripts/derive_workplace_profile.py)
+#: at its learner spread (:data:`WORKPLACE_SPREAD`, from the profile likelihood of the same data).
 WORKPLACE_FIT: tuple[str, ...] = (
     "s0_encode_days",
     "decay",
@@ -340,44 +401,36 @@ WORKPLACE_FIT: tuple[str, ...] = (
     "recall_gain_stability_exponent",
     "lapse_scale",
     "same_day_rate",
-    "memory_sigma",
-)
-
-_CEPEDA_2008 = (
-    "Cepeda, N. J., Vul, E., Rohrer, D., Wixted, J. T., & Pashler, H. (2008). Spacing effects in learning: "
-    "A temporal ridgeline of optimal retention. Psychological Science, 19(11), 1095-1102."
 )
 
 #: FSRS-6 fitted by maximum likelihood (workbench.calibrate) to the forgetting and spacing
 #: table of Cepeda et al. (2008), 37 grouped outcomes shipped as
 #: workbench/calibrate/published/cepeda2008_trivia.csv; reproduce with
-#: scripts/derive_workplace_profile.py. Log-likelihood -1474.3 (AIC 2964.6). Decay, lapse scale
-#: and review gain w8 end on the upper bounds of FSRS-6's ranges (py-fsrs's), w9 on its lower
-#: bound; lifting bounds gained 2.4 log-likelihood units only (before the same-day fix): FSRS-6's
-#: review update, not its bounds, limits the fit (docs/memory-profiles.md compares the models).
-#: The learner spread carries no information in this table (one final test per learner and item):
-#: calibrate keeps it at its prior 0.35 (the 0.435 fitted before the fix sat on the jump that the
-#: same-day rule on the learner's clock made).
+#: scripts/derive_workplace_profile.py, at the learner spread :data:`WORKPLACE_SPREAD`.
+#: Log-likelihood -1474.9 (AIC 2965.8, the spread counted). Decay, lapse scale and review gain w8
+#: end on the upper bounds of FSRS-6's ranges (py-fsrs's), w9 and the same-day rate on their lower
+#: bounds; lifting bounds gains little: FSRS-6's review update, not its bounds, limits the fit
+#: (docs/memory-profiles.md compares the models).
 WORKPLACE_VALUES: dict[str, float] = {
-    "s0_encode_days": 2.1044,
+    "s0_encode_days": 2.1065,
     "decay": 0.8,
     "recall_gain_log": 4.5,
-    "recall_gain_forgetting": 0.0462,
+    "recall_gain_forgetting": 0.0457,
     "recall_gain_stability_exponent": 0.0,
     "lapse_scale": 5.0,
-    "same_day_rate": 0.8296,
-    "memory_sigma": 0.35,
+    "same_day_rate": 0.0,
 }
 
 WORKPLACE = FLASHCARDS.with_values(
-    WORKPLACE_VALUES,
+    {**WORKPLACE_VALUES, "memory_sigma": WORKPLACE_SPREAD.shipped},
     name="workplace",
     title="Workplace first exposure (FSRS-6 fitted to Cepeda et al. 2008)",
     source=(
         "FSRS-6 fitted by maximum likelihood (workbench.calibrate) to 37 published grouped outcomes of "
         "Cepeda et al. (2008): 1,354 adults, one study session of facts, forgetting over 0-105 days and a "
         "reviewed second session after gaps of 0-105 days, final tests 7-350 days later "
-        "(workbench/calibrate/published/cepeda2008_trivia.csv; scripts/derive_workplace_profile.py). "
+        "(workbench/calibrate/published/cepeda2008_trivia.csv; scripts/derive_workplace_profile.py); "
+        f"{WORKPLACE_SPREAD.text()}. "
         "Touch gains of restudy/apply/discuss are not in that data: they stay workbench assumptions (ICAP order)."
     ),
     citations=(
@@ -391,9 +444,8 @@ WORKPLACE = FLASHCARDS.with_values(
     ),
 )
 
-#: Parameters the workplace-spacing profile fits to Cepeda et al. (2008); the learner spread is
-#: held at the workplace profile's: one final test per learner and item cannot separate it from
-#: the curve's shape (fitting it too moves the log-likelihood by 1.8 only).
+#: Parameters the workplace-spacing profile fits to Cepeda et al. (2008), at its learner spread
+#: :data:`WORKPLACE_SPACING_SPREAD` (from the profile likelihood of the same data).
 WORKPLACE_SPACING_FIT: tuple[str, ...] = ("base_level", "decay_scale", "decay_intercept", "threshold", "noise")
 
 _PAVLIK_2005 = (
@@ -403,31 +455,38 @@ _PAVLIK_2005 = (
 
 #: ACT-R fitted by maximum likelihood (workbench.calibrate) to the same 37 outcomes as the
 #: workplace profile, from Pavlik & Anderson's values (scripts/derive_workplace_profile.py
-#: --profile workplace-spacing). Log-likelihood -1331.1 (AIC 2672.1) against FSRS-6's -1474.3
-#: (AIC 2964.6). base_level and threshold move together along a ridge (only their difference is
-#: well determined); the scale of activation, not the shape of the curves, differs from the
-#: word-pair values.
+#: --profile workplace-spacing), at the learner spread :data:`WORKPLACE_SPACING_SPREAD`.
+#: Log-likelihood -1331.8 (AIC 2675.6 with the spread counted) against FSRS-6's -1474.9 (2965.8).
+#: base_level and threshold move together along a ridge (only their difference is well
+#: determined); the scale of activation, not the shape of the curves, differs from the word-pair values.
 WORKPLACE_SPACING_VALUES: dict[str, float] = {
-    "base_level": 0.4724,
-    "decay_scale": 0.2036,
-    "decay_intercept": 0.0237,
-    "threshold": 0.2245,
-    "noise": 0.0297,
+    "base_level": 0.4699,
+    "decay_scale": 0.2041,
+    "decay_intercept": 0.0235,
+    "threshold": 0.2247,
+    "noise": 0.0291,
 }
+
+#: Learner spread of the ``workplace-spacing`` profile: ACT-R on the same 37 outcomes
+#: (scripts/derive_workplace_profile.py --spread); as for FSRS-6, the maximum is on the boundary 0
+#: and the profile ships the interval's upper end.
+WORKPLACE_SPACING_SPREAD = SpreadFit(
+    estimate=0.0, low=0.0, high=0.446, shipped=0.446, grid_step=0.05, data=_SPREAD_DATA, why=_SPREAD_WHY
+)
 
 WORKPLACE_SPACING = MemoryProfile(
     name="workplace-spacing",
     title="Workplace first exposure, spacing-sensitive (ACT-R fitted to Cepeda et al. 2008)",
     model="actr",
-    memory_sigma=WORKPLACE.memory_sigma,
+    memory_sigma=WORKPLACE_SPACING_SPREAD.shipped,
     effects=WORKPLACE.effects,
     source=(
         "ACT-R (Pavlik & Anderson 2005) fitted by maximum likelihood (workbench.calibrate) to the same 37 "
         "published grouped outcomes of Cepeda et al. (2008) as the workplace profile "
         "(workbench/calibrate/published/cepeda2008_trivia.csv; scripts/derive_workplace_profile.py "
-        "--profile workplace-spacing); learner spread held at the workplace profile's 0.35. Fits the "
-        "data better than FSRS-6 (AIC 2672 vs 2965; held-out 350-day delay 3.3 vs 13.3 recall points MAE): "
-        "use it to choose gaps for horizons beyond a few months. Simulates 6-9 times slower than FSRS-6. "
+        f"--profile workplace-spacing); {WORKPLACE_SPACING_SPREAD.text()}. Fits the "
+        "data better than FSRS-6 (AIC 2676 vs 2966; held-out 350-day delay 3.5 vs 13.6 recall points MAE): "
+        "use it to choose gaps for horizons beyond a few months. Simulates about 20 times slower than FSRS-6. "
         "Touch gains of restudy/apply/discuss are not in that data: they stay workbench assumptions (ICAP order)."
     ),
     citations=(
