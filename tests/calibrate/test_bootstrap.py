@@ -73,10 +73,15 @@ def test_grouped_bootstrap_sd_agrees_with_the_standard_error() -> None:
     assert estimate.high is not None
     tolerance = 3 / math.sqrt(2 * (row["draws"] - 1))
     assert row["bootstrap_sd"] / estimate.standard_error == pytest.approx(1, abs=tolerance)
-    # the percentile interval covers the estimate, and its width is the profile interval's, within the same error
+    # the percentile interval covers the estimate, and its width is the profile interval's within 3
+    # standard errors of a 2.5-97.5% sample-quantile width from N normal draws: each quantile has
+    # variance p(1-p) / (N phi(z)^2) (in SDs), the two nearly independent, over a width of 2z
     assert row["bootstrap_low"] < estimate.value < row["bootstrap_high"]
     width = (row["bootstrap_high"] - row["bootstrap_low"]) / (estimate.high - estimate.low)
-    assert width == pytest.approx(1, abs=tolerance)
+    z, p = 1.959964, 0.025
+    phi = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    width_tolerance = 3 * math.sqrt(2 * p * (1 - p) / row["draws"]) / phi / (2 * z)
+    assert width == pytest.approx(1, abs=width_tolerance)
     assert result.resampling == "grouped"
     assert "Binomial(n, observed share)" in result.method
     assert result.requested == draws == len(result.draws) + len(result.failed)
