@@ -210,7 +210,7 @@ def test_grouped_outcomes_recover_the_curve_and_report_the_spread_as_not_identif
     would run from near 0 to about twice the truth; forgetting-only, gap x delay and
     two-review designs give 0.4-0.8 at 16,000 outcomes, and 0.25 takes about 100,000 outcomes
     per row. So calibrate() reports it as "no information" and keeps the
-    prior (the flashcards profile's 0.35, not the truth 0.4), and the curve is still within
+    prior (the flashcards profile's spread, not the truth 0.4), and the curve is still within
     10%: the spread is what per-learner events identify (several concepts per learner
     share one rate), as the test above shows.
     """
