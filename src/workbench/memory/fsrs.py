@@ -495,13 +495,16 @@ def _step(
     """
     if not s.shape == d.shape == t.shape == g.shape:
         s, d, t, g = np.broadcast_arrays(s, d, t, g)
-    if r is not None:
+    if r is not None and np.shape(r) != s.shape:
         r = np.broadcast_to(r, s.shape)
     # Each cell takes one of three stability formulas. Most cells of a simulator touch are
     # long-term successes: the success formula runs on every cell (element by element, so a
     # cell's value does not depend on the others), then the few lapses and same-day reviews
     # are overwritten with their own formula, computed on those cells only.
-    same_day = t < 1 if same_day is None else np.broadcast_to(np.asarray(same_day, dtype=bool), s.shape)
+    if same_day is None:
+        same_day = t < 1
+    elif not (isinstance(same_day, np.ndarray) and same_day.dtype == bool and same_day.shape == s.shape):
+        same_day = np.broadcast_to(np.asarray(same_day, dtype=bool), s.shape)
     lapse = g == 1
     if same_day.any():
         lapse &= ~same_day
