@@ -214,6 +214,15 @@ def test_cli_bootstrap_writes_draws_that_a_portfolio_sweeps(
     sweep_output = tmp_path / "sweep.parquet"
     assert main(["sweep", str(portfolio), "-o", str(sweep_output), "--json"]) == 0
     assert sorted(pd.read_parquet(sweep_output)["draw"]) == [0, 1, 2]
+    # a plain calibration file is one draw among profiles, by position
+    assert main([*argv, "-o", str(tmp_path / "point.yaml"), "--json"]) == 0
+    portfolio.write_text(
+        "journeys: [safety_reminders]\npopulations: {team: {size: 40}}\n"
+        "profiles: [flashcards, point.yaml]\ncheckpoint_days: [30]\n"
+    )
+    assert main(["sweep", str(portfolio), "-o", str(sweep_output), "--json"]) == 0
+    profiles = pd.read_parquet(sweep_output).set_index("draw")["profile"]
+    assert profiles.to_dict() == {0: "flashcards", 1: "calibration:pilot"}
     # a draws file is the sweep's draws: listed beside another profile it is refused
     portfolio.write_text("journeys: [safety_reminders]\nprofiles: [pilot.json, flashcards]\n")
     assert main(["sweep", str(portfolio), "-o", str(tmp_path / "mixed.parquet")]) == 2
