@@ -223,6 +223,18 @@ def sweep(
     ...               LearnerPopulation(size=200), seeds=[1, 2], checkpoint_days=[30])
     >>> frame[["plan", "seed", "day"]].values.tolist()
     [['none', 1, 30], ['none', 2, 30], ['expanding', 1, 30], ['expanding', 2, 30]]
+
+    A calibration's uncertainty: one simulation per bootstrap draw, ``draw`` = the draw's number.
+
+    >>> import pandas as pd
+    >>> from workbench.calibrate import bootstrap_calibration
+    >>> pilot = pd.DataFrame({"history": ["0:encode"] * 3, "test_day": [1, 7, 30],
+    ...                       "recalled": [0.8, 0.5, 0.3], "n": [100] * 3})
+    >>> draws = bootstrap_calibration(pilot, 2, rng=1, profile="flashcards", fit=["s0_encode_days"],
+    ...                               intervals="wald", source="pilot.csv")
+    >>> sweep(load_template("safety_reminders"), "none", LearnerPopulation(size=100), seeds=[1],
+    ...       calibrations=draws, checkpoint_days=[30])[["draw", "profile"]].values.tolist()
+    [[0, 'calibration:pilot#draw0'], [1, 'calibration:pilot#draw1']]
     """
     from workbench.model import Journey
     from workbench.plans import parse_plan
