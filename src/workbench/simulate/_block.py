@@ -197,12 +197,12 @@ class Block:
             final_stability=np.zeros(shape),
         )
         self.checkpoint_row = {day: i for i, day in enumerate(setup.checkpoint_days)}
-        # Models whose state is one number per cell broadcast over a batch of days at once, and
-        # their recall of a cell does not depend on which other cells are computed with it, so a
-        # retrieval on a grid day may reuse the recall just measured; models with per-cell traces
-        # (ACT-R) are asked one day at a time and recompute it.
-        self.per_cell = all(a.ndim == 2 for a in self.memory.values())
-        self.batch = DAYS_PER_BATCH if self.per_cell else 1
+        # Models whose state is one number per cell broadcast over a batch of days at once; models
+        # with per-cell traces (ACT-R) are asked one day at a time (a batch would hold days x
+        # cells x traces). No model's recall of a cell depends on the other cells computed with
+        # it, so a retrieval on a grid day reuses the recall just measured.
+        per_cell = all(a.ndim == 2 for a in self.memory.values())
+        self.batch = DAYS_PER_BATCH if per_cell else 1
         # recall of a batch of days, learners first: summing over learners then runs along whole
         # rows of (days x concepts), the same additions in the same order as learner by learner
         self.by_learner = np.empty((size, self.batch, n_concepts))
@@ -331,7 +331,7 @@ class Block:
         if group.retrieve:
             # a retrieval draws one number per cell of the group, whoever is reached
             uniform = np.take(draws.random((self.size, len(group.cols))), who, axis=0)
-            recall = rows(self.known) if fresh and self.per_cell else None
+            recall = rows(self.known) if fresh else None
         cells = {name: rows(array) for name, array in self.memory.items()}
         reviewed, recalled = self.kernel.review(cells, elapsed, calendar, group, uniform, recall)
         for name, array in reviewed.items():
@@ -374,7 +374,7 @@ class Block:
             if group.retrieve:
                 drawn = np.take(draws.random((self.size, len(cols))), who, axis=0).reshape(-1)
                 uniform = drawn if all_met else drawn[met]
-                recall = self.known.reshape(-1)[cells] if fresh and self.per_cell else None
+                recall = self.known.reshape(-1)[cells] if fresh else None
             before = {name: array[cells] for name, array in self.flat_memory.items()}
             reviewed, recalled = self.kernel.review(before, elapsed, calendar, group, uniform, recall)
             for name, array in reviewed.items():
