@@ -180,6 +180,8 @@ def test_sensitivity_to_engagement_and_memory_spread() -> None:
     assert by.loc["engagement x0.8", "learner_minutes"] < by.loc["as assumed", "learner_minutes"]
     # the population leaves the spread to the memory profile: the scenario doubles the profile's
     assert by.loc["memory_sigma x2", "memory_sigma"] == pytest.approx(2 * get_profile("workplace").memory_sigma)
+    # the shipped spread is the upper end of its fitted interval; the lower end (0) is a default row
+    assert by.loc["memory_sigma x0 (identical learners)", "memory_sigma"] == 0.0
     assert by.loc["as assumed", "delta_proficiency"] == 0
     custom = sensitivity(bare(), None, POP, rng=1, on_day=30, scenarios={"half": (0.5, 1.0)})
     assert custom["scenario"].tolist() == ["half"]

@@ -22,10 +22,14 @@ __all__ = ["SCENARIOS", "sensitivity"]
 
 
 #: Default what-ifs of :func:`sensitivity`: name -> (engagement factor, memory_sigma factor).
+#: ``memory_sigma x0`` is the other end of the shipped profiles' spread interval: fitted to
+#: Cepeda et al. (2008), their best-fit spread is 0 and they ship the interval's upper end
+#: (docs/memory-profiles.md), so both ends of what the published data allow are shown.
 SCENARIOS: dict[str, tuple[float, float]] = {
     "as assumed": (1.0, 1.0),
     "engagement x0.8": (0.8, 1.0),
     "engagement x0.6": (0.6, 1.0),
+    "memory_sigma x0 (identical learners)": (1.0, 0.0),
     "memory_sigma x1.5": (1.0, 1.5),
     "memory_sigma x2": (1.0, 2.0),
     "engagement x0.8, memory_sigma x1.5": (0.8, 1.5),
