@@ -46,6 +46,7 @@ from workbench.calibrate.fit import (
     _fit,
     calibrate,
     calibration_file_bytes,
+    one_blas_thread,
     parsed_calibration_file,
     read_calibration,
     validated_calibration_file,
@@ -295,6 +296,7 @@ def _at_minimum(objective: Any, theta: np.ndarray) -> bool:
     return True
 
 
+@one_blas_thread
 def _draw_task(shared: _Shared, number: int, entropy: int, spawn_key: tuple[int, ...]) -> dict[str, Any]:
     """Resample and refit one draw; return its values, or its failure with the reason."""
     rng = stream(np.random.SeedSequence(entropy, spawn_key=spawn_key), number)
