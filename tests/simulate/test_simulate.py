@@ -222,3 +222,15 @@ def test_final_states_hold_recall_and_stability_for_every_learner() -> None:
     never_met = np.isnan(stability)
     assert np.nanmin(stability) > 0
     assert (states["recall"].to_numpy()[never_met] == 0).all()
+
+
+def test_a_population_or_plan_string_in_the_plan_slot_is_refused_with_the_fix() -> None:
+    journey = load_template("safety_reminders")
+    population = LearnerPopulation(size=10)
+    # plan is the second positional argument: a population there used to fail deep inside
+    with pytest.raises(ParameterError, match=r"pass it by name: simulate\(journey, population="):
+        simulate(journey, population)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"parse_plan\('expanding'\)"):
+        simulate(journey, "expanding")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="population: expected a LearnerPopulation, got int"):
+        simulate(journey, population=500)  # type: ignore[arg-type]

@@ -258,6 +258,20 @@ def _run_block(setup: _Setup, block: int, start: int, size: int) -> BlockOutput:
     return Block(setup, block, start, size).run()
 
 
+def _check_plan_and_population(plan: Any, population: Any) -> None:
+    """Refuse a plan or population of the wrong kind with the fix (both are positional)."""
+    if isinstance(plan, LearnerPopulation):
+        raise ParameterError("plan: got a LearnerPopulation; pass it by name: simulate(journey, population=...)")
+    if isinstance(plan, str):
+        raise ParameterError(
+            f"plan: got the string {plan!r}; parse it first: simulate(journey, workbench.plans.parse_plan({plan!r}))"
+        )
+    if plan is not None and not callable(getattr(plan, "apply", None)):
+        raise ParameterError(f"plan: expected a reinforcement plan (workbench.plans), got {type(plan).__name__}")
+    if population is not None and not isinstance(population, LearnerPopulation):
+        raise ParameterError(f"population: expected a LearnerPopulation, got {type(population).__name__}")
+
+
 def simulate(
     journey: Journey,
     plan: Plan | None = None,
@@ -338,6 +352,7 @@ def simulate(
     """
     if not isinstance(journey, Journey):
         raise ParameterError(f"journey: expected a Journey, got {type(journey).__name__}")
+    _check_plan_and_population(plan, population)
     memory_profile = resolve_profile(profile)
     if plan is not None:  # the plan schedules for the learners simulated here
         journey = plan.apply(journey, profile=memory_profile)
