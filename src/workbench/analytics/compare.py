@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.analytics._outcomes import retrieval_results
+from workbench.analytics._shares import _se
 from workbench.analytics.delivery import Delivery, activity_table
-from workbench.analytics.purpose import _se, retrieval_results
 from workbench.errors import ParameterError
 
 __all__ = ["engagement_vs_simulated", "observed_vs_simulated"]
