@@ -23,7 +23,7 @@ from workbench._random import stream
 from workbench.memory import FSRS6, MemoryModel, MemoryState
 from workbench.model import Activity, Concept, Journey
 from workbench.plans import ExpandingPlan
-from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, engine, simulate
+from workbench.simulate import LearnerPopulation, SimulationResult, TouchEffects, _block, engine, simulate
 from workbench.simulate._block import BlockOutput
 from workbench.templates import load_template
 from workbench.vocabulary import MemoryEffect
@@ -229,6 +229,17 @@ CASES = [
     # more than 8 traces per cell, and learners with fewer: the slot sums of cells computed with
     # different numbers of occupied slots (numpy's pairwise sum would group them differently)
     pytest.param(3, 4, "actr", None, 150, {"horizon_days": 40}, id="actr-many-traces"),
+    # ACT-R's kernel measures several days at once: batches of 3 that split the runs of grid
+    # days between touches unevenly, retrievals reusing them, two blocks
+    pytest.param(
+        "compliance_follow_up",
+        13,
+        "actr",
+        ExpandingPlan(),
+        200,
+        {"days_per_batch": 3, "block_size": 128},
+        id="actr-day-batches",
+    ),
 ]
 
 
@@ -245,6 +256,8 @@ def test_results_are_bit_identical_to_the_engine_before_the_speed_work(
     extra = dict(extra)
     if "block_size" in extra:  # several blocks of learners without a big population
         monkeypatch.setattr(engine, "BLOCK_SIZE", extra.pop("block_size"))
+    if "days_per_batch" in extra:  # grid days measured at once
+        monkeypatch.setattr(_block, "DAYS_PER_BATCH", extra.pop("days_per_batch"))
     journey = load_template(template) if isinstance(template, str) else _daily_quizzes(template)
     population = LearnerPopulation(size=size)
     new = simulate(journey, plan, population=population, model=model, rng=seed, workers=1, **extra)

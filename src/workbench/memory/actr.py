@@ -71,6 +71,8 @@ _LOG_T_LOW, _LOG_T_HIGH = np.log(1e-7), np.log(1e6)
 # Newton on log-days converges quadratically; the cap only guards against a pathological cell
 _NEWTON_MAX_STEPS = 60
 _NEWTON_TOLERANCE = 1e-10
+# slot terms a separate bucket of cells must save to pay for its extra numpy calls (_Traces)
+_BUCKET_SAVING = 4096
 
 _SOURCE = (
     "decay a = 0.177, c = 0.217, threshold -0.704, noise 0.255, time scale 0.025 from Pavlik & "
@@ -176,29 +178,13 @@ class ACTRModel:
 
     # -- core formulas on raw arrays
     @staticmethod
-    def _occupied(ages: np.ndarray, decays: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Return the trailing slots that hold a trace in some cell, with empty slots zero-weighted.
-
-        Traces fill the slots from the end, so the occupied slots of every cell are a suffix;
-        dropping the leading all-empty columns saves most of the work early in a journey.
-        """
-        empty = np.isnan(ages)
-        column_empty = empty.reshape(-1, ages.shape[-1]).all(axis=0)
-        first = int(np.argmin(column_empty)) if not column_empty.all() else ages.shape[-1]
-        empty = empty[..., first:]
-        return (
-            np.where(empty, 0.0, ages[..., first:]),
-            decays[..., first:],
-            np.where(empty, 0.0, weights[..., first:]),
-        )
-
-    @staticmethod
     def _sum_slots(terms: np.ndarray) -> np.ndarray:
         """Sum over the slot axis newest first, one slot at a time.
 
         A fixed order makes a cell's sum independent of how many leading empty slots were
         dropped with it (numpy's pairwise sum groups terms by their count): the same cell gives
-        the same double whichever other cells it is computed with. Empty slots add 0.0 last.
+        the same double whichever other cells it is computed with. Empty slots would add 0.0
+        last, which changes no sum, so they are never added (see :class:`_Traces`).
         """
         total = terms[..., -1].copy()
         for slot in range(terms.shape[-1] - 2, -1, -1):
@@ -206,14 +192,13 @@ class ACTRModel:
         return total
 
     def _activation(self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray, t: np.ndarray) -> np.ndarray:
-        p = self.parameters
-        ages, decays, weights = self._occupied(ages, decays, weights)
-        age_s = np.maximum((ages + t[..., None]) * p.seconds_per_day, 1.0)
-        total = self._sum_slots(weights * np.power(age_s, -decays))
-        with np.errstate(divide="ignore"):
-            # annotated: numpy's stubs type ufunc results as Any
-            activation: np.ndarray = p.base_level_constant + np.log(total)
-            return activation
+        cells = ages.shape[:-1]
+        lead = t.shape[: t.ndim - len(cells)]
+        if t.shape[len(lead) :] != cells:  # t widens the cells themselves: give every cell its traces
+            cells = t.shape[len(lead) :]
+            ages, decays, weights = (np.broadcast_to(a, (*cells, ages.shape[-1])) for a in (ages, decays, weights))
+        traces = _Traces(ages, decays, weights)
+        return traces.activation(self.parameters, t.reshape(*lead, traces.n)).reshape(t.shape)
 
     def _probability(self, activation: np.ndarray) -> np.ndarray:
         p = self.parameters
@@ -227,34 +212,49 @@ class ACTRModel:
         log-days, with the analytic slope, starts at the time the newest trace alone would
         take (a lower bound: the other traces only add activation) and is kept inside a
         bracket that each step narrows; a step leaving the bracket bisects it instead. Each
-        step works only on the cells that have not converged yet.
+        step works only on the cells that have not converged yet, each cell on its own traces.
         """
         p = self.parameters
         shape = state.shape
-        ages, decays, weights = self._occupied(state.trace_age_days, state.trace_decay, state.trace_weight)
-        slots = ages.shape[-1]
-        ages, decays, weights = (a.reshape(-1, slots) for a in (ages, decays, weights))
-        target = np.broadcast_to(p.threshold - p.noise * np.log(1 / probability - 1), shape).reshape(-1)
+        traces = _Traces(state.trace_age_days, state.trace_decay, state.trace_weight)
+        # cells sorted by their number of traces: the cells left at any step then form one run
+        # per bucket, and each run sums only its bucket's slots (a cell's doubles do not depend
+        # on its order or its neighbours)
+        ages, decays, weights = traces.ages, traces.decays, traces.weights
+        counts, numbers, slots = traces.counts, traces.tops, traces.slots
+        target = traces.sort(np.broadcast_to(p.threshold - p.noise * np.log(1 / probability - 1), shape).reshape(-1))
         h = p.seconds_per_day
 
-        def excess_and_slope(log_days: np.ndarray, cells: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+        def excess_and_slope(log_days: np.ndarray, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             t = np.exp(log_days)[:, None]
-            raw = (ages[cells] + t) * h
-            age_s = np.maximum(raw, 1.0)
-            d = decays[cells]
-            terms = weights[cells] * np.power(age_s, -d)
-            total = self._sum_slots(terms)
-            # d/dlog(t) of ln(age_s^-d) is -d t h / age_s while unclamped, 0 when clamped
-            slope_terms = np.where(raw > 1.0, -d * terms * (t * h / age_s), 0.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return p.base_level_constant + np.log(total) - target[cells], self._sum_slots(slope_terms) / total
+            excess, slope = np.empty(cells.size), np.empty(cells.size)
+            bounds = np.searchsorted(counts[cells], numbers, side="right")
+            first = 0
+            for number, stop in zip(numbers, bounds, strict=True):
+                if stop == first:
+                    continue
+                rows, tt, keep = cells[first:stop], t[first:stop], slice(slots - int(number), None)
+                # whole rows, then the bucket's slots: faster than a fancy index with a slice
+                raw = (np.take(ages, rows, axis=0)[:, keep] + tt) * h
+                age_s = np.maximum(raw, 1.0)
+                d = np.take(decays, rows, axis=0)[:, keep]
+                terms = np.take(weights, rows, axis=0)[:, keep] * np.power(age_s, -d)
+                total = self._sum_slots(terms)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    excess[first:stop] = p.base_level_constant + np.log(total) - target[rows]
+                    # d/dlog(t) of ln(age_s^-d) is -d t h / age_s while unclamped, 0 when clamped
+                    slope_terms = np.where(raw > 1.0, -d * terms * (tt * h / age_s), 0.0)
+                    slope[first:stop] = self._sum_slots(slope_terms) / total
+                first = stop
+            return excess, slope
 
         n = target.size
         low, high = np.full(n, _LOG_T_LOW), np.full(n, _LOG_T_HIGH)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             guess = (p.base_level_constant + np.log(weights[:, -1]) - target) / decays[:, -1] - np.log(h)
         x = np.where(np.isfinite(guess), np.clip(guess, _LOG_T_LOW, _LOG_T_HIGH), 0.5 * (low + high))
-        start, _ = excess_and_slope(np.full(n, -np.inf), slice(None))
+        # at the touch (t = 0), on the buckets' views: no gathers, no slope
+        start = traces.sorted_activation(p, np.zeros(n)) - target
         cells = np.flatnonzero(start > 0)  # recall already below the target at the touch: 0 days
         for _ in range(_NEWTON_MAX_STEPS):
             xc, lo, hi = x[cells], low[cells], high[cells]
@@ -270,7 +270,7 @@ class ACTRModel:
             cells = cells[np.abs(new_x - xc) > _NEWTON_TOLERANCE]
             if cells.size == 0:
                 break
-        return np.where(start <= 0, 0.0, np.exp(x)).reshape(shape)
+        return traces.unsort(np.where(start <= 0, 0.0, np.exp(x))).reshape(shape)
 
     def _with_stability(self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray) -> ACTRState:
         nan_state = ACTRState(
@@ -401,3 +401,98 @@ class ACTRModel:
     def from_kwargs(cls, **params: Any) -> ACTRModel:
         """Build from parameter keywords (used by :func:`~workbench.memory.get_model`)."""
         return cls(parameters=ACTRParameters(**params))
+
+
+class _Traces:
+    """Cells' traces, flattened to (cells x slots) and sorted by how many slots each cell occupies.
+
+    Traces fill the slots from the end, so a cell's traces are its last ``counts`` slots (a
+    cell always counts at least one slot); empty slots among them are zero-weighted. A cell's
+    activation sums only its bucket's slots, newest first: the empty ones it leaves out would
+    add 0.0 last and change nothing, so the doubles are the same with less work. Built once,
+    it serves any number of elapsed times (e.g. a batch of grid days).
+    """
+
+    def __init__(self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray) -> None:
+        slots = ages.shape[-1]
+        ages, decays, weights = (a.reshape(-1, slots) for a in (ages, decays, weights))
+        self.n = ages.shape[0]
+        empty = np.isnan(ages)
+        # leading slots empty in every cell are dropped at once
+        column_empty = empty.all(axis=0)
+        drop = int(np.argmin(column_empty)) if not column_empty.all() else slots - 1
+        self.slots = slots = slots - drop
+        empty = empty[:, drop:]
+        # slots before a cell's oldest trace are empty; a cell with none still counts its newest slot
+        counts = slots - np.argmin(empty, axis=1)
+        counts[(counts == slots) & empty[:, 0]] = 1  # argmin 0: oldest slot occupied, or none
+        # cells in order of their counts (stable); None: already in order
+        order: np.ndarray | None = np.argsort(counts, kind="stable")
+        if bool(np.all(order == np.arange(self.n))):
+            order = None
+        self.order = order
+
+        def sort(array: np.ndarray) -> np.ndarray:
+            # whole contiguous rows: np.take on a strided view of some columns is several times slower
+            return array if order is None else np.take(array, order, axis=0)
+
+        self.counts = sort(counts)
+        ages, decays, weights = sort(ages)[:, drop:], sort(decays)[:, drop:], sort(weights)[:, drop:]
+        empty = np.isnan(ages)
+        self.ages = np.where(empty, 0.0, ages)
+        self.decays = decays
+        self.weights = np.where(empty, 0.0, weights)
+        self.tops = self._buckets(self.counts)
+        # one run of sorted cells per bucket, with views of its slots
+        self.groups: list[tuple[slice, np.ndarray, np.ndarray, np.ndarray]] = []
+        bounds = np.searchsorted(self.counts, self.tops, side="right")
+        first = 0
+        for top, stop in zip(self.tops, bounds, strict=True):
+            rows, keep = slice(first, int(stop)), slice(slots - int(top), None)
+            self.groups.append((rows, self.ages[rows, keep], self.decays[rows, keep], self.weights[rows, keep]))
+            first = int(stop)
+
+    @staticmethod
+    def _buckets(counts: np.ndarray) -> np.ndarray:
+        """Largest slot count of each bucket of cells, ascending (a cell sums its bucket's slots).
+
+        A cell may sum more slots than it occupies (extra empty slots add 0.0 last), so cells
+        with few traces get a bucket of their own only where that saves more work than one
+        more pass of numpy calls costs (about ``_BUCKET_SAVING`` slot terms).
+        """
+        numbers, sizes = np.unique(counts, return_counts=True)
+        tops = [int(numbers[-1])]
+        cells_below = int(sizes.sum()) - int(sizes[-1])
+        for number, size in zip(numbers[-2::-1], sizes[-2::-1], strict=True):
+            # cells with at most `number` slots, summed over `number` instead of the bucket's top
+            if (tops[-1] - int(number)) * cells_below >= _BUCKET_SAVING:
+                tops.append(int(number))
+            cells_below -= int(size)
+        return np.array(tops[::-1])
+
+    def sort(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (..., cells) in the sorted cells' order."""
+        return values if self.order is None else np.take(values, self.order, axis=-1)
+
+    def unsort(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (..., sorted cells) back in the cells' order."""
+        if self.order is None:
+            return values
+        result = np.empty_like(values)
+        result[..., self.order] = values
+        return result
+
+    def activation(self, p: ACTRParameters, t: np.ndarray) -> np.ndarray:
+        """Activation after ``t`` days, shape (..., cells): ``beta + ln(sum_j w_j (h age_j)^-d_j)``."""
+        return self.unsort(self.sorted_activation(p, self.sort(t)))
+
+    def sorted_activation(self, p: ACTRParameters, t: np.ndarray) -> np.ndarray:
+        """:meth:`activation` with ``t`` and the result in the sorted cells' order."""
+        total = np.empty(t.shape)
+        for rows, ages, decays, weights in self.groups:
+            age_s = np.maximum((ages + t[..., rows, None]) * p.seconds_per_day, 1.0)
+            total[..., rows] = ACTRModel._sum_slots(weights * np.power(age_s, -decays))
+        with np.errstate(divide="ignore"):
+            # annotated: numpy's stubs type ufunc results as Any
+            activation: np.ndarray = p.base_level_constant + np.log(total)
+            return activation

@@ -8,7 +8,8 @@ not depend on where or with which other blocks it runs.
 The memory model is reached through a kernel: :class:`_ModelKernel` for any
 :class:`~workbench.memory.MemoryModel`, :class:`_FSRS6Kernel` for FSRS-6 itself, which skips
 the model's input checks and state objects (the block's inputs are valid by construction)
-and gives the same doubles.
+and gives the same doubles, and :class:`_ACTRKernel`, which groups ACT-R's traces once per run
+of grid days and measures several days at once (the same doubles too).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import numpy as np
 from scipy.special import expit
 
 from workbench._random import stream, stream_states
-from workbench.memory import FSRS6, MemoryModel, MemoryState
+from workbench.memory import FSRS6, ACTRModel, MemoryModel, MemoryState
+from workbench.memory.actr import _Traces
 from workbench.memory.fsrs import fsrs_retrievability, review_arrays
 from workbench.simulate.touch import AGAIN, GOOD, review_met
 
@@ -76,6 +78,13 @@ class _ModelKernel:
     def __init__(self, model: MemoryModel, state_cls: type[MemoryState]) -> None:
         self.model = model
         self.state_cls = state_cls
+
+    def days_per_batch(self, memory: dict[str, np.ndarray]) -> int:
+        """Grid days measured at once: a batch for one number per cell, else one day (days x cells x traces)."""
+        return DAYS_PER_BATCH if all(a.ndim == 2 for a in memory.values()) else 1
+
+    def prepare(self, memory: dict[str, np.ndarray]) -> None:
+        """Get ready to measure recall on days with no touch between them (the memory does not change)."""
 
     def recall(self, memory: dict[str, np.ndarray], elapsed: np.ndarray) -> np.ndarray:
         """Recall probability of every cell after ``elapsed`` memory-clock days (broadcast over leading days)."""
@@ -142,9 +151,46 @@ class _FSRS6Kernel(_ModelKernel):
         return {"stability": s, "difficulty": d}, recalled
 
 
+class _ACTRKernel(_ModelKernel):
+    """ACT-R recall measured from traces grouped once per run of grid days (:class:`~workbench.memory.actr._Traces`).
+
+    Between touches the traces do not change, so they are grouped by their number of
+    occupied slots once and every grid day until the next touch is measured from them,
+    several days at once: :meth:`ACTRModel.retrievability`'s doubles, with fewer calls.
+    """
+
+    finite_recall = True  # 1 / (1 + e^x) is in [0, 1] for any activation, -inf included
+
+    #: slot terms of one batch of days (bounds memory: days x cells x occupied slots)
+    SLOT_TERMS_PER_BATCH = 1 << 18
+
+    def __init__(self, model: ACTRModel, state_cls: type[MemoryState]) -> None:
+        super().__init__(model, state_cls)
+        self.actr = model
+        self.traces: _Traces | None = None
+
+    def days_per_batch(self, memory: dict[str, np.ndarray]) -> int:
+        cells = memory["stability"].size
+        return max(1, min(DAYS_PER_BATCH, self.SLOT_TERMS_PER_BATCH // (cells * self.actr.parameters.max_traces)))
+
+    def prepare(self, memory: dict[str, np.ndarray]) -> None:
+        self.traces = _Traces(memory["trace_age_days"], memory["trace_decay"], memory["trace_weight"])
+
+    def recall(self, memory: dict[str, np.ndarray], elapsed: np.ndarray) -> np.ndarray:
+        assert self.traces is not None  # prepare() ran for this memory
+        cells = memory["stability"].shape
+        lead = elapsed.shape[: elapsed.ndim - len(cells)]
+        activation = self.traces.activation(self.actr.parameters, elapsed.reshape(*lead, self.traces.n))
+        return self.actr._probability(activation).reshape(elapsed.shape)
+
+
 def _kernel(model: MemoryModel, state_cls: type[MemoryState]) -> _ModelKernel:
-    # exactly FSRS6: a subclass may change what review or retrievability compute
-    return _FSRS6Kernel(model, state_cls) if type(model) is FSRS6 else _ModelKernel(model, state_cls)
+    # exactly the model's class: a subclass may change what review or retrievability compute
+    if type(model) is FSRS6:
+        return _FSRS6Kernel(model, state_cls)
+    if type(model) is ACTRModel:
+        return _ACTRKernel(model, state_cls)
+    return _ModelKernel(model, state_cls)
 
 
 class Block:
@@ -197,12 +243,10 @@ class Block:
             final_stability=np.zeros(shape),
         )
         self.checkpoint_row = {day: i for i, day in enumerate(setup.checkpoint_days)}
-        # Models whose state is one number per cell broadcast over a batch of days at once; models
-        # with per-cell traces (ACT-R) are asked one day at a time (a batch would hold days x
-        # cells x traces). No model's recall of a cell depends on the other cells computed with
-        # it, so a retrieval on a grid day reuses the recall just measured.
-        per_cell = all(a.ndim == 2 for a in self.memory.values())
-        self.batch = DAYS_PER_BATCH if per_cell else 1
+        # Recall is measured for a batch of days at once (fewer for ACT-R's traces, see the kernels).
+        # No model's recall of a cell depends on the other cells computed with it, so a retrieval
+        # on a grid day reuses the recall just measured.
+        self.batch = self.kernel.days_per_batch(self.memory)
         # recall of a batch of days, learners first: summing over learners then runs along whole
         # rows of (days x concepts), the same additions in the same order as learner by learner
         self.by_learner = np.empty((size, self.batch, n_concepts))
@@ -238,6 +282,8 @@ class Block:
         """Measure recall on grid days begin..stop-1 and keep the last day's elapsed days and raw recall."""
         setup, out, encoded = self.setup, self.out, self.encoded
         elapsed = raw = np.empty(0)
+        if stop > begin:
+            self.kernel.prepare(self.memory)
         for first in range(begin, stop, self.batch):
             rows = slice(first, min(first + self.batch, stop))
             days = setup.grid[rows]
