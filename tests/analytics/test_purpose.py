@@ -19,6 +19,7 @@ from workbench.analytics import (
     map_to_journey,
     observe,
     repeat_access,
+    retrieval_results,
     returns_after_programme,
     series_reach,
     statements_frame,
@@ -27,6 +28,7 @@ from workbench.analytics import (
     work_support_near_moments,
 )
 from workbench.analytics.purpose import reinforcement_series
+from workbench.errors import ParameterError
 from workbench.export._common import activity_iri, course_iri_for
 from workbench.export.xapi import statement_templates
 from workbench.model import Journey
@@ -255,3 +257,14 @@ def test_the_four_questions_each_get_an_answer_with_evidence(journey: Journey) -
     ]
     assert all(f.answer and not f.evidence.empty for f in answers)
     assert "Feedback conversation checklist" in answers[0].answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [repeat_access, drop_off, series_reach, retrieval_results, learner_events, verdicts, findings],
+    ids=lambda f: f.__name__,
+)
+def test_a_frame_instead_of_a_delivery_is_refused_with_what_to_pass(question: Any) -> None:
+    # a statements frame is what users hold before observe(); it used to fail with an AttributeError
+    with pytest.raises(ParameterError, match=r"expected a Delivery from workbench.analytics.observe \(got DataFrame\)"):
+        question(pd.DataFrame())

@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.analytics._outcomes import retrieval_results, use_vs_performance
 from workbench.analytics._reach import series_reach
-from workbench.analytics._shares import Thresholds, _se
+from workbench.analytics._shares import Thresholds, _se, check_delivery
 from workbench.analytics._usage import repeat_access, returns_after_programme, work_support_near_moments
 from workbench.analytics._verdicts import verdicts
 from workbench.analytics.delivery import Delivery
@@ -48,6 +48,7 @@ def findings(
     >>> [f.question.split("?")[0] for f in findings(demo_delivery())][:2]
     ['Is the flow-of-work support used', 'Which parts need stronger reinforcement']
     """
+    delivery = check_delivery(delivery)
     limits = thresholds or Thresholds()
     out = [
         _flow_of_work(delivery, limits, moments),

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from workbench.analytics._shares import check_delivery
 from workbench.analytics.delivery import Delivery
 from workbench.errors import DataError
 
@@ -36,6 +37,7 @@ def retrieval_results(delivery: Delivery) -> pd.DataFrame:
     >>> set(table["source"]) == {"item"}
     True
     """
+    delivery = check_delivery(delivery)
     statements = delivery.statements
     items = statements[
         statements["concept"].notna() & statements["success"].notna() & statements["activity_id"].notna()
@@ -94,6 +96,7 @@ def learner_events(delivery: Delivery) -> pd.DataFrame:
     >>> list(learner_events(demo_delivery()).columns)
     ['learner', 'concept', 'day', 'effect', 'activity_id', 'recalled']
     """
+    delivery = check_delivery(delivery)
     journey = delivery.journey
     covers = pd.DataFrame(
         [(a.id, c.concept, c.effect.value if c.effect else None) for a in journey.activities for c in a.covers],
@@ -154,6 +157,7 @@ def use_vs_performance(delivery: Delivery, performance: pd.DataFrame) -> pd.Data
     >>> bool((table["r_low"] <= table["r"]).all())
     True
     """
+    delivery = check_delivery(delivery)
     missing = {"learner", "concept", "value"} - set(performance.columns)
     if missing:
         raise DataError(f"performance: missing column(s) {', '.join(sorted(missing))}; give learner, concept, value")

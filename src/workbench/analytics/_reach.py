@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from workbench.analytics._shares import _per_asset
+from workbench.analytics._shares import _per_asset, check_delivery
 from workbench.analytics.delivery import Delivery
 from workbench.simulate.population import Engagement
 
@@ -53,6 +53,7 @@ def series_reach(delivery: Delivery, *, engagement: Engagement | None = None) ->
     >>> sorted(table.attrs["fatigue"])
     ['assumed', 'estimate', 'high', 'low', 'se']
     """
+    delivery = check_delivery(delivery)
     assumed = engagement or Engagement()
     journey = delivery.journey
     per_asset = _per_asset(delivery).set_index("activity_id")
@@ -128,6 +129,7 @@ def drop_off(delivery: Delivery) -> pd.DataFrame:
     >>> int(table["last_seen"].sum()) <= demo_delivery().cohort_size
     True
     """
+    delivery = check_delivery(delivery)
     table = _per_asset(delivery)
     table = table[table["scheduled_day"].notna()].reset_index(drop=True)
     order = list(table["activity_id"])

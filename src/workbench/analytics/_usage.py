@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from workbench.analytics._shares import Thresholds, _per_asset, _se
+from workbench.analytics._shares import Thresholds, _per_asset, _se, check_delivery
 from workbench.analytics.delivery import Delivery, activity_table
 from workbench.errors import DataError
 
@@ -38,6 +38,7 @@ def repeat_access(delivery: Delivery) -> pd.DataFrame:
     >>> bool(table.set_index("activity_id").loc["job_aid", "repeat_share"] > 0.2)
     True
     """
+    delivery = check_delivery(delivery)
     counts = delivery.accesses.groupby(["activity_id", "learner"]).size().rename("n").reset_index()
     by_asset = counts.groupby("activity_id")["n"]
     table = _per_asset(delivery)[["activity_id", "title", "purpose", "layer", "learners"]]
@@ -61,6 +62,7 @@ def repeat_distribution(delivery: Delivery) -> pd.DataFrame:
     >>> int(repeat_distribution(demo_delivery())["learners"].sum()) > 0
     True
     """
+    delivery = check_delivery(delivery)
     counts = delivery.accesses.groupby(["activity_id", "learner"]).size().rename("accesses").reset_index()
     table = counts.groupby(["activity_id", "accesses"]).size().rename("learners").reset_index()
     purpose = activity_table(delivery.journey).set_index("activity_id")["purpose"]
@@ -97,6 +99,7 @@ def returns_after_programme(delivery: Delivery, *, end_day: float | None = None)
     >>> set(table["layer"]) >= {"work"}
     True
     """
+    delivery = check_delivery(delivery)
     end = programme_end_day(delivery) if end_day is None else float(end_day)
     accesses = delivery.accesses
     after = accesses[accesses["day"] >= end + 1].copy()
@@ -137,6 +140,7 @@ def work_support_by_time(delivery: Delivery) -> pd.DataFrame:
     >>> int(work_support_by_time(demo_delivery())["accesses"].sum()) > 0
     True
     """
+    delivery = check_delivery(delivery)
     accesses = delivery.accesses[delivery.accesses["activity_id"].isin(_work_assets(delivery))]
     return accesses.groupby(["activity_id", "weekday", "hour"]).size().rename("accesses").reset_index()
 
@@ -179,6 +183,7 @@ def work_support_near_moments(
     >>> list(table.columns)[:3]
     ['activity_id', 'title', 'accesses']
     """
+    delivery = check_delivery(delivery)
     limits = thresholds or Thresholds()
     assets = _work_assets(delivery)
     accesses = delivery.accesses[delivery.accesses["activity_id"].isin(assets)].copy()

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analytics._outcomes import retrieval_results
-from workbench.analytics._shares import Thresholds, _se
+from workbench.analytics._shares import Thresholds, _se, check_delivery
 from workbench.analytics._usage import work_support_near_moments
 from workbench.analytics.delivery import Delivery
 from workbench.model import Activity, EdgeKind
@@ -69,6 +69,7 @@ def verdicts(
     >>> set(table["verdict"]) <= {"meets", "below", "no data"}
     True
     """
+    delivery = check_delivery(delivery)
     limits = thresholds or Thresholds()
     outcomes = retrieval_results(delivery)
     work = work_support_near_moments(delivery, moments, thresholds=limits)

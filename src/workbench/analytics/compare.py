@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.analytics._outcomes import retrieval_results
-from workbench.analytics._shares import _se
+from workbench.analytics._shares import _se, check_delivery
 from workbench.analytics.delivery import Delivery, activity_table
 from workbench.errors import ParameterError
 
@@ -21,6 +21,7 @@ __all__ = ["engagement_vs_simulated", "observed_vs_simulated"]
 
 
 def _check(delivery: Delivery, result: Any) -> None:
+    check_delivery(delivery)
     if getattr(result, "journey_id", None) != delivery.journey.id:
         raise ParameterError(
             f"result: simulates journey {getattr(result, 'journey_id', None)!r}, the data are about "
