@@ -14,7 +14,11 @@ from different machines can be compared:
 3. 1,000,000 learners x 20 concepts x 365 days: wall time (target < 60 s) and peak memory
    (target < 4 GB), in a fresh process so the peak is this run's alone.
 
-``--quick`` skips the third (it takes about a minute).
+4. the ``workplace-spacing`` memory profile (ACT-R) against FSRS-6: a 1,000-learner simulation of
+   a few templates with each, interleaved, as a ratio of CPU times (how much slower the profile
+   recommended for gap decisions is; the README and docs/memory-profiles.md quote it).
+
+``--quick`` skips the third (it takes about a minute); ``--actr-only`` runs only the fourth.
 
 The machine may be shared: every figure is the *minimum* over repeats of the process's CPU
 time (``time.process_time``), for the measured code and for its reference alike, so other
@@ -173,6 +177,34 @@ def thousand_learners(repeats: int) -> list[tuple[str, float, float]]:
     return rows
 
 
+#: templates of the ACT-R figure: few, many and mid-journey touches
+ACTR_TEMPLATES = ("post_training_retention", "software_adoption", "flipped_classroom")
+
+
+def actr_against_fsrs(templates: tuple[str, ...], repeats: int) -> list[tuple[str, float, float]]:
+    """Least CPU seconds of a 1,000-learner run with the workplace-spacing profile (ACT-R) and with FSRS-6."""
+    rows = []
+    population = LearnerPopulation(size=1000)
+    for name in templates:
+        journey = load_template(name)
+        simulate(journey, population=population, rng=1, profile="workplace-spacing")  # warm caches
+        actr, fsrs = [], []
+        for _ in range(repeats):  # interleaved, so both sides see the same moments of a shared machine
+            actr.append(
+                cpu_seconds(
+                    lambda journey=journey: simulate(
+                        journey, population=population, rng=1, profile="workplace-spacing"
+                    ),
+                    1,
+                )
+            )
+            fsrs.append(
+                cpu_seconds(lambda journey=journey: simulate(journey, population=population, rng=1, model="fsrs6"), 1)
+            )
+        rows.append((name, min(actr), min(fsrs)))
+    return rows
+
+
 def million_run() -> dict[str, float]:
     """Run the 1M x 20 x 365 simulation in this process; returns wall time and peak RSS."""
     journey = twenty_concept_journey()
@@ -189,10 +221,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--learners", type=int, default=50_000, help="learners of the throughput runs")
     parser.add_argument("--engine-repeats", type=int, default=3, help="repeats of each throughput run")
+    parser.add_argument("--actr-only", action="store_true", help="only the ACT-R against FSRS-6 figure")
     parser.add_argument("--million-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.million_child:
         print(json.dumps(million_run()))
+        return
+    if args.actr_only:
+        print_actr(args.repeats)
         return
 
     dense = dense_touch_journey()
@@ -228,6 +264,14 @@ def main() -> None:
             f"   {figures['seconds']:.1f} s (target < 60 s: {60 / figures['seconds']:.2f}x headroom), "
             f"peak memory {figures['peak_gb']:.2f} GB (target < 4 GB: {4 / figures['peak_gb']:.2f}x headroom)"
         )
+    print_actr(args.repeats)
+
+
+def print_actr(repeats: int) -> None:
+    print("\n4. workplace-spacing (ACT-R) against FSRS-6, 1,000 learners, horizon 180 days (least CPU time)")
+    print(f"   {'template':<26} {'ACT-R ms':>10} {'FSRS-6 ms':>10} {'ACT-R / FSRS-6':>15}")
+    for name, actr, fsrs in actr_against_fsrs(ACTR_TEMPLATES, repeats):
+        print(f"   {name:<26} {actr * 1000:10.1f} {fsrs * 1000:10.1f} {actr / fsrs:14.1f}x")
 
 
 if __name__ == "__main__":

@@ -353,19 +353,31 @@ class ACTRModel:
                 f"ACTRModel.review needs an ACTRState, got {type(state).__name__}; fix: "
                 "start from ACTRModel().initial_state(ratings)"
             )
-        p = self.parameters
         shape = state.shape
         t = np.broadcast_to(check_elapsed_days(elapsed_days), shape)
         g = np.broadcast_to(check_ratings(rating), shape)
         k = np.broadcast_to(check_gain(gain), shape)
-        ages, decays, weights = state.trace_age_days, state.trace_decay, state.trace_weight
+        new_weight = np.where(g == 1, 1.0, k)
+        traces = self._add_trace(state.trace_age_days, state.trace_decay, state.trace_weight, t, new_weight)
+        return self._with_stability(*traces)
+
+    def _add_trace(
+        self, ages: np.ndarray, decays: np.ndarray, weights: np.ndarray, t: np.ndarray, new_weight: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Traces after a touch ``t`` days after the last one that lays down a trace of weight ``new_weight``.
+
+        The new trace's decay depends on the activation at the touch (``d = c e^m + a``). The
+        half-life (``stability``) is left to the caller: it depends on the traces alone.
+        """
+        p = self.parameters
+        shape = t.shape
         m = self._activation(ages, decays, weights, t)
         new_decay = p.decay_scale * np.exp(m) + p.decay_intercept
-        new_weight = np.where(g == 1, 1.0, k)
+        new_weight = np.broadcast_to(new_weight, shape)
         ages = np.concatenate([ages[..., 1:] + t[..., None], np.zeros((*shape, 1))], axis=-1)
         decays = np.concatenate([decays[..., 1:], new_decay[..., None]], axis=-1)
         weights = np.concatenate([weights[..., 1:], new_weight[..., None]], axis=-1)
-        return self._with_stability(ages, decays, weights)
+        return ages, decays, weights
 
     def interval_days(self, state: MemoryState, desired_retention: float, *, rounded: bool = True) -> np.ndarray:
         """Days until recall falls to ``desired_retention`` (Newton on log-days), rounded like FSRS.

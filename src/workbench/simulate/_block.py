@@ -83,6 +83,9 @@ class _ModelKernel:
         """Grid days measured at once: a batch for one number per cell, else one day (days x cells x traces)."""
         return DAYS_PER_BATCH if all(a.ndim == 2 for a in memory.values()) else 1
 
+    def finish(self, memory: dict[str, np.ndarray]) -> None:
+        """Complete the memory after the last touch (the block then reads its stability)."""
+
     def prepare(self, memory: dict[str, np.ndarray]) -> None:
         """Get ready to measure recall on days with no touch between them (the memory does not change)."""
 
@@ -175,6 +178,35 @@ class _ACTRKernel(_ModelKernel):
 
     def prepare(self, memory: dict[str, np.ndarray]) -> None:
         self.traces = _Traces(memory["trace_age_days"], memory["trace_decay"], memory["trace_weight"])
+
+    def finish(self, memory: dict[str, np.ndarray]) -> None:
+        # the half-life of every cell, from its final traces: the value its last touch would
+        # have computed (it depends on the traces alone), solved once instead of at every touch
+        view = _state_view(self.state_cls, memory)
+        memory["stability"][...] = self.actr._time_to(view, np.asarray(0.5))  # type: ignore[arg-type]
+
+    def review(
+        self,
+        cells: dict[str, np.ndarray],
+        elapsed: np.ndarray,
+        calendar: np.ndarray,
+        group: _PlannedGroup,
+        uniform: np.ndarray | float,
+        recall: np.ndarray | None,
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        # review_met's ACT-R doubles: a retrieval lays a full trace (Again or Good), another
+        # touch one of weight gain; the stability is left as it was until finish()
+        ages, decays, weights = cells["trace_age_days"], cells["trace_decay"], cells["trace_weight"]
+        if group.retrieve:
+            if recall is None:
+                recall = self.actr._probability(self.actr._activation(ages, decays, weights, elapsed))
+            recalled = uniform < recall
+            new_weight = 1.0
+        else:
+            recalled = np.zeros(0, dtype=bool)
+            new_weight = group.gain
+        ages, decays, weights = self.actr._add_trace(ages, decays, weights, elapsed, new_weight)
+        return {"trace_age_days": ages, "trace_decay": decays, "trace_weight": weights}, recalled
 
     def recall(self, memory: dict[str, np.ndarray], elapsed: np.ndarray) -> np.ndarray:
         assert self.traces is not None  # prepare() ran for this memory
@@ -273,6 +305,7 @@ class Block:
             self.touch(t, touch)
         if g < n_days:
             self.measure(g, n_days)
+        self.kernel.finish(self.memory)
         # never taught: no memory, so no stability (NaN) rather than the placeholder state
         stability = np.asarray(self.memory["stability"], dtype=float).reshape(self.shape)
         self.out.final_stability = np.where(self.encoded, stability, np.nan)
