@@ -486,7 +486,7 @@ WORKPLACE_SPACING = MemoryProfile(
         "(workbench/calibrate/published/cepeda2008_trivia.csv; scripts/derive_workplace_profile.py "
         f"--profile workplace-spacing); {WORKPLACE_SPACING_SPREAD.text()}. Fits the "
         "data better than FSRS-6 (AIC 2676 vs 2966; held-out 350-day delay 3.5 vs 13.6 recall points MAE): "
-        "use it to choose gaps for horizons beyond a few months. Simulates about 20 times slower than FSRS-6. "
+        "use it to choose gaps for horizons beyond a few months. Simulates about 7 times slower than FSRS-6. "
         "Touch gains of restudy/apply/discuss are not in that data: they stay workbench assumptions (ICAP order)."
     ),
     citations=(
