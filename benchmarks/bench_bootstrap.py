@@ -8,10 +8,9 @@ faster), the seconds per draw, and the bootstrap intervals beside the profile-li
 The two runs must give the same draws, bit for bit (checked).
 
 Dask's worker processes run numpy's BLAS/OpenMP pools with one thread each (the nanny sets
-``OMP_NUM_THREADS=1`` and its kin); this process runs them as its environment says. On a busy
-machine the default pools make the local refits markedly slower (measured 1.6x), so run it both
-ways: as is (what a user gets) and with ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-MKL_NUM_THREADS=1`` (the same threading as a worker). The settings in effect are printed.
+``OMP_NUM_THREADS=1`` and its kin); the refits here run with one BLAS thread too
+(``calibrate`` and each draw limit it themselves), so both sides refit alike. The environment's
+settings are printed.
 
 The issue's figure is ``--draws 200`` (a few minutes on a loaded two-core machine); the default
 is small.
